@@ -1,0 +1,116 @@
+//! Stage 5: KMeans (linfa-clustering) on the latent codes.
+
+use linfa::prelude::*;
+use linfa_clustering::KMeans;
+use ndarray::Array2;
+use rand::SeedableRng;
+use rand_xoshiro::Xoshiro256Plus;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum ClusterError {
+    #[error("k = {k} clusters need at least {k} songs, but only {rows} rows are usable. Lower k or load more songs.")]
+    TooFewRows { k: usize, rows: usize },
+    #[error("k = {k} clusters need at least {k} different songs, but the usable rows have only {distinct} distinct feature combinations. Lower k.")]
+    TooFewDistinct { k: usize, distinct: usize },
+    #[error("KMeans failed: {0}")]
+    Fit(String),
+}
+
+/// Cluster labels and centres for every row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Clustering {
+    pub labels: Vec<usize>,
+    /// `k × dim`, row-major.
+    pub centroids: Vec<f32>,
+    pub sizes: Vec<usize>,
+    /// Sum of squared distances to the nearest centre (scikit-learn's definition).
+    pub inertia: f64,
+}
+
+/// KMeans++ initialisation, one run, up to 300 iterations, tolerance 1e-4: scikit-learn's defaults
+/// for `KMeans(n_clusters=k)` with `n_init="auto"`.
+pub fn kmeans(points: &[f32], dim: usize, k: usize, seed: u64) -> Result<Clustering, ClusterError> {
+    let n = points.len() / dim.max(1);
+    if n < k {
+        return Err(ClusterError::TooFewRows { k, rows: n });
+    }
+    let distinct = count_distinct(points, dim, k);
+    if distinct < k {
+        return Err(ClusterError::TooFewDistinct { k, distinct });
+    }
+    let records = Array2::from_shape_vec((n, dim), points.to_vec()).map_err(|e| ClusterError::Fit(e.to_string()))?;
+    let dataset = DatasetBase::from(records);
+    let model = KMeans::params_with_rng(k, Xoshiro256Plus::seed_from_u64(seed))
+        .n_runs(1)
+        .max_n_iterations(300)
+        .tolerance(1e-4)
+        .fit(&dataset)
+        .map_err(|e| ClusterError::Fit(e.to_string()))?;
+    let labels: Vec<usize> = model.predict(dataset.records()).to_vec();
+    let centroids: Vec<f32> = model.centroids().iter().copied().collect();
+    Ok(finish(points, dim, k, labels, centroids))
+}
+
+fn finish(points: &[f32], dim: usize, k: usize, labels: Vec<usize>, centroids: Vec<f32>) -> Clustering {
+    let mut sizes = vec![0usize; k];
+    let mut inertia = 0.0f64;
+    for (row, &label) in points.chunks_exact(dim).zip(&labels) {
+        sizes[label] += 1;
+        inertia += squared_distance(row, &centroids[label * dim..(label + 1) * dim]);
+    }
+    Clustering { labels, centroids, sizes, inertia }
+}
+
+pub fn squared_distance(a: &[f32], b: &[f32]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| f64::from(x - y).powi(2)).sum()
+}
+
+/// Distinct rows, counting only up to `limit` (enough to know whether k clusters are possible).
+fn count_distinct(points: &[f32], dim: usize, limit: usize) -> usize {
+    let mut seen: std::collections::HashSet<Vec<u32>> = std::collections::HashSet::new();
+    for row in points.chunks_exact(dim) {
+        seen.insert(row.iter().map(|v| v.to_bits()).collect());
+        if seen.len() >= limit {
+            break;
+        }
+    }
+    seen.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::Rng;
+
+    #[test]
+    fn recovers_well_separated_blobs() {
+        let centres = [[0.0f32, 0.0], [10.0, 10.0], [-10.0, 10.0]];
+        let mut rng = Xoshiro256Plus::seed_from_u64(1);
+        let mut points = Vec::new();
+        let mut truth = Vec::new();
+        for i in 0..300 {
+            let c = centres[i % 3];
+            points.push(c[0] + rng.gen_range(-1.0..1.0));
+            points.push(c[1] + rng.gen_range(-1.0..1.0));
+            truth.push(i % 3);
+        }
+        let result = kmeans(&points, 2, 3, 7).unwrap();
+        assert_eq!(result.sizes.iter().sum::<usize>(), 300);
+        // Same partition as the truth, up to renaming of labels.
+        for i in 0..300 {
+            for j in 0..300 {
+                assert_eq!(truth[i] == truth[j], result.labels[i] == result.labels[j]);
+            }
+        }
+        assert!(result.sizes.iter().all(|&s| s == 100));
+    }
+
+    #[test]
+    fn too_few_rows_and_distinct_points() {
+        assert_eq!(kmeans(&[1.0, 2.0], 2, 3, 0).unwrap_err(), ClusterError::TooFewRows { k: 3, rows: 1 });
+        let same = [1.0f32; 20];
+        assert_eq!(kmeans(&same, 2, 3, 0).unwrap_err(), ClusterError::TooFewDistinct { k: 3, distinct: 1 });
+    }
+}

@@ -1,0 +1,415 @@
+//! Stage 2: which CSV column is which of the 12 audio features, and their values as numbers.
+//!
+//! Header names are compared after folding case and dropping everything but letters and digits,
+//! so `Loudness (db)`, `energy_%` and `Artist(s)` match `loudness`, `energy` and `artists`.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::load::Table;
+
+/// The reference project's 12 features, in its column order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Feature {
+    Variance,
+    Tempo,
+    Loudness,
+    Explicit,
+    Popularity,
+    Energy,
+    Danceability,
+    Positiveness,
+    Speechiness,
+    Liveness,
+    Acousticness,
+    Instrumentalness,
+}
+
+impl Feature {
+    pub const ALL: [Feature; 12] = [
+        Feature::Variance,
+        Feature::Tempo,
+        Feature::Loudness,
+        Feature::Explicit,
+        Feature::Popularity,
+        Feature::Energy,
+        Feature::Danceability,
+        Feature::Positiveness,
+        Feature::Speechiness,
+        Feature::Liveness,
+        Feature::Acousticness,
+        Feature::Instrumentalness,
+    ];
+
+    /// The reference's column name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Feature::Variance => "variance",
+            Feature::Tempo => "Tempo",
+            Feature::Loudness => "Loudness",
+            Feature::Explicit => "Explicit",
+            Feature::Popularity => "Popularity",
+            Feature::Energy => "Energy",
+            Feature::Danceability => "Danceability",
+            Feature::Positiveness => "Positiveness",
+            Feature::Speechiness => "Speechiness",
+            Feature::Liveness => "Liveness",
+            Feature::Acousticness => "Acousticness",
+            Feature::Instrumentalness => "Instrumentalness",
+        }
+    }
+
+    /// Folded header names that mean this feature in the schemas people have.
+    fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Feature::Variance => &["variance"],
+            Feature::Tempo => &["tempo", "bpm"],
+            Feature::Loudness => &["loudness", "loudnessdb"],
+            Feature::Explicit => &["explicit", "isexplicit", "explicitcontent"],
+            Feature::Popularity => &["popularity", "trackpopularity", "songpopularity"],
+            Feature::Energy => &["energy"],
+            Feature::Danceability => &["danceability"],
+            Feature::Positiveness => &["positiveness", "valence"],
+            Feature::Speechiness => &["speechiness"],
+            Feature::Liveness => &["liveness"],
+            Feature::Acousticness => &["acousticness"],
+            Feature::Instrumentalness => &["instrumentalness"],
+        }
+    }
+}
+
+const TITLE_ALIASES: &[&str] = &["song", "trackname", "name", "title", "songname", "track", "tracktitle", "songtitle"];
+const ARTIST_ALIASES: &[&str] =
+    &["artist", "artists", "trackartist", "artistname", "artistsname", "artistnames", "performer"];
+const LABEL_ALIASES: &[&str] = &["genre", "playlistgenre", "trackgenre", "genres", "emotion", "mood"];
+
+/// Lower-case letters and digits only: the form header names are compared in.
+pub fn fold(name: &str) -> String {
+    name.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+fn find(headers: &[String], aliases: &[&str]) -> Option<usize> {
+    let folded: Vec<String> = headers.iter().map(|h| fold(h)).collect();
+    aliases.iter().find_map(|a| folded.iter().position(|h| h == a))
+}
+
+/// Which column (0-based index into the header) feeds each feature, and which hold text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ColumnMapping {
+    /// Indexed like `Feature::ALL`.
+    pub features: [Option<usize>; 12],
+    pub title: Option<usize>,
+    pub artist: Option<usize>,
+    /// A categorical column such as genre, shown in summaries.
+    pub label: Option<usize>,
+}
+
+impl ColumnMapping {
+    /// The automatic guess from header names.
+    pub fn guess(headers: &[String]) -> Self {
+        let mut features = [None; 12];
+        for (slot, f) in features.iter_mut().zip(Feature::ALL) {
+            *slot = find(headers, f.aliases());
+        }
+        ColumnMapping {
+            features,
+            title: find(headers, TITLE_ALIASES),
+            artist: find(headers, ARTIST_ALIASES),
+            label: find(headers, LABEL_ALIASES),
+        }
+    }
+
+    /// The features that have a column, with that column, in reference order.
+    pub fn present(&self) -> Vec<(Feature, usize)> {
+        Feature::ALL.iter().zip(self.features.iter()).filter_map(|(f, c)| c.map(|c| (*f, c))).collect()
+    }
+
+    pub fn missing(&self) -> Vec<Feature> {
+        Feature::ALL.iter().zip(self.features.iter()).filter(|(_, c)| c.is_none()).map(|(f, _)| *f).collect()
+    }
+}
+
+/// What to do with rows whose feature cells are empty or not numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum MissingPolicy {
+    #[default]
+    DropRows,
+    FillMedian,
+}
+
+/// One cell that could not be read as a number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BadCell {
+    pub line: u64,
+    pub column: String,
+    pub value: String,
+}
+
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum MappingError {
+    #[error("Only {found} of the 12 audio features were recognised ({names}); at least 3 are needed. Map more columns by hand, or use a file with columns such as energy, danceability, valence, tempo, loudness.")]
+    TooFewFeatures { found: usize, names: String },
+    #[error("Column {column} is set for both {first} and {second}; each column can feed only one feature.")]
+    ColumnUsedTwice { column: String, first: &'static str, second: &'static str },
+    #[error("Column number {index} does not exist; the file has {count} columns.")]
+    NoSuchColumn { index: usize, count: usize },
+    #[error("Every row has an empty or non-numeric value in a feature column (for example line {line}, column {column}: \"{value}\"), so no rows are left to train on. Choose \"fill with the column median\" or fix the mapping.")]
+    NoUsableRows { line: u64, column: String, value: String },
+    #[error("Column {column} has no numeric values at all (for example line {line}: \"{value}\"). Expected numbers; unmap this column or pick another.")]
+    ColumnNotNumeric { column: String, line: u64, value: String },
+}
+
+/// The numeric features of the usable rows, row-major, in the original units.
+#[derive(Debug, Clone)]
+pub struct Features {
+    pub features: Vec<Feature>,
+    /// `rows.len() × features.len()`, row-major.
+    pub values: Vec<f32>,
+    /// Index into the table's rows for each feature row.
+    pub rows: Vec<usize>,
+    pub report: ValueReport,
+}
+
+impl Features {
+    pub fn n_rows(&self) -> usize {
+        self.rows.len()
+    }
+    pub fn n_features(&self) -> usize {
+        self.features.len()
+    }
+}
+
+/// What was wrong with the values, for the page to show. Never silent.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ValueReport {
+    pub rows_total: usize,
+    pub rows_with_bad_values: usize,
+    pub rows_dropped: usize,
+    pub cells_filled: usize,
+    /// The first few bad cells, with line number, column and value.
+    pub examples: Vec<BadCell>,
+    /// Values read after a fix-up (such as `-6.5db` or a decimal comma), as a count.
+    pub cells_recovered: usize,
+}
+
+const MAX_EXAMPLES: usize = 5;
+
+/// Parses one cell of a feature. `Err(())` means "not a usable number".
+pub fn parse_value(feature: Feature, raw: &str) -> Result<(f32, bool), ()> {
+    let s = raw.trim();
+    if feature == Feature::Explicit {
+        if let Some(v) = parse_bool(s) {
+            return Ok((v, false));
+        }
+    }
+    if let Ok(v) = s.parse::<f64>() {
+        return finite(v).map(|v| (v, false));
+    }
+    recover_number(s).and_then(finite).map(|v| (v, true))
+}
+
+fn finite(v: f64) -> Result<f32, ()> {
+    let v32 = v as f32;
+    if v32.is_finite() {
+        Ok(if v32 == 0.0 { 0.0 } else { v32 })
+    } else {
+        Err(())
+    }
+}
+
+fn parse_bool(s: &str) -> Option<f32> {
+    match s.to_ascii_lowercase().as_str() {
+        "yes" | "y" | "true" | "t" => Some(1.0),
+        "no" | "n" | "false" | "f" => Some(0.0),
+        _ => None,
+    }
+}
+
+/// Units and formats seen in real exports: `-6.85db`, `75%`, `0,55` (decimal comma).
+fn recover_number(s: &str) -> Result<f64, ()> {
+    let lower = s.to_ascii_lowercase();
+    let stripped = lower.trim_end_matches("db").trim_end_matches('%').trim();
+    if let Ok(v) = stripped.parse::<f64>() {
+        return Ok(v);
+    }
+    let is_decimal_comma = stripped.matches(',').count() == 1 && !stripped.contains('.');
+    if is_decimal_comma {
+        return stripped.replace(',', ".").parse::<f64>().map_err(|_| ());
+    }
+    Err(())
+}
+
+/// Checks a mapping against the table: real columns, no column used twice, at least 3 features.
+pub fn validate(mapping: &ColumnMapping, headers: &[String]) -> Result<Vec<(Feature, usize)>, MappingError> {
+    let present = mapping.present();
+    for (i, (f, c)) in present.iter().enumerate() {
+        if *c >= headers.len() {
+            return Err(MappingError::NoSuchColumn { index: c + 1, count: headers.len() });
+        }
+        if let Some((g, _)) = present[..i].iter().find(|(_, d)| d == c) {
+            return Err(MappingError::ColumnUsedTwice { column: headers[*c].clone(), first: g.name(), second: f.name() });
+        }
+    }
+    if present.len() < 3 {
+        let names = present.iter().map(|(f, _)| f.name()).collect::<Vec<_>>().join(", ");
+        let names = if names.is_empty() { "none".to_string() } else { names };
+        return Err(MappingError::TooFewFeatures { found: present.len(), names });
+    }
+    Ok(present)
+}
+
+/// Reads the mapped feature columns as numbers, handling bad cells by `policy`.
+pub fn extract(table: &Table, mapping: &ColumnMapping, policy: MissingPolicy) -> Result<Features, MappingError> {
+    let present = validate(mapping, &table.headers)?;
+    let d = present.len();
+    let n = table.n_rows();
+    let mut values = vec![f32::NAN; n * d];
+    let mut bad_row = vec![false; n];
+    let mut report = ValueReport { rows_total: n, ..ValueReport::default() };
+    for (j, &(feature, col)) in present.iter().enumerate() {
+        read_column(table, feature, col, j, d, &mut values, &mut bad_row, &mut report)?;
+    }
+    report.rows_with_bad_values = bad_row.iter().filter(|b| **b).count();
+    // Each column kept its first few; the first few of the file, by line, are among them.
+    report.examples.sort_by_key(|b| b.line);
+    report.examples.truncate(MAX_EXAMPLES);
+    let features: Vec<Feature> = present.iter().map(|(f, _)| *f).collect();
+    match policy {
+        MissingPolicy::DropRows => drop_bad_rows(features, values, &bad_row, report),
+        MissingPolicy::FillMedian => Ok(fill_medians(features, values, n, report)),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn read_column(
+    table: &Table,
+    feature: Feature,
+    col: usize,
+    j: usize,
+    d: usize,
+    values: &mut [f32],
+    bad_row: &mut [bool],
+    report: &mut ValueReport,
+) -> Result<(), MappingError> {
+    let mut good = 0usize;
+    let mut examples_here = 0usize;
+    let mut first_bad: Option<BadCell> = None;
+    for i in 0..table.n_rows() {
+        let raw = table.cell(i, col);
+        match parse_value(feature, raw) {
+            Ok((v, recovered)) => {
+                values[i * d + j] = v;
+                good += 1;
+                report.cells_recovered += usize::from(recovered);
+            }
+            Err(()) => {
+                bad_row[i] = true;
+                let cell = BadCell { line: table.lines[i], column: table.headers[col].clone(), value: raw.to_string() };
+                if examples_here < MAX_EXAMPLES {
+                    examples_here += 1;
+                    report.examples.push(cell.clone());
+                }
+                first_bad.get_or_insert(cell);
+            }
+        }
+    }
+    match (good, first_bad) {
+        (0, Some(cell)) => Err(MappingError::ColumnNotNumeric { column: cell.column, line: cell.line, value: cell.value }),
+        _ => Ok(()),
+    }
+}
+
+fn drop_bad_rows(
+    features: Vec<Feature>,
+    values: Vec<f32>,
+    bad_row: &[bool],
+    mut report: ValueReport,
+) -> Result<Features, MappingError> {
+    let d = features.len();
+    let rows: Vec<usize> = (0..bad_row.len()).filter(|&i| !bad_row[i]).collect();
+    if rows.is_empty() {
+        let ex = report.examples.first().cloned().unwrap_or(BadCell { line: 0, column: String::new(), value: String::new() });
+        return Err(MappingError::NoUsableRows { line: ex.line, column: ex.column, value: ex.value });
+    }
+    let kept: Vec<f32> = rows.iter().flat_map(|&i| values[i * d..(i + 1) * d].iter().copied()).collect();
+    report.rows_dropped = bad_row.len() - rows.len();
+    Ok(Features { features, values: kept, rows, report })
+}
+
+fn fill_medians(features: Vec<Feature>, mut values: Vec<f32>, n: usize, mut report: ValueReport) -> Features {
+    let d = features.len();
+    for j in 0..d {
+        let median = column_median(&values, n, d, j);
+        for i in 0..n {
+            if values[i * d + j].is_nan() {
+                values[i * d + j] = median;
+                report.cells_filled += 1;
+            }
+        }
+    }
+    Features { features, values, rows: (0..n).collect(), report }
+}
+
+/// Median of the finite values of column `j`; `read_column` guarantees at least one exists.
+fn column_median(values: &[f32], n: usize, d: usize, j: usize) -> f32 {
+    let mut col: Vec<f32> = (0..n).map(|i| values[i * d + j]).filter(|v| !v.is_nan()).collect();
+    if col.is_empty() {
+        return 0.0;
+    }
+    col.sort_by(f32::total_cmp);
+    let mid = col.len() / 2;
+    if col.len() % 2 == 0 {
+        (col[mid - 1] + col[mid]) / 2.0
+    } else {
+        col[mid]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn folding_ignores_case_space_and_punctuation() {
+        assert_eq!(fold("Loudness (db)"), "loudnessdb");
+        assert_eq!(fold("energy_%"), "energy");
+        assert_eq!(fold("Artist(s)"), "artists");
+    }
+
+    #[test]
+    fn parses_units_booleans_and_decimal_commas() {
+        assert_eq!(parse_value(Feature::Loudness, "-6.85db"), Ok((-6.85, true)));
+        assert_eq!(parse_value(Feature::Explicit, "Yes"), Ok((1.0, false)));
+        assert_eq!(parse_value(Feature::Explicit, "False"), Ok((0.0, false)));
+        assert_eq!(parse_value(Feature::Energy, "0,55"), Ok((0.55, true)));
+        assert_eq!(parse_value(Feature::Energy, "75%"), Ok((75.0, true)));
+        assert_eq!(parse_value(Feature::Energy, ""), Err(()));
+        assert_eq!(parse_value(Feature::Energy, "NaN"), Err(()));
+        assert_eq!(parse_value(Feature::Energy, "1e308"), Err(()));
+    }
+
+    #[test]
+    fn too_few_features_is_an_error_that_names_them() {
+        let m = ColumnMapping::guess(&headers(&["song", "energy", "tempo"]));
+        let err = validate(&m, &headers(&["song", "energy", "tempo"])).unwrap_err();
+        assert_eq!(err.to_string().split(';').next().unwrap(), "Only 2 of the 12 audio features were recognised (Tempo, Energy)");
+    }
+
+    #[test]
+    fn median_fill_and_drop() {
+        let t = crate::pipeline::load::parse_csv(b"energy,tempo,valence\n1,100,0.5\n,120,0.6\n3,x,0.7\n5,140,0.8\n").unwrap();
+        let m = ColumnMapping::guess(&t.headers);
+        let dropped = extract(&t, &m, MissingPolicy::DropRows).unwrap();
+        assert_eq!(dropped.rows, vec![0, 3]);
+        assert_eq!(dropped.report.rows_dropped, 2);
+        assert_eq!(dropped.report.examples[0], BadCell { line: 3, column: "energy".into(), value: "".into() });
+        let filled = extract(&t, &m, MissingPolicy::FillMedian).unwrap();
+        assert_eq!(filled.values[3..6], [120.0, 3.0, 0.6]);
+        assert_eq!(filled.values[6..9], [120.0, 3.0, 0.7]);
+        assert_eq!(filled.report.cells_filled, 2);
+    }
+}

@@ -1,0 +1,41 @@
+//! One error type for the page to show. Each stage keeps its own enum; this wraps them so the
+//! message a person sees is always the stage's own full sentence.
+
+use thiserror::Error;
+
+use super::cluster::ClusterError;
+use super::columns::MappingError;
+use super::export::ExportError;
+use super::load::LoadError;
+use super::params::ParamError;
+use super::train::TrainError;
+
+#[derive(Debug, Error)]
+pub enum PipelineError {
+    #[error("{0}")]
+    Load(#[from] LoadError),
+    #[error("{0}")]
+    Mapping(#[from] MappingError),
+    #[error("{0}")]
+    Params(#[from] ParamError),
+    #[error("{0}")]
+    Train(#[from] TrainError),
+    #[error("{0}")]
+    Cluster(#[from] ClusterError),
+    #[error("{0}")]
+    Export(#[from] ExportError),
+}
+
+impl PipelineError {
+    /// The step that failed, as the page names it.
+    pub fn stage(&self) -> &'static str {
+        match self {
+            PipelineError::Load(_) => "Reading the file",
+            PipelineError::Mapping(_) => "Mapping the columns",
+            PipelineError::Params(_) => "Checking the settings",
+            PipelineError::Train(_) => "Training",
+            PipelineError::Cluster(_) => "Clustering",
+            PipelineError::Export(_) => "Exporting",
+        }
+    }
+}

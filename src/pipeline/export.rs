@@ -1,0 +1,83 @@
+//! Stage 7: the dataset as CSV with every original column plus the results of this run.
+
+use csv::WriterBuilder;
+use thiserror::Error;
+
+use super::load::Table;
+
+#[derive(Debug, Error)]
+pub enum ExportError {
+    #[error("Could not write the CSV: {0}")]
+    Write(String),
+}
+
+/// What a run adds to each usable row.
+pub struct RunColumns<'a> {
+    /// Table row index of each result row.
+    pub rows: &'a [usize],
+    pub labels: &'a [usize],
+    pub codes: &'a [f32],
+    pub dim: usize,
+    /// `[x, y]` per result row.
+    pub map: &'a [f32],
+}
+
+/// Original columns, then `cluster`, `z0..z{dim-1}`, `map_x`, `map_y`. Rows that were set aside
+/// (bad values) keep their original cells and get empty result cells, so no song is lost.
+pub fn export_csv(table: &Table, run: &RunColumns) -> Result<String, ExportError> {
+    let mut result_of = vec![None; table.n_rows()];
+    for (i, &r) in run.rows.iter().enumerate() {
+        if let Some(slot) = result_of.get_mut(r) {
+            *slot = Some(i);
+        }
+    }
+    let mut w = WriterBuilder::new().from_writer(Vec::with_capacity(table.n_rows() * 128));
+    let extra = run.dim + 3;
+    let mut header: Vec<String> = table.headers.clone();
+    header.push("cluster".into());
+    header.extend((0..run.dim).map(|j| format!("z{j}")));
+    header.extend(["map_x".to_string(), "map_y".to_string()]);
+    w.write_record(&header).map_err(|e| ExportError::Write(e.to_string()))?;
+    let mut record: Vec<String> = Vec::with_capacity(header.len());
+    for (r, row) in table.rows.iter().enumerate() {
+        record.clear();
+        record.extend(row.iter().map(str::to_string));
+        match result_of[r] {
+            Some(i) => push_results(&mut record, run, i),
+            None => record.extend(std::iter::repeat_n(String::new(), extra)),
+        }
+        w.write_record(&record).map_err(|e| ExportError::Write(e.to_string()))?;
+    }
+    let bytes = w.into_inner().map_err(|e| ExportError::Write(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| ExportError::Write(e.to_string()))
+}
+
+fn push_results(record: &mut Vec<String>, run: &RunColumns, i: usize) {
+    record.push(run.labels[i].to_string());
+    record.extend(run.codes[i * run.dim..(i + 1) * run.dim].iter().map(|v| v.to_string()));
+    record.push(run.map[2 * i].to_string());
+    record.push(run.map[2 * i + 1].to_string());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::load::parse_csv;
+
+    #[test]
+    fn round_trip_keeps_rows_and_adds_results() {
+        let src = "song,energy\n\"A, with comma\",1\n\"Quote \"\"B\"\"\",x\nC,3\n";
+        let t = parse_csv(src.as_bytes()).unwrap();
+        let run = RunColumns { rows: &[0, 2], labels: &[1, 0], codes: &[0.5, 0.25, 1.0, 2.0], dim: 2, map: &[1.0, 2.0, 3.0, 4.0] };
+        let out = export_csv(&t, &run).unwrap();
+        let back = parse_csv(out.as_bytes()).unwrap();
+        assert_eq!(back.headers, ["song", "energy", "cluster", "z0", "z1", "map_x", "map_y"]);
+        for r in 0..3 {
+            assert_eq!(back.cell(r, 0), t.cell(r, 0));
+            assert_eq!(back.cell(r, 1), t.cell(r, 1));
+        }
+        assert_eq!(back.rows[0].iter().skip(2).collect::<Vec<_>>(), ["1", "0.5", "0.25", "1", "2"]);
+        assert_eq!(back.cell(1, 2), "");
+        assert_eq!(back.cell(2, 2), "0");
+    }
+}

@@ -1,0 +1,291 @@
+//! Stage 1: bytes of a CSV file → a table of text cells.
+//!
+//! Handles what real exports contain: a UTF-8 BOM, UTF-16 (Excel's "Unicode text"), Latin-1,
+//! comma/semicolon/tab/pipe delimiters, quoted fields and CRLF line ends. Rows whose field count
+//! differs from the header are set aside and reported, never silently dropped.
+
+use csv::{ReaderBuilder, StringRecord};
+use thiserror::Error;
+
+/// Why a file could not be read as a table at all.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum LoadError {
+    #[error("The file is empty. Expected a CSV file with a header row and at least one row of songs.")]
+    Empty,
+    #[error("The file looks like binary data (a NUL byte at byte {offset}), not CSV text. Expected a .csv file exported from a spreadsheet, Spotify tools or Kaggle.")]
+    Binary { offset: usize },
+    #[error("The file has a header row but no rows of songs. Expected at least one data row after the header.")]
+    NoRows,
+    #[error("Could not read the CSV at line {line}: {message}.")]
+    Csv { line: u64, message: String },
+    #[error("No row has the header's {expected} fields (the first bad row, line {line}, has {found}). Is the delimiter right?")]
+    AllRowsRagged { expected: usize, line: u64, found: usize },
+}
+
+/// A data row that was set aside because its field count differs from the header's.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RaggedRow {
+    /// 1-based line number in the file.
+    pub line: u64,
+    pub found: usize,
+}
+
+/// A parsed CSV: the header and the data rows, all as text.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub headers: Vec<String>,
+    pub rows: Vec<StringRecord>,
+    /// 1-based file line of each row in `rows`, for messages a person can act on.
+    pub lines: Vec<u64>,
+    pub delimiter: u8,
+    pub ragged: Vec<RaggedRow>,
+    /// Things we recovered from and the user should know (encoding guesses and the like).
+    pub notices: Vec<String>,
+}
+
+impl Table {
+    pub fn n_rows(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// The cell at (row, column), or "" where a row is short.
+    pub fn cell(&self, row: usize, col: usize) -> &str {
+        self.rows.get(row).and_then(|r| r.get(col)).unwrap_or("")
+    }
+}
+
+/// Reads a whole CSV file. Never panics on any input.
+pub fn parse_csv(bytes: &[u8]) -> Result<Table, LoadError> {
+    let mut notices = Vec::new();
+    let text = decode_text(bytes, &mut notices)?;
+    if text.trim().is_empty() {
+        return Err(LoadError::Empty);
+    }
+    let delimiter = detect_delimiter(&text);
+    if delimiter != b',' {
+        notices.push(format!("Columns are separated by {}.", delimiter_name(delimiter)));
+    }
+    read_records(&text, delimiter, notices)
+}
+
+fn read_records(text: &str, delimiter: u8, notices: Vec<String>) -> Result<Table, LoadError> {
+    let mut reader = ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| csv_error(&e, 1))?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    let mut table = Table { headers, rows: Vec::new(), lines: Vec::new(), delimiter, ragged: Vec::new(), notices };
+    let mut record = StringRecord::new();
+    let mut lines = LineCounter::default();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map_or(0, |p| lines.line_at(text.as_bytes(), p.byte()));
+                push_record(&mut table, &record, line);
+            }
+            Err(e) => return Err(csv_error(&e, table.rows.len() as u64 + 2)),
+        }
+    }
+    finish(table)
+}
+
+/// File line numbers of record starts. The csv crate's own line count points at the previous
+/// record's terminator, so count newlines up to the record's first byte, incrementally.
+#[derive(Default)]
+struct LineCounter {
+    byte: usize,
+    newlines: u64,
+}
+
+impl LineCounter {
+    fn line_at(&mut self, text: &[u8], byte: u64) -> u64 {
+        let target = (byte as usize).min(text.len());
+        // Skip the terminator(s) the record position still points at.
+        let start = text[target..].iter().position(|&b| b != b'\n' && b != b'\r').map_or(text.len(), |o| target + o);
+        if start >= self.byte {
+            self.newlines += count_newlines(&text[self.byte..start]);
+            self.byte = start;
+        }
+        self.newlines + 1
+    }
+}
+
+/// A CRLF, a lone LF and a lone CR each end one line.
+fn count_newlines(bytes: &[u8]) -> u64 {
+    let mut n = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+            n += 1;
+        }
+    }
+    n
+}
+
+fn push_record(table: &mut Table, record: &StringRecord, line: u64) {
+    if record.len() == table.headers.len() {
+        table.rows.push(record.clone());
+        table.lines.push(line);
+    } else if !(record.len() == 1 && record.get(0).is_some_and(|c| c.trim().is_empty())) {
+        table.ragged.push(RaggedRow { line, found: record.len() });
+    }
+}
+
+fn finish(table: Table) -> Result<Table, LoadError> {
+    if table.rows.is_empty() {
+        return Err(match table.ragged.first() {
+            Some(r) => LoadError::AllRowsRagged { expected: table.headers.len(), line: r.line, found: r.found },
+            None => LoadError::NoRows,
+        });
+    }
+    Ok(table)
+}
+
+fn csv_error(e: &csv::Error, fallback_line: u64) -> LoadError {
+    let line = e.position().map_or(fallback_line, |p| p.line());
+    let message = match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => "the text is not valid UTF-8".to_string(),
+        _ => e.to_string(),
+    };
+    LoadError::Csv { line, message }
+}
+
+/// Bytes → text. UTF-8 (with or without BOM) is the norm; UTF-16 with a BOM and Latin-1 are
+/// decoded and reported, since spreadsheets still write them.
+fn decode_text(bytes: &[u8], notices: &mut Vec<String>) -> Result<String, LoadError> {
+    if bytes.is_empty() {
+        return Err(LoadError::Empty);
+    }
+    if let Some(text) = decode_utf16(bytes) {
+        notices.push("The file is UTF-16 text; it was converted.".to_string());
+        return Ok(text);
+    }
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Some(offset) = body.iter().position(|&b| b == 0) {
+        return Err(LoadError::Binary { offset });
+    }
+    match std::str::from_utf8(body) {
+        Ok(text) => Ok(text.to_string()),
+        Err(_) => {
+            notices.push("The file is not UTF-8; it was read as Latin-1 (Windows-1252 style) text.".to_string());
+            // Latin-1 maps each byte to the code point of the same value: no crate needed.
+            Ok(body.iter().map(|&b| char::from(b)).collect())
+        }
+    }
+}
+
+fn decode_utf16(bytes: &[u8]) -> Option<String> {
+    let little = match bytes {
+        [0xFF, 0xFE, ..] => true,
+        [0xFE, 0xFF, ..] => false,
+        _ => return None,
+    };
+    let units: Vec<u16> = bytes[2..]
+        .chunks_exact(2)
+        .map(|c| if little { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) })
+        .collect();
+    Some(String::from_utf16_lossy(&units))
+}
+
+/// Picks the delimiter that splits the header line into the most fields, ignoring quoted text.
+pub fn detect_delimiter(text: &str) -> u8 {
+    let header = first_logical_line(text);
+    let candidates = [b',', b';', b'\t', b'|'];
+    let mut best = (b',', 0usize);
+    for &d in &candidates {
+        let count = count_unquoted(header, d);
+        if count > best.1 {
+            best = (d, count);
+        }
+    }
+    best.0
+}
+
+fn first_logical_line(text: &str) -> &str {
+    let mut in_quotes = false;
+    for (i, c) in text.char_indices() {
+        match c {
+            '"' => in_quotes = !in_quotes,
+            '\n' | '\r' if !in_quotes => return &text[..i],
+            _ => {}
+        }
+    }
+    text
+}
+
+fn count_unquoted(line: &str, delimiter: u8) -> usize {
+    let mut in_quotes = false;
+    let mut count = 0;
+    for &b in line.as_bytes() {
+        if b == b'"' {
+            in_quotes = !in_quotes;
+        } else if b == delimiter && !in_quotes {
+            count += 1;
+        }
+    }
+    count
+}
+
+pub fn delimiter_name(d: u8) -> &'static str {
+    match d {
+        b',' => "commas",
+        b';' => "semicolons",
+        b'\t' => "tabs",
+        b'|' => "pipes",
+        _ => "an unusual character",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_bom_crlf_and_quotes() {
+        let t = parse_csv(b"\xEF\xBB\xBFsong,energy\r\n\"Hello, World\",5\r\nB,6\r\n").unwrap();
+        assert_eq!(t.headers, vec!["song", "energy"]);
+        assert_eq!(t.cell(0, 0), "Hello, World");
+        assert_eq!(t.cell(1, 1), "6");
+        assert_eq!(t.lines, vec![2, 3]);
+    }
+
+    #[test]
+    fn detects_semicolon_and_tab() {
+        assert_eq!(detect_delimiter("a;b;c\n1;2;3"), b';');
+        assert_eq!(detect_delimiter("a\tb\tc\n"), b'\t');
+        assert_eq!(detect_delimiter("\"a;b\",c\n"), b',');
+    }
+
+    #[test]
+    fn ragged_rows_are_reported_not_kept() {
+        let t = parse_csv(b"a,b,c\n1,2,3\n1,2\n4,5,6\n").unwrap();
+        assert_eq!(t.n_rows(), 2);
+        assert_eq!(t.ragged, vec![RaggedRow { line: 3, found: 2 }]);
+    }
+
+    #[test]
+    fn empty_header_only_and_binary() {
+        assert_eq!(parse_csv(b"").unwrap_err(), LoadError::Empty);
+        assert_eq!(parse_csv(b"a,b,c\n").unwrap_err(), LoadError::NoRows);
+        assert!(matches!(parse_csv(b"\x89PNG\r\n\x1a\n\0\0").unwrap_err(), LoadError::Binary { .. }));
+    }
+
+    #[test]
+    fn utf16_and_latin1_are_decoded() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "song,energy\nCafé,5\n".encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        let t = parse_csv(&bytes).unwrap();
+        assert_eq!(t.cell(0, 0), "Café");
+        let t = parse_csv(b"song,energy\nCaf\xE9,5\n").unwrap();
+        assert_eq!(t.cell(0, 0), "Café");
+        assert_eq!(t.notices.len(), 1);
+    }
+}

@@ -1,0 +1,19 @@
+//! The pure pipeline, one stage a file:
+//! load → columns → scale → model/train → cluster → project → summary → export.
+//! `demo` writes the built-in synthetic dataset; `params` checks the user's settings.
+
+pub mod cluster;
+pub mod columns;
+pub mod demo;
+pub mod error;
+pub mod export;
+pub mod load;
+pub mod model;
+pub mod params;
+pub mod project;
+pub mod run;
+pub mod scale;
+pub mod summary;
+pub mod train;
+
+pub use error::PipelineError;

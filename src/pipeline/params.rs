@@ -1,0 +1,128 @@
+//! The user's settings and their rules. The settings form edits `TrainParams`; `check()` turns it
+//! into `ValidParams` or names the first rule broken, so nothing invalid reaches training.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::columns::MissingPolicy;
+
+/// How the 6-d codes are drawn in 2D.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Projection {
+    /// Principal components of the codes.
+    #[default]
+    Pca,
+    /// The first two latent dimensions as they are.
+    FirstTwo,
+}
+
+/// Settings as typed by the user. Defaults are the reference project's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainParams {
+    pub epochs: usize,
+    pub batch_size: usize,
+    pub learning_rate: f64,
+    pub hidden_size: usize,
+    pub latent_size: usize,
+    pub validation_split: f64,
+    pub k: usize,
+    pub seed: u64,
+    pub missing: MissingPolicy,
+}
+
+impl Default for TrainParams {
+    fn default() -> Self {
+        TrainParams {
+            epochs: 20,
+            batch_size: 32,
+            learning_rate: 0.001,
+            hidden_size: 12,
+            latent_size: 6,
+            validation_split: 0.1,
+            k: 10,
+            seed: 42,
+            missing: MissingPolicy::DropRows,
+        }
+    }
+}
+
+/// One variant per rule, the rule as the message.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum ParamError {
+    #[error("Epochs must be between 1 and 1000 (got {0}).")]
+    Epochs(usize),
+    #[error("Batch size must be between 1 and 65536 (got {0}).")]
+    BatchSize(usize),
+    #[error("Learning rate must be a number greater than 0 and at most 1 (got {0}).")]
+    LearningRate(f64),
+    #[error("Hidden layer size must be between 2 and 256 (got {0}).")]
+    Hidden(usize),
+    #[error("Latent size must be between 2 and 64 (got {0}): the map needs at least 2 dimensions.")]
+    Latent(usize),
+    #[error("Validation split must be at least 0 and below 0.5 (got {0}).")]
+    Validation(f64),
+    #[error("Number of clusters k must be between 2 and 100 (got {0}).")]
+    K(usize),
+}
+
+/// Settings that passed `check()`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidParams(TrainParams);
+
+impl std::ops::Deref for ValidParams {
+    type Target = TrainParams;
+    fn deref(&self) -> &TrainParams {
+        &self.0
+    }
+}
+
+impl TrainParams {
+    pub fn check(&self) -> Result<ValidParams, ParamError> {
+        if !(1..=1000).contains(&self.epochs) {
+            return Err(ParamError::Epochs(self.epochs));
+        }
+        if !(1..=65536).contains(&self.batch_size) {
+            return Err(ParamError::BatchSize(self.batch_size));
+        }
+        if !(self.learning_rate > 0.0 && self.learning_rate <= 1.0) {
+            return Err(ParamError::LearningRate(self.learning_rate));
+        }
+        if !(2..=256).contains(&self.hidden_size) {
+            return Err(ParamError::Hidden(self.hidden_size));
+        }
+        if !(2..=64).contains(&self.latent_size) {
+            return Err(ParamError::Latent(self.latent_size));
+        }
+        if !(self.validation_split >= 0.0 && self.validation_split < 0.5) {
+            return Err(ParamError::Validation(self.validation_split));
+        }
+        if !(2..=100).contains(&self.k) {
+            return Err(ParamError::K(self.k));
+        }
+        Ok(ValidParams(self.clone()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_reference_and_valid() {
+        let p = TrainParams::default().check().unwrap();
+        assert_eq!((p.epochs, p.batch_size, p.latent_size, p.k), (20, 32, 6, 10));
+    }
+
+    #[test]
+    fn each_rule_is_named() {
+        let bad = |f: fn(&mut TrainParams)| {
+            let mut p = TrainParams::default();
+            f(&mut p);
+            p.check().unwrap_err().to_string()
+        };
+        assert_eq!(bad(|p| p.epochs = 0), "Epochs must be between 1 and 1000 (got 0).");
+        assert_eq!(bad(|p| p.k = 1), "Number of clusters k must be between 2 and 100 (got 1).");
+        assert_eq!(bad(|p| p.learning_rate = f64::NAN), "Learning rate must be a number greater than 0 and at most 1 (got NaN).");
+        assert_eq!(bad(|p| p.validation_split = 0.5), "Validation split must be at least 0 and below 0.5 (got 0.5).");
+    }
+}

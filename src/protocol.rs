@@ -1,0 +1,159 @@
+//! Messages between the page and the worker, as JSON. Pure data: tested natively.
+//!
+//! The page sends a `Request` (a `File` to load travels beside it, see `worker`); the worker
+//! answers with a stream of `Event`s. One `Ready` comes first, because messages sent before the
+//! worker's wasm has started are lost.
+
+use serde::{Deserialize, Serialize};
+
+use crate::pipeline::columns::{ColumnMapping, ValueReport};
+use crate::pipeline::load::RaggedRow;
+use crate::pipeline::params::TrainParams;
+use crate::pipeline::summary::ClusterSummary;
+use crate::pipeline::train::EpochLoss;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Request {
+    /// Generate and load the built-in demo dataset.
+    LoadDemo { rows: usize, seed: u64 },
+    /// Load the `File` sent with this request.
+    LoadFile { name: String },
+    /// Check a mapping against the loaded file without training.
+    Check { mapping: ColumnMapping, params: TrainParams },
+    Train { mapping: ColumnMapping, params: TrainParams },
+    /// Stop training at the next batch.
+    Cancel,
+    /// The loaded dataset with the last run's results, as CSV.
+    Export,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Event {
+    Ready,
+    /// A long step started ("Reading the file", "Training", "Clustering"…).
+    Stage { name: String },
+    Loaded(Box<DatasetInfo>),
+    Checked(MappingCheck),
+    Progress(Progress),
+    Epoch(EpochLoss),
+    Finished(Box<RunResults>),
+    Cancelled,
+    /// A step failed; what was loaded before is kept.
+    Failed { stage: String, message: String },
+    Exported { csv: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    /// 1-based.
+    pub epoch: usize,
+    pub epochs: usize,
+    /// Batches done in this epoch.
+    pub batch: usize,
+    pub batches: usize,
+}
+
+impl Progress {
+    /// Share of the whole training done, 0–1.
+    pub fn fraction(&self) -> f64 {
+        let per_epoch = self.batch as f64 / self.batches.max(1) as f64;
+        ((self.epoch.saturating_sub(1)) as f64 + per_epoch) / self.epochs.max(1) as f64
+    }
+}
+
+/// What the page shows about a freshly loaded file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DatasetInfo {
+    pub name: String,
+    pub rows: usize,
+    pub columns: Vec<String>,
+    pub delimiter: String,
+    /// Rows set aside for having the wrong number of fields.
+    pub ragged_rows: usize,
+    pub ragged_examples: Vec<RaggedRow>,
+    pub notices: Vec<String>,
+    /// The automatic guess; the page lets the user change it.
+    pub mapping: ColumnMapping,
+    pub check: MappingCheck,
+    pub parse_ms: f64,
+}
+
+/// The result of checking a mapping: which features, how many usable rows, what was wrong.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MappingCheck {
+    /// `None` when the mapping can be trained on; else the full message.
+    pub error: Option<String>,
+    pub features: Vec<String>,
+    pub missing: Vec<String>,
+    pub usable_rows: usize,
+    pub report: ValueReport,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Timings {
+    pub scale_ms: f64,
+    pub train_ms: f64,
+    pub epoch_ms: Vec<f64>,
+    pub encode_ms: f64,
+    pub kmeans_ms: f64,
+    pub project_ms: f64,
+}
+
+/// Everything the page needs to draw results.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunResults {
+    pub features: Vec<String>,
+    pub rows: usize,
+    pub history: Vec<EpochLoss>,
+    pub recon_mse: f32,
+    pub k: usize,
+    pub inertia: f64,
+    pub clusters: Vec<ClusterSummary>,
+    /// Cluster of each usable row.
+    pub labels: Vec<u16>,
+    /// `[x, y]` per row: principal components of the codes.
+    pub pca: Vec<f32>,
+    /// `[x, y]` per row: latent dimensions 0 and 1.
+    pub first_two: Vec<f32>,
+    pub latent_size: usize,
+    pub timings: Timings,
+}
+
+pub fn encode_request(r: &Request) -> String {
+    serde_json::to_string(r).unwrap_or_default()
+}
+
+pub fn decode_request(s: &str) -> Result<Request, String> {
+    serde_json::from_str(s).map_err(|e| format!("The worker received a message it does not understand: {e}"))
+}
+
+pub fn encode_event(e: &Event) -> String {
+    serde_json::to_string(e).unwrap_or_else(|err| {
+        let failed = Event::Failed { stage: "Sending results".into(), message: err.to_string() };
+        serde_json::to_string(&failed).unwrap_or_default()
+    })
+}
+
+pub fn decode_event(s: &str) -> Result<Event, String> {
+    serde_json::from_str(s).map_err(|e| format!("The page received a message it does not understand: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_and_events_round_trip() {
+        let r = Request::Train { mapping: ColumnMapping::default(), params: TrainParams::default() };
+        assert_eq!(decode_request(&encode_request(&r)).unwrap(), r);
+        let e = Event::Progress(Progress { epoch: 2, epochs: 4, batch: 5, batches: 10 });
+        assert_eq!(decode_event(&encode_event(&e)).unwrap(), e);
+        assert!(decode_request("{\"Nope\":1}").unwrap_err().starts_with("The worker received"));
+    }
+
+    #[test]
+    fn progress_fraction() {
+        let p = Progress { epoch: 2, epochs: 4, batch: 5, batches: 10 };
+        assert!((p.fraction() - 0.375).abs() < 1e-12);
+    }
+}
