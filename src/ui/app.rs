@@ -1,0 +1,101 @@
+//! The page: header, status region, and the panels in the order a person uses them.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::bridge::Bridge;
+use super::cluster_table::ClusterTable;
+use super::data_panel::DataPanel;
+use super::mapping::MappingPanel;
+use super::results::ResultsPanel;
+use super::settings::SettingsPanel;
+use super::state::AppState;
+use super::training::TrainingPanel;
+use crate::protocol::Request;
+
+/// Rows in the built-in demo dataset.
+pub const DEMO_ROWS: usize = 3000;
+
+/// The bridge to the worker, as components reach it.
+pub type BridgeHandle = StoredValue<Bridge, LocalStorage>;
+
+pub fn send(request: Request) {
+    let bridge = expect_context::<BridgeHandle>();
+    bridge.with_value(|b| b.send(request, None));
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState::new();
+    provide_context(state);
+    let bridge: BridgeHandle = StoredValue::new_local(Bridge::new(state));
+    provide_context(bridge);
+    if wants_demo() {
+        bridge.with_value(|b| b.send(Request::LoadDemo { rows: DEMO_ROWS, seed: 7 }, None));
+    }
+    view! {
+        <header class="top">
+            <h1>"Songscape"</h1>
+            <p class="tagline">"Turn a CSV of songs' audio features into a map of music. Everything runs in your browser; your file never leaves this machine."</p>
+        </header>
+        <p id="status" class="status" role="status" aria-live="polite">{move || state.status.get()}</p>
+        <ErrorPanel/>
+        <main>
+            <DataPanel/>
+            <MappingPanel/>
+            <SettingsPanel/>
+            <TrainingPanel/>
+            <ResultsPanel/>
+            <ClusterTable/>
+        </main>
+    }
+}
+
+/// The last failure, with what failed and a way to dismiss it. Loaded data stays.
+#[component]
+fn ErrorPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        state.error.get().map(|(stage, message)| {
+            view! {
+                <section class="error" role="alert" aria-labelledby="error-title">
+                    <h2 id="error-title">{format!("{stage} failed")}</h2>
+                    <p class="error-message">{message}</p>
+                    <p>"Anything loaded or computed before this step is still here."</p>
+                    <button on:click=move |_| state.error.set(None)>"Dismiss"</button>
+                </section>
+            }
+        })
+    }
+}
+
+/// `?demo` in the address loads the demo dataset at start (the serve command opens that page).
+fn wants_demo() -> bool {
+    let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    search.trim_start_matches('?').split('&').any(|p| p == "demo" || p.starts_with("demo="))
+}
+
+/// Offers `text` to the user as a file download.
+pub fn download_text(text: &str, filename: &str, mime: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    download_url(&url, filename);
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// Clicks a temporary link so the browser saves `url` as `filename`.
+pub fn download_url(url: &str, filename: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Ok(anchor) = document.create_element("a") else { return };
+    let anchor: web_sys::HtmlAnchorElement = anchor.unchecked_into();
+    anchor.set_href(url);
+    anchor.set_download(filename);
+    if let Some(body) = document.body() {
+        let _ = body.append_child(&anchor);
+        anchor.click();
+        let _ = body.remove_child(&anchor);
+    }
+}

@@ -1,0 +1,166 @@
+//! Drawing on canvases with plotters: the loss chart and the map. Canvases are sized in device
+//! pixels (CSS size × devicePixelRatio) so lines and text stay crisp on high-DPI screens.
+
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use web_sys::HtmlCanvasElement;
+
+use crate::pipeline::train::EpochLoss;
+
+/// Colour-blind-aware categorical palette (Okabe–Ito, then Tableau's extra hues).
+const PALETTE: [(u8, u8, u8); 12] = [
+    (0, 114, 178),
+    (230, 159, 0),
+    (0, 158, 115),
+    (204, 121, 167),
+    (86, 180, 233),
+    (213, 94, 0),
+    (240, 228, 66),
+    (0, 0, 0),
+    (148, 103, 189),
+    (140, 86, 75),
+    (127, 127, 127),
+    (23, 190, 207),
+];
+
+/// Colour of cluster `i`; beyond the palette, hues spaced by the golden angle.
+pub fn cluster_colour(i: usize) -> RGBColor {
+    match PALETTE.get(i) {
+        Some(&(r, g, b)) => RGBColor(r, g, b),
+        None => {
+            let hue = (i as f64 * 137.508) % 360.0;
+            let HSLColor(h, s, l) = HSLColor(hue / 360.0, 0.65, 0.45);
+            let rgb = HSLColor(h, s, l).to_backend_color().rgb;
+            RGBColor(rgb.0, rgb.1, rgb.2)
+        }
+    }
+}
+
+pub fn css_colour(i: usize) -> String {
+    let RGBColor(r, g, b) = cluster_colour(i);
+    format!("rgb({r},{g},{b})")
+}
+
+/// Sizes the canvas's backing store to its CSS box × devicePixelRatio; returns that ratio.
+fn fit_to_screen(canvas: &HtmlCanvasElement, default_w: u32, default_h: u32) -> f64 {
+    let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
+    let w = match canvas.client_width() {
+        0 => default_w,
+        w => w as u32,
+    };
+    let h = match canvas.client_height() {
+        0 => default_h,
+        h => h as u32,
+    };
+    canvas.set_width((f64::from(w) * ratio).round() as u32);
+    canvas.set_height((f64::from(h) * ratio).round() as u32);
+    ratio
+}
+
+fn font(size: f64, ratio: f64) -> (&'static str, f64) {
+    ("sans-serif", size * ratio)
+}
+
+/// Training and validation loss per epoch.
+pub fn draw_losses(canvas: &HtmlCanvasElement, history: &[EpochLoss], epochs: usize) {
+    let ratio = fit_to_screen(canvas, 640, 260);
+    let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else { return };
+    let _ = try_draw_losses(backend, history, epochs, ratio);
+}
+
+fn try_draw_losses(backend: CanvasBackend, history: &[EpochLoss], epochs: usize, ratio: f64) -> Result<(), Box<dyn std::error::Error>> {
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE)?;
+    let values = history.iter().flat_map(|l| std::iter::once(l.train_loss).chain(l.val_loss));
+    let top = values.fold(0.0f32, f32::max).max(1e-3) * 1.1;
+    let px = |v: f64| (v * ratio) as u32;
+    let mut chart = ChartBuilder::on(&root)
+        .margin(px(10.0))
+        .x_label_area_size(px(34.0))
+        .y_label_area_size(px(52.0))
+        .build_cartesian_2d(1f32..(epochs.max(2) as f32), 0f32..top)?;
+    chart
+        .configure_mesh()
+        .x_desc("Epoch")
+        .y_desc("MSE")
+        .x_labels(epochs.clamp(2, 10))
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .label_style(font(12.0, ratio))
+        .axis_desc_style(font(13.0, ratio))
+        .draw()?;
+    let stroke = px(2.0);
+    let blue = cluster_colour(0);
+    let orange = cluster_colour(1);
+    chart
+        .draw_series(LineSeries::new(history.iter().map(|l| (l.epoch as f32, l.train_loss)), blue.stroke_width(stroke)))?
+        .label("training")
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], blue.stroke_width(stroke)));
+    let val: Vec<(f32, f32)> = history.iter().filter_map(|l| l.val_loss.map(|v| (l.epoch as f32, v))).collect();
+    if !val.is_empty() {
+        chart
+            .draw_series(LineSeries::new(val, orange.stroke_width(stroke)))?
+            .label("validation")
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], orange.stroke_width(stroke)));
+    }
+    chart.configure_series_labels().label_font(font(12.0, ratio)).background_style(WHITE.mix(0.85)).border_style(BLACK).draw()?;
+    root.present()?;
+    Ok(())
+}
+
+/// What the map shows.
+pub struct MapData<'a> {
+    /// `[x, y]` per song.
+    pub xy: &'a [f32],
+    pub labels: &'a [u16],
+    pub k: usize,
+    pub x_desc: &'a str,
+    pub y_desc: &'a str,
+}
+
+/// The 2D map: one dot per song, coloured by cluster, with axes and a legend.
+pub fn draw_map(canvas: &HtmlCanvasElement, data: &MapData) {
+    let ratio = fit_to_screen(canvas, 800, 560);
+    let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else { return };
+    let _ = try_draw_map(backend, data, ratio);
+}
+
+fn bounds(values: impl Iterator<Item = f32>) -> (f32, f32) {
+    let (lo, hi) = values.filter(|v| v.is_finite()).fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    if lo > hi {
+        return (-1.0, 1.0);
+    }
+    let pad = ((hi - lo) * 0.05).max(1e-3);
+    (lo - pad, hi + pad)
+}
+
+fn try_draw_map(backend: CanvasBackend, data: &MapData, ratio: f64) -> Result<(), Box<dyn std::error::Error>> {
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE)?;
+    let (x0, x1) = bounds(data.xy.iter().step_by(2).copied());
+    let (y0, y1) = bounds(data.xy.iter().skip(1).step_by(2).copied());
+    let px = |v: f64| (v * ratio) as u32;
+    let mut chart = ChartBuilder::on(&root)
+        .margin(px(12.0))
+        .x_label_area_size(px(36.0))
+        .y_label_area_size(px(52.0))
+        .build_cartesian_2d(x0..x1, y0..y1)?;
+    chart.configure_mesh().x_desc(data.x_desc).y_desc(data.y_desc).label_style(font(12.0, ratio)).axis_desc_style(font(13.0, ratio)).light_line_style(WHITE.mix(0.0)).draw()?;
+    let radius = px(1.6).max(1);
+    for cluster in 0..data.k {
+        let colour = cluster_colour(cluster);
+        let points = data.xy.chunks_exact(2).zip(data.labels).filter(|(_, &l)| usize::from(l) == cluster).map(|(p, _)| (p[0], p[1]));
+        chart
+            .draw_series(points.map(|p| Circle::new(p, radius, colour.mix(0.7).filled())))?
+            .label(format!("Cluster {cluster}"))
+            .legend(move |(x, y)| Circle::new((x, y), px(5.0) as i32, colour.filled()));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .label_font(font(12.0, ratio))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()?;
+    root.present()?;
+    Ok(())
+}

@@ -1,0 +1,60 @@
+//! Step 6: a table of clusters: size, share, most common label, feature means in the file's own
+//! units, and example songs (those nearest each cluster's centre).
+
+use leptos::prelude::*;
+
+use super::charts::css_colour;
+use super::state::AppState;
+use crate::protocol::RunResults;
+
+#[component]
+pub fn ClusterTable() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || state.results.get().map(|r| table(&r))
+}
+
+fn table(r: &RunResults) -> impl IntoView {
+    let headers = r.features.iter().map(|f| view! { <th scope="col">{f.clone()}</th> }).collect_view();
+    let rows = r.clusters.iter().map(|c| {
+        let share = 100.0 * c.size as f64 / r.rows.max(1) as f64;
+        let label = c.top_label.as_ref().map(|(v, s)| format!("{v} ({:.0}%)", s * 100.0)).unwrap_or_else(|| "—".into());
+        let means = c.means.iter().map(|m| view! { <td class="num">{format_mean(*m)}</td> }).collect_view();
+        let examples = c.examples.iter().map(|e| view! { <li>{e.clone()}</li> }).collect_view();
+        view! {
+            <tr>
+                <th scope="row"><span class="swatch" style:background-color=css_colour(c.id) aria-hidden="true"></span>{format!("Cluster {}", c.id)}</th>
+                <td class="num size">{c.size}</td>
+                <td class="num">{format!("{share:.1}%")}</td>
+                <td>{label}</td>
+                {means}
+                <td><ul class="examples">{examples}</ul></td>
+            </tr>
+        }
+    }).collect_view();
+    view! {
+        <section class="panel" aria-labelledby="clusters-title">
+            <h2 id="clusters-title">"6. Clusters"</h2>
+            <div class="table-scroll">
+                <table id="cluster-table">
+                    <caption>{format!("{} clusters of {} songs; feature means in the file's own units.", r.k, r.rows)}</caption>
+                    <thead><tr>
+                        <th scope="col">"Cluster"</th><th scope="col">"Songs"</th><th scope="col">"Share"</th><th scope="col">"Most common label"</th>
+                        {headers}
+                        <th scope="col">"Example songs"</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+fn format_mean(m: f32) -> String {
+    if m.abs() >= 100.0 {
+        format!("{m:.0}")
+    } else if m.abs() >= 1.0 {
+        format!("{m:.1}")
+    } else {
+        format!("{m:.3}")
+    }
+}

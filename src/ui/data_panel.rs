@@ -1,0 +1,77 @@
+//! Step 1: choose or drop a CSV file, or load the demo dataset; then what was found in it.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{DragEvent, File, HtmlInputElement};
+
+use super::app::{send, BridgeHandle, DEMO_ROWS};
+use super::state::AppState;
+use crate::protocol::Request;
+
+fn load_file(file: File) {
+    let bridge = expect_context::<BridgeHandle>();
+    let name = file.name();
+    bridge.with_value(|b| b.send(Request::LoadFile { name }, Some(file)));
+}
+
+#[component]
+pub fn DataPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let dragging = RwSignal::new(false);
+    let on_change = move |ev: leptos::ev::Event| {
+        let input: Option<HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
+        if let Some(file) = input.and_then(|i| i.files()).and_then(|f| f.get(0)) {
+            load_file(file);
+        }
+    };
+    let on_drop = move |ev: DragEvent| {
+        ev.prevent_default();
+        dragging.set(false);
+        if let Some(file) = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
+            load_file(file);
+        }
+    };
+    view! {
+        <section class="panel" aria-labelledby="data-title">
+            <h2 id="data-title">"1. Songs"</h2>
+            <div
+                class="dropzone"
+                class:dragging=move || dragging.get()
+                on:dragover=move |ev: DragEvent| { ev.prevent_default(); dragging.set(true); }
+                on:dragleave=move |_| dragging.set(false)
+                on:drop=on_drop
+            >
+                <label for="csv-file" class="file-label">"CSV file"</label>
+                <input id="csv-file" type="file" accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values"
+                    aria-describedby="csv-help" on:change=on_change prop:disabled=move || !state.idle() />
+                <p id="csv-help" class="help">"Choose a file or drop it here: a Spotify or Kaggle export, an Exportify playlist, or any CSV with columns such as energy, danceability, valence, tempo."</p>
+                <p class="or">"or"</p>
+                <button id="demo" type="button" prop:disabled=move || !state.idle()
+                    on:click=move |_| send(Request::LoadDemo { rows: DEMO_ROWS, seed: 7 })>
+                    "Try the demo dataset"
+                </button>
+            </div>
+            <DatasetSummary/>
+        </section>
+    }
+}
+
+#[component]
+fn DatasetSummary() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        state.dataset.get().map(|info| {
+            let ragged = (info.ragged_rows > 0).then(|| {
+                let first = info.ragged_examples.first().map(|r| format!(" (first: line {} has {} fields, the header has {})", r.line, r.found, info.columns.len())).unwrap_or_default();
+                view! { <li class="warn">{format!("{} rows were set aside because their number of fields differs from the header{first}.", info.ragged_rows)}</li> }
+            });
+            let notices: Vec<_> = info.notices.iter().map(|n| view! { <li>{n.clone()}</li> }).collect();
+            view! {
+                <div class="dataset" id="dataset-summary">
+                    <p><strong>{info.name.clone()}</strong>{format!(": {} rows, {} columns, separated by {}; read in {:.0} ms.", info.rows, info.columns.len(), info.delimiter, info.parse_ms)}</p>
+                    <ul>{notices}{ragged}</ul>
+                </div>
+            }
+        })
+    }
+}

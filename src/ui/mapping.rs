@@ -1,0 +1,129 @@
+//! Step 2: which column is which feature. The guess is shown; every choice can be changed, and
+//! each change is re-checked by the worker (usable rows, bad values).
+
+use leptos::prelude::*;
+
+use super::app::send;
+use super::state::AppState;
+use crate::pipeline::columns::{ColumnMapping, Feature, MissingPolicy};
+use crate::protocol::Request;
+
+const NONE: &str = "";
+
+fn recheck(state: AppState) {
+    let mapping = state.mapping.get_untracked();
+    let params = state.params.get_untracked();
+    send(Request::Check { mapping, params });
+}
+
+/// A `<select>` of the file's columns plus "not used", bound to one slot of the mapping.
+#[component]
+fn ColumnSelect(
+    /// Visible label, also the accessible name.
+    label: String,
+    /// Element id, unique on the page.
+    id: String,
+    /// Reads the slot.
+    get: fn(&ColumnMapping) -> Option<usize>,
+    /// Writes the slot.
+    set: fn(&mut ColumnMapping, Option<usize>),
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let columns = move || state.dataset.get().map(|d| d.columns.clone()).unwrap_or_default();
+    let on_change = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        state.mapping.update(|m| set(m, value.parse::<usize>().ok()));
+        recheck(state);
+    };
+    let selected = move || state.mapping.with(|m| get(m).map(|c| c.to_string()).unwrap_or_default());
+    view! {
+        <label for=id.clone()>{label}</label>
+        <select id=id on:change=on_change prop:value=selected prop:disabled=move || state.training.get()>
+            <option value=NONE>"(not used)"</option>
+            {move || columns().into_iter().enumerate().map(|(i, name)| {
+                let value = i.to_string();
+                let is_selected = move || selected() == i.to_string();
+                view! { <option value=value selected=is_selected>{name}</option> }
+            }).collect_view()}
+        </select>
+    }
+}
+
+fn feature_row(index: usize, feature: Feature) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    // A fn pointer per slot keeps `ColumnSelect` generic over the 15 slots without boxing.
+    const GETS: [fn(&ColumnMapping) -> Option<usize>; 12] = [
+        |m| m.features[0], |m| m.features[1], |m| m.features[2], |m| m.features[3], |m| m.features[4], |m| m.features[5],
+        |m| m.features[6], |m| m.features[7], |m| m.features[8], |m| m.features[9], |m| m.features[10], |m| m.features[11],
+    ];
+    const SETS: [fn(&mut ColumnMapping, Option<usize>); 12] = [
+        |m, v| m.features[0] = v, |m, v| m.features[1] = v, |m, v| m.features[2] = v, |m, v| m.features[3] = v,
+        |m, v| m.features[4] = v, |m, v| m.features[5] = v, |m, v| m.features[6] = v, |m, v| m.features[7] = v,
+        |m, v| m.features[8] = v, |m, v| m.features[9] = v, |m, v| m.features[10] = v, |m, v| m.features[11] = v,
+    ];
+    let mapped = move || state.mapping.with(|m| m.features[index].is_some());
+    view! {
+        <div class="map-row" class:missing=move || !mapped()>
+            <ColumnSelect label=feature.name().to_string() id=format!("map-{}", feature.name().to_lowercase()) get=GETS[index] set=SETS[index]/>
+            <span class="map-state">{move || if mapped() { "recognised" } else { "missing" }}</span>
+        </div>
+    }
+}
+
+#[component]
+pub fn MappingPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let rows: Vec<_> = Feature::ALL.iter().enumerate().map(|(i, f)| feature_row(i, *f)).collect();
+    let on_policy = move |policy: MissingPolicy| {
+        state.params.update(|p| p.missing = policy);
+        recheck(state);
+    };
+    view! {
+        <section class="panel" aria-labelledby="mapping-title" hidden=move || state.dataset.get().is_none()>
+            <h2 id="mapping-title">"2. Columns"</h2>
+            <p class="help">"Each audio feature was matched to a column by its name. Change any that are wrong; missing features are fine (at least 3 are needed)."</p>
+            <div class="map-grid">{rows}</div>
+            <div class="map-grid text-cols">
+                <div class="map-row"><ColumnSelect label="Song title".into() id="map-title".into() get=|m| m.title set=|m, v| m.title = v/></div>
+                <div class="map-row"><ColumnSelect label="Artist".into() id="map-artist".into() get=|m| m.artist set=|m, v| m.artist = v/></div>
+                <div class="map-row"><ColumnSelect label="Genre or label".into() id="map-label".into() get=|m| m.label set=|m, v| m.label = v/></div>
+            </div>
+            <fieldset class="policy">
+                <legend>"Rows with empty or non-numeric feature values"</legend>
+                <label><input type="radio" name="missing" prop:checked=move || state.params.with(|p| p.missing == MissingPolicy::DropRows)
+                    on:change=move |_| on_policy(MissingPolicy::DropRows)/>"Leave them out"</label>
+                <label><input type="radio" name="missing" prop:checked=move || state.params.with(|p| p.missing == MissingPolicy::FillMedian)
+                    on:change=move |_| on_policy(MissingPolicy::FillMedian)/>"Fill with the column median"</label>
+            </fieldset>
+            <CheckReport/>
+        </section>
+    }
+}
+
+/// What the worker found with the current mapping.
+#[component]
+fn CheckReport() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        state.check.get().map(|c| {
+            if let Some(error) = c.error.clone() {
+                return view! { <p class="check error-text" id="mapping-check" role="alert">{error}</p> }.into_any();
+            }
+            let r = &c.report;
+            let missing = if c.missing.is_empty() { "none".to_string() } else { c.missing.join(", ") };
+            let bad = (r.rows_with_bad_values > 0).then(|| {
+                let examples = r.examples.iter().map(|b| format!("line {}, column {}: \"{}\"", b.line, b.column, b.value)).collect::<Vec<_>>().join("; ");
+                let action = if r.rows_dropped > 0 { format!("{} rows are left out", r.rows_dropped) } else { format!("{} cells are filled with the column median", r.cells_filled) };
+                format!("{} rows have empty or non-numeric values ({examples}); {action}.", r.rows_with_bad_values)
+            });
+            let recovered = (r.cells_recovered > 0).then(|| format!("{} values were read after removing a unit or reading a decimal comma (such as \"-6.5db\" or \"0,55\").", r.cells_recovered));
+            view! {
+                <div class="check" id="mapping-check">
+                    <p>{format!("Training on {} features with {} of {} rows. Missing features: {missing}.", c.features.len(), c.usable_rows, r.rows_total)}</p>
+                    {bad.map(|b| view! { <p class="warn">{b}</p> })}
+                    {recovered.map(|b| view! { <p>{b}</p> })}
+                </div>
+            }.into_any()
+        })
+    }
+}

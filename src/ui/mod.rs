@@ -1,0 +1,20 @@
+//! The Leptos page. State and its rules live in `state`; `bridge` talks to the worker; each
+//! panel is one component file. Drawing (plotters on canvas) is in `charts`.
+
+mod app;
+mod bridge;
+mod charts;
+mod cluster_table;
+mod data_panel;
+mod mapping;
+pub mod panic;
+mod results;
+mod settings;
+mod state;
+mod training;
+
+/// Mounts the app on the page's body.
+pub fn start() {
+    panic::install_page_hook();
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,75 @@
+//! Step 3 (optional): training and clustering settings, defaulting to the reference's.
+
+use leptos::prelude::*;
+
+use super::state::AppState;
+use crate::pipeline::params::TrainParams;
+
+/// One numeric setting: label, id, help, how to read it from and write it into `TrainParams`.
+struct Field {
+    label: &'static str,
+    id: &'static str,
+    help: &'static str,
+    step: &'static str,
+    get: fn(&TrainParams) -> String,
+    set: fn(&mut TrainParams, &str) -> bool,
+}
+
+fn parse_into<T: std::str::FromStr>(slot: &mut T, text: &str) -> bool {
+    match text.trim().parse() {
+        Ok(v) => {
+            *slot = v;
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+const FIELDS: [Field; 8] = [
+    Field { label: "Epochs", id: "set-epochs", help: "Passes over the data (reference: 20).", step: "1", get: |p| p.epochs.to_string(), set: |p, t| parse_into(&mut p.epochs, t) },
+    Field { label: "Batch size", id: "set-batch", help: "Songs per training step (reference: 32).", step: "1", get: |p| p.batch_size.to_string(), set: |p, t| parse_into(&mut p.batch_size, t) },
+    Field { label: "Learning rate", id: "set-lr", help: "Adam step size (reference: 0.001).", step: "any", get: |p| p.learning_rate.to_string(), set: |p, t| parse_into(&mut p.learning_rate, t) },
+    Field { label: "Hidden layer size", id: "set-hidden", help: "Width of the layers around the code (reference: 12).", step: "1", get: |p| p.hidden_size.to_string(), set: |p, t| parse_into(&mut p.hidden_size, t) },
+    Field { label: "Latent size", id: "set-latent", help: "Dimensions of each song's code (reference: 6).", step: "1", get: |p| p.latent_size.to_string(), set: |p, t| parse_into(&mut p.latent_size, t) },
+    Field { label: "Validation split", id: "set-val", help: "Share of songs held out, chosen at random (reference: 0.1).", step: "0.01", get: |p| p.validation_split.to_string(), set: |p, t| parse_into(&mut p.validation_split, t) },
+    Field { label: "Clusters (k)", id: "set-k", help: "Number of KMeans clusters (reference: 10).", step: "1", get: |p| p.k.to_string(), set: |p, t| parse_into(&mut p.k, t) },
+    Field { label: "Random seed", id: "set-seed", help: "Same file and seed give the same result.", step: "1", get: |p| p.seed.to_string(), set: |p, t| parse_into(&mut p.seed, t) },
+];
+
+#[component]
+pub fn SettingsPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let unreadable = RwSignal::new(None::<&'static str>);
+    let fields = FIELDS.iter().map(|f| {
+        let (get, set, label) = (f.get, f.set, f.label);
+        let on_change = move |ev: leptos::ev::Event| {
+            let text = event_target_value(&ev);
+            let mut ok = true;
+            state.params.update(|p| ok = set(p, &text));
+            unreadable.set((!ok).then_some(label));
+        };
+        let help_id = format!("{}-help", f.id);
+        view! {
+            <div class="field">
+                <label for=f.id>{f.label}</label>
+                <input id=f.id type="number" step=f.step aria-describedby=help_id.clone()
+                    prop:value=move || state.params.with(get) on:change=on_change prop:disabled=move || state.training.get()/>
+                <small id=help_id>{f.help}</small>
+            </div>
+        }
+    }).collect_view();
+    let problem = move || {
+        unreadable.get().map(|l| format!("{l} must be a number.")).or_else(|| state.params.with(|p| p.check().err().map(|e| e.to_string())))
+    };
+    view! {
+        <section class="panel" aria-labelledby="settings-title">
+            <details>
+                <summary><h2 id="settings-title">"3. Settings (optional)"</h2></summary>
+                <div class="fields">{fields}</div>
+                <button type="button" on:click=move |_| { state.params.set(TrainParams::default()); unreadable.set(None); }
+                    prop:disabled=move || state.training.get()>"Reset to the reference settings"</button>
+            </details>
+            {move || problem().map(|p| view! { <p class="error-text" role="alert" id="settings-problem">{p}</p> })}
+        </section>
+    }
+}

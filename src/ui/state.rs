@@ -1,0 +1,140 @@
+//! The page's state as signals, and the rules for applying worker events to it. Provided to every
+//! component through context.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::pipeline::columns::ColumnMapping;
+use crate::pipeline::params::{Projection, TrainParams};
+use crate::pipeline::train::EpochLoss;
+use crate::protocol::{DatasetInfo, Event, MappingCheck, Progress, RunResults};
+
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// The worker has started and takes requests.
+    pub ready: RwSignal<bool>,
+    /// Announced through the `aria-live` region.
+    pub status: RwSignal<String>,
+    /// (step, message) of the last failure, until dismissed.
+    pub error: RwSignal<Option<(String, String)>>,
+    /// A long step under way, by name.
+    pub busy: RwSignal<Option<String>>,
+    pub dataset: RwSignal<Option<Arc<DatasetInfo>>>,
+    pub mapping: RwSignal<ColumnMapping>,
+    pub check: RwSignal<Option<MappingCheck>>,
+    pub params: RwSignal<TrainParams>,
+    pub training: RwSignal<bool>,
+    pub progress: RwSignal<Option<Progress>>,
+    pub history: RwSignal<Vec<EpochLoss>>,
+    pub results: RwSignal<Option<Arc<RunResults>>>,
+    pub projection: RwSignal<Projection>,
+}
+
+impl AppState {
+    pub fn new() -> Self {
+        AppState {
+            ready: RwSignal::new(false),
+            status: RwSignal::new("Starting…".into()),
+            error: RwSignal::new(None),
+            busy: RwSignal::new(None),
+            dataset: RwSignal::new(None),
+            mapping: RwSignal::new(ColumnMapping::default()),
+            check: RwSignal::new(None),
+            params: RwSignal::new(TrainParams::default()),
+            training: RwSignal::new(false),
+            progress: RwSignal::new(None),
+            history: RwSignal::new(Vec::new()),
+            results: RwSignal::new(None),
+            projection: RwSignal::new(Projection::Pca),
+        }
+    }
+
+    /// Applies one worker event. Returns the CSV text when an export is ready.
+    pub fn apply(&self, event: Event) -> Option<String> {
+        match event {
+            Event::Ready => self.on_ready(),
+            Event::Stage { name } => {
+                self.status.set(format!("{name}…"));
+                self.busy.set(Some(name));
+            }
+            Event::Loaded(info) => self.on_loaded(*info),
+            Event::Checked(check) => self.check.set(Some(check)),
+            Event::Progress(p) => self.progress.set(Some(p)),
+            Event::Epoch(loss) => self.on_epoch(loss),
+            Event::Finished(results) => self.on_finished(*results),
+            Event::Cancelled => {
+                self.end_work("Training cancelled. The loaded data and any earlier results are kept.");
+            }
+            Event::Failed { stage, message } => {
+                self.end_work(&format!("{stage} failed: {message}"));
+                self.error.set(Some((stage, message)));
+            }
+            Event::Exported { csv } => {
+                self.end_work("The CSV with clusters is downloading.");
+                return Some(csv);
+            }
+        }
+        None
+    }
+
+    fn on_ready(&self) {
+        self.ready.set(true);
+        self.status.set("Ready. Choose a CSV file or try the demo dataset.".into());
+    }
+
+    fn on_loaded(&self, info: DatasetInfo) {
+        self.status.set(format!(
+            "Loaded {} songs from {}; {} of 12 features recognised.",
+            info.rows,
+            info.name,
+            info.check.features.len()
+        ));
+        self.mapping.set(info.mapping.clone());
+        self.check.set(Some(info.check.clone()));
+        self.dataset.set(Some(Arc::new(info)));
+        self.results.set(None);
+        self.history.set(Vec::new());
+        self.progress.set(None);
+        self.busy.set(None);
+        self.error.set(None);
+    }
+
+    fn on_epoch(&self, loss: EpochLoss) {
+        let epochs = self.params.with_untracked(|p| p.epochs);
+        let val = loss.val_loss.map(|v| format!(", validation loss {v:.4}")).unwrap_or_default();
+        self.status.set(format!("Epoch {} of {epochs}: training loss {:.4}{val}.", loss.epoch, loss.train_loss));
+        self.history.update(|h| h.push(loss));
+    }
+
+    fn on_finished(&self, results: RunResults) {
+        let message = format!(
+            "Done: {} songs in {} clusters; reconstruction MSE {:.4}.",
+            results.rows, results.k, results.recon_mse
+        );
+        self.results.set(Some(Arc::new(results)));
+        self.progress.update(|p| {
+            if let Some(p) = p {
+                (p.epoch, p.batch) = (p.epochs, p.batches);
+            }
+        });
+        self.end_work(&message);
+    }
+
+    fn end_work(&self, message: &str) {
+        self.training.set(false);
+        self.busy.set(None);
+        self.status.set(message.to_string());
+    }
+
+    /// A step may start: the worker is up and nothing else runs.
+    pub fn idle(&self) -> bool {
+        self.ready.get() && self.busy.get().is_none() && !self.training.get()
+    }
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self::new()
+    }
+}

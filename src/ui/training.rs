@@ -1,0 +1,65 @@
+//! Step 4: Train, Cancel, the progress bar and the live loss chart.
+
+use leptos::html::Canvas;
+use leptos::prelude::*;
+
+use super::app::send;
+use super::charts::draw_losses;
+use super::state::AppState;
+use crate::protocol::Request;
+
+#[component]
+pub fn TrainingPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let canvas: NodeRef<Canvas> = NodeRef::new();
+    let can_train = move || {
+        state.idle()
+            && state.dataset.get().is_some()
+            && state.check.with(|c| c.as_ref().is_some_and(|c| c.error.is_none()))
+            && state.params.with(|p| p.check().is_ok())
+    };
+    let train = move |_| {
+        state.training.set(true);
+        state.history.set(Vec::new());
+        state.progress.set(None);
+        state.error.set(None);
+        send(Request::Train { mapping: state.mapping.get_untracked(), params: state.params.get_untracked() });
+    };
+    Effect::new(move |_| {
+        let history = state.history.get();
+        let epochs = state.params.with_untracked(|p| p.epochs);
+        if let Some(c) = canvas.get() {
+            draw_losses(&c, &history, epochs);
+        }
+    });
+    let progress_text = move || {
+        state.progress.get().map(|p| format!("Epoch {} of {}, batch {} of {}", p.epoch, p.epochs, p.batch, p.batches)).unwrap_or_default()
+    };
+    view! {
+        <section class="panel" aria-labelledby="train-title" hidden=move || state.dataset.get().is_none()>
+            <h2 id="train-title">"4. Train"</h2>
+            <div class="actions">
+                <button id="train" type="button" class="primary" on:click=train prop:disabled=move || !can_train()>"Train"</button>
+                <button id="cancel" type="button" on:click=move |_| send(Request::Cancel) prop:disabled=move || !state.training.get()>"Cancel"</button>
+            </div>
+            <label for="train-progress">"Training progress"</label>
+            <progress id="train-progress" max="1" prop:value=move || state.progress.get().map_or(0.0, |p| p.fraction())></progress>
+            <span class="progress-text">{progress_text}</span>
+            <figure class="loss-figure" hidden=move || state.history.with(Vec::is_empty)>
+                <canvas node_ref=canvas id="loss-chart" class="loss-chart" role="img" aria-label="Training and validation loss per epoch"></canvas>
+                <figcaption>{move || loss_caption(&state)}</figcaption>
+            </figure>
+        </section>
+    }
+}
+
+fn loss_caption(state: &AppState) -> String {
+    state.history.with(|h| {
+        h.last()
+            .map(|l| {
+                let val = l.val_loss.map(|v| format!(", validation loss {v:.4}")).unwrap_or_default();
+                format!("After epoch {}: training loss {:.4}{val}.", l.epoch, l.train_loss)
+            })
+            .unwrap_or_default()
+    })
+}

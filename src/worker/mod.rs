@@ -1,0 +1,146 @@
+//! The dedicated Web Worker: holds the loaded table and the last results, runs the heavy stages,
+//! and streams `Event`s back. Plain web-sys messaging rather than gloo-worker: we need to pass a
+//! `File` object through untouched (read here with `FileReaderSync`, off the page's thread) and to
+//! interleave training with the event loop so `Cancel` is seen mid-epoch; both are a few lines here.
+
+mod train_task;
+
+use std::cell::{Cell, RefCell};
+
+use js_sys::{Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent};
+
+use crate::pipeline::columns::{extract, validate, ColumnMapping};
+use crate::pipeline::demo::demo_csv;
+use crate::pipeline::load::{delimiter_name, parse_csv, Table};
+use crate::pipeline::params::TrainParams;
+use crate::pipeline::run::{self, Analysis, Prepared};
+use crate::protocol::{decode_request, encode_event, DatasetInfo, Event, MappingCheck, Request};
+
+/// The dataset and the last good results. Kept across failures of later steps.
+#[derive(Default)]
+struct State {
+    table: Option<Table>,
+    mapping: ColumnMapping,
+    last: Option<(Prepared, Analysis)>,
+}
+
+thread_local! {
+    static STATE: RefCell<State> = RefCell::new(State::default());
+    static CANCEL: Cell<bool> = const { Cell::new(false) };
+    static BUSY: Cell<bool> = const { Cell::new(false) };
+}
+
+fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+pub(crate) fn now_ms() -> f64 {
+    scope().performance().map_or(0.0, |p| p.now())
+}
+
+pub(crate) fn post(event: &Event) {
+    let _ = scope().post_message(&JsValue::from_str(&encode_event(event)));
+}
+
+pub(crate) fn fail(stage: &str, message: impl ToString) {
+    post(&Event::Failed { stage: stage.to_string(), message: message.to_string() });
+}
+
+/// Entry point of the worker bin.
+pub fn start() {
+    let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(handle);
+    scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+    onmessage.forget();
+    post(&Event::Ready);
+}
+
+fn handle(ev: MessageEvent) {
+    let data = ev.data();
+    let json = Reflect::get(&data, &JsValue::from_str("json")).ok().and_then(|v| v.as_string()).unwrap_or_default();
+    let request = match decode_request(&json) {
+        Ok(r) => r,
+        Err(e) => return fail("Receiving a request", e),
+    };
+    match request {
+        Request::Cancel => CANCEL.with(|c| c.set(true)),
+        _ if BUSY.with(Cell::get) => fail("Starting a step", "Another step is still running; wait for it or press Cancel."),
+        Request::LoadDemo { rows, seed } => load_bytes("Demo dataset (synthetic)", demo_csv(rows, seed).as_bytes()),
+        Request::LoadFile { name } => load_file(&name, &data),
+        Request::Check { mapping, params } => post(&Event::Checked(check(&mapping, &params))),
+        Request::Train { mapping, params } => train_task::spawn(mapping, params),
+        Request::Export => export(),
+    }
+}
+
+fn load_file(name: &str, data: &JsValue) {
+    post(&Event::Stage { name: "Reading the file".into() });
+    let file: Option<File> = Reflect::get(data, &JsValue::from_str("file")).ok().and_then(|f| f.dyn_into().ok());
+    let Some(file) = file else {
+        return fail("Reading the file", "No file came with the request.");
+    };
+    let bytes = FileReaderSync::new().and_then(|r| r.read_as_array_buffer(&file));
+    match bytes {
+        Ok(buffer) => load_bytes(name, &Uint8Array::new(&buffer).to_vec()),
+        Err(e) => fail("Reading the file", format!("The browser could not read {name}: {e:?}")),
+    }
+}
+
+fn load_bytes(name: &str, bytes: &[u8]) {
+    let t0 = now_ms();
+    let table = match parse_csv(bytes) {
+        Ok(t) => t,
+        Err(e) => return fail("Reading the file", format!("{name}: {e}")),
+    };
+    let parse_ms = now_ms() - t0;
+    let mapping = ColumnMapping::guess(&table.headers);
+    let check = check_table(&table, &mapping, &TrainParams::default());
+    let info = DatasetInfo {
+        name: name.to_string(),
+        rows: table.n_rows(),
+        columns: table.headers.clone(),
+        delimiter: delimiter_name(table.delimiter).to_string(),
+        ragged_rows: table.ragged.len(),
+        ragged_examples: table.ragged.iter().take(5).cloned().collect(),
+        notices: table.notices.clone(),
+        mapping: mapping.clone(),
+        check,
+        parse_ms,
+    };
+    // A new file replaces the old one only once it has loaded: a bad file loses nothing.
+    STATE.with(|s| *s.borrow_mut() = State { table: Some(table), mapping, last: None });
+    post(&Event::Loaded(Box::new(info)));
+}
+
+fn check(mapping: &ColumnMapping, params: &TrainParams) -> MappingCheck {
+    STATE.with(|s| match &s.borrow().table {
+        Some(t) => check_table(t, mapping, params),
+        None => MappingCheck { error: Some("No file is loaded yet.".into()), features: vec![], missing: vec![], usable_rows: 0, report: Default::default() },
+    })
+}
+
+fn check_table(table: &Table, mapping: &ColumnMapping, params: &TrainParams) -> MappingCheck {
+    let features = mapping.present().iter().map(|(f, _)| f.name().to_string()).collect();
+    let missing = mapping.missing().iter().map(|f| f.name().to_string()).collect();
+    let result = validate(mapping, &table.headers).and_then(|_| extract(table, mapping, params.missing));
+    match result {
+        Ok(f) => MappingCheck { error: None, features, missing, usable_rows: f.n_rows(), report: f.report },
+        Err(e) => MappingCheck { error: Some(e.to_string()), features, missing, usable_rows: 0, report: Default::default() },
+    }
+}
+
+fn export() {
+    let csv = STATE.with(|s| {
+        let s = s.borrow();
+        match (&s.table, &s.last) {
+            (Some(t), Some((p, a))) => run::export(t, p, a).map_err(|e| e.to_string()),
+            _ => Err("Train a model first: the export adds each song's cluster.".to_string()),
+        }
+    });
+    match csv {
+        Ok(csv) => post(&Event::Exported { csv }),
+        Err(e) => fail("Exporting", e),
+    }
+}

@@ -1,0 +1,147 @@
+//! Training inside the worker, cut into slices of about 50 ms so the worker's event loop can
+//! deliver a `Cancel` mid-epoch and progress reaches the page while it runs.
+
+use std::cell::Cell;
+
+use js_sys::Promise;
+use wasm_bindgen_futures::{spawn_local, JsFuture};
+
+use super::{fail, now_ms, post, scope, State, BUSY, CANCEL, STATE};
+use crate::pipeline::columns::ColumnMapping;
+use crate::pipeline::params::{TrainParams, ValidParams};
+use crate::pipeline::run::{self, Prepared};
+use crate::pipeline::train::{Step, Trained, Trainer};
+use crate::pipeline::PipelineError;
+use crate::protocol::{Event, Progress, RunResults, Timings};
+
+const SLICE_MS: f64 = 50.0;
+
+pub(super) fn spawn(mapping: ColumnMapping, params: TrainParams) {
+    BUSY.with(|b| b.set(true));
+    CANCEL.with(|c| c.set(false));
+    spawn_local(async move {
+        if let Err(e) = train(mapping, params).await {
+            fail(e.stage(), e);
+        }
+        BUSY.with(|b| b.set(false));
+    });
+}
+
+/// Gives the worker's event loop a turn (a zero-delay timeout), so queued messages are handled.
+async fn yield_now() {
+    let promise = Promise::new(&mut |resolve, _reject| {
+        let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+fn cancelled() -> bool {
+    CANCEL.with(Cell::get)
+}
+
+async fn train(mapping: ColumnMapping, params: TrainParams) -> Result<(), PipelineError> {
+    let params = params.check()?;
+    let mut timings = Timings::default();
+    let t0 = now_ms();
+    let prepared = STATE.with(|s| match &s.borrow().table {
+        Some(t) => run::prepare(t, &mapping, &params).map(Some),
+        None => Ok(None),
+    })?;
+    let Some(prepared) = prepared else {
+        fail("Training", "No file is loaded yet. Choose a CSV file or try the demo dataset first.");
+        return Ok(());
+    };
+    timings.scale_ms = now_ms() - t0;
+    post(&Event::Stage { name: "Training".into() });
+    let Some(trained) = fit(&prepared, &params, &mut timings).await? else {
+        post(&Event::Cancelled);
+        return Ok(());
+    };
+    finish(mapping, params, prepared, trained, timings).await
+}
+
+/// Runs the training loop; `None` when cancelled.
+async fn fit(prepared: &Prepared, params: &ValidParams, timings: &mut Timings) -> Result<Option<Trained>, PipelineError> {
+    let mut trainer = Trainer::new(&prepared.scaled, prepared.features.n_features(), params)?;
+    let start = now_ms();
+    let mut epoch_start = start;
+    let mut slice_start = start;
+    loop {
+        if cancelled() {
+            return Ok(None);
+        }
+        match trainer.step()? {
+            Step::Batch { epoch, batch } => {
+                if now_ms() - slice_start > SLICE_MS {
+                    let (epochs, batches) = (trainer.epochs(), trainer.batches_per_epoch());
+                    post(&Event::Progress(Progress { epoch, epochs, batch, batches }));
+                    yield_now().await;
+                    slice_start = now_ms();
+                }
+            }
+            Step::Epoch(loss) => {
+                let t = now_ms();
+                timings.epoch_ms.push(t - epoch_start);
+                epoch_start = t;
+                post(&Event::Epoch(loss));
+                yield_now().await;
+                slice_start = now_ms();
+            }
+            Step::Done => break,
+        }
+    }
+    timings.train_ms = now_ms() - start;
+    Ok(Some(trainer.finish()))
+}
+
+async fn finish(
+    mapping: ColumnMapping,
+    params: ValidParams,
+    prepared: Prepared,
+    trained: Trained,
+    mut timings: Timings,
+) -> Result<(), PipelineError> {
+    post(&Event::Stage { name: "Encoding".into() });
+    let t = now_ms();
+    let codes = run::encode(&trained, &prepared);
+    timings.encode_ms = now_ms() - t;
+    post(&Event::Stage { name: "Clustering".into() });
+    yield_now().await;
+    let t = now_ms();
+    let clustering = run::cluster(&codes, trained.latent_size(), &params)?;
+    timings.kmeans_ms = now_ms() - t;
+    post(&Event::Stage { name: "Projecting".into() });
+    yield_now().await;
+    let t = now_ms();
+    let analysis = STATE.with(|s| {
+        let s = s.borrow();
+        s.table.as_ref().map(|table| run::analyse(table, &mapping, &prepared, &trained, codes, clustering))
+    });
+    let Some(analysis) = analysis else {
+        fail("Projecting", "The dataset was replaced while training ran; train again.");
+        return Ok(());
+    };
+    timings.project_ms = now_ms() - t;
+    let results = RunResults {
+        features: prepared.features.features.iter().map(|f| f.name().to_string()).collect(),
+        rows: prepared.features.n_rows(),
+        history: trained.history.clone(),
+        recon_mse: analysis.recon_mse,
+        k: params.k,
+        inertia: analysis.clustering.inertia,
+        clusters: analysis.summaries.clone(),
+        labels: analysis.clustering.labels.iter().map(|&l| l as u16).collect(),
+        pca: analysis.pca.clone(),
+        first_two: analysis.first_two.clone(),
+        latent_size: analysis.latent,
+        timings,
+    };
+    STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        let State { mapping: m, last, .. } = &mut *s;
+        *m = mapping;
+        *last = Some((prepared, analysis));
+    });
+    post(&Event::Finished(Box::new(results)));
+    Ok(())
+}

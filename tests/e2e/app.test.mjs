@@ -1,0 +1,140 @@
+// End-to-end: the built app in headless Chromium, driven as a person would, finding controls by
+// their accessible names.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  serve, launch, openApp, train, clusterSizes, paintedPixels, download, parseCsv, SHARED_DATA, DIST, SUBPATH_DIST,
+} from './harness.mjs';
+
+let server; let browser;
+before(async () => { server = await serve(DIST); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+test('demo: load, train, map, cluster table, CSV and PNG export, no console errors', async () => {
+  const { page, errors, context } = await openApp(browser, server.url);
+  await page.getByRole('button', { name: 'Try the demo dataset' }).click();
+  await page.locator('#dataset-summary').filter({ hasText: '3000 rows' }).waitFor();
+  await page.locator('#mapping-check').filter({ hasText: 'Training on 12 features with 3000 of 3000 rows' }).waitFor();
+  await train(page);
+
+  const sizes = await clusterSizes(page);
+  assert.equal(sizes.length, 10, 'one table row per cluster (k = 10)');
+  assert.equal(sizes.reduce((a, b) => a + b, 0), 3000, 'cluster sizes add up to the row count');
+  assert.equal(await page.locator('#metric-rows').textContent(), '3000');
+  const mse = Number(await page.locator('#metric-mse').textContent());
+  assert.ok(mse > 0 && mse < 0.6, `reconstruction MSE ${mse} is sane`);
+  assert.ok(await paintedPixels(page, '#map') > 5000, 'the map is painted');
+  assert.ok(await paintedPixels(page, '#loss-chart') > 1000, 'the loss chart is painted');
+
+  const csv = await download(page, 'Download CSV with clusters');
+  const rows = parseCsv(csv.bytes.toString('utf8')).filter((r) => r.length > 1);
+  const header = rows[0];
+  for (const col of ['song', 'artist', 'genre', 'Energy', 'cluster', 'z0', 'z5', 'map_x', 'map_y']) {
+    assert.ok(header.includes(col), `export has column ${col}`);
+  }
+  assert.equal(rows.length - 1, 3000, 'every song is exported');
+  const c = header.indexOf('cluster');
+  for (const r of rows.slice(1)) assert.match(r[c], /^[0-9]$/, 'every row has a cluster 0-9');
+
+  const png = await download(page, 'Download map as PNG');
+  assert.deepEqual([...png.bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'the map downloads as PNG');
+  fs.writeFileSync(path.join(os.tmpdir(), 'songscape-demo.png'), await page.screenshot({ fullPage: true }));
+  assert.deepEqual(errors, [], 'no console errors');
+  await context.close();
+});
+
+test('controls have accessible names', async () => {
+  const { page, context } = await openApp(browser, server.url);
+  await page.getByLabel('CSV file').waitFor({ state: 'attached' });
+  await page.getByRole('button', { name: 'Try the demo dataset' }).click();
+  await page.locator('#dataset-summary').waitFor();
+  for (const label of ['Energy', 'Tempo', 'Song title', 'Epochs', 'Batch size', 'Learning rate', 'Clusters (k)', 'Random seed', 'Validation split', 'Latent size']) {
+    assert.equal(await page.getByLabel(label, { exact: true }).count(), 1, `one control labelled ${label}`);
+  }
+  for (const name of ['Train', 'Cancel']) assert.equal(await page.getByRole('button', { name, exact: true }).count(), 1);
+  assert.equal(await page.locator('[aria-live="polite"]').count(), 1);
+  await context.close();
+});
+
+test('cancel mid-training keeps the data and the app usable', async () => {
+  const { page, errors, context } = await openApp(browser, server.url);
+  await page.getByRole('button', { name: 'Try the demo dataset' }).click();
+  await page.locator('#dataset-summary').waitFor();
+  await page.locator('summary').click();
+  await page.getByLabel('Epochs', { exact: true }).fill('500');
+  await page.getByLabel('Epochs', { exact: true }).blur();
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await page.waitForFunction(() => Number(document.querySelector('#train-progress')?.value) > 0);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByRole('status').filter({ hasText: 'Training cancelled' }).waitFor({ timeout: 10_000 });
+  assert.ok(await page.getByRole('button', { name: 'Train', exact: true }).isEnabled(), 'Train works again');
+  assert.match(await page.locator('#dataset-summary').textContent(), /3000 rows/, 'the data is still loaded');
+  // And a real run still completes afterwards.
+  await page.getByLabel('Epochs', { exact: true }).fill('2');
+  await page.getByLabel('Epochs', { exact: true }).blur();
+  await train(page);
+  assert.equal((await clusterSizes(page)).reduce((a, b) => a + b, 0), 3000);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('bad files give specific messages and lose nothing', async () => {
+  const { page, context } = await openApp(browser, server.url);
+  await page.getByRole('button', { name: 'Try the demo dataset' }).click();
+  await page.locator('#dataset-summary').filter({ hasText: '3000 rows' }).waitFor();
+
+  await page.getByLabel('CSV file').setInputFiles({ name: 'picture.csv', mimeType: 'text/csv', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]) });
+  const alert = page.locator('section.error');
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /Reading the file failed.*picture\.csv: The file looks like binary data \(a NUL byte at byte 8\)/s);
+  assert.match(await page.locator('#dataset-summary').textContent(), /3000 rows/, 'the demo data is still loaded');
+
+  await page.getByLabel('CSV file').setInputFiles({ name: 'few.csv', mimeType: 'text/csv', buffer: Buffer.from('song,energy,tempo\nA,1,100\nB,x,120\n') });
+  await page.locator('#mapping-check').filter({ hasText: 'Only 2 of the 12 audio features were recognised (Tempo, Energy)' }).waitFor();
+  assert.ok(await page.getByRole('button', { name: 'Train', exact: true }).isDisabled(), 'cannot train on 2 features');
+  await context.close();
+});
+
+test('real data: upload light_spotify_subset.csv through the file input', async (t) => {
+  if (!fs.existsSync(SHARED_DATA)) { t.skip(`skipped: ${SHARED_DATA} is not here (a clone without ../shared)`); return; }
+  const { page, errors, context } = await openApp(browser, server.url);
+  await page.getByLabel('CSV file').setInputFiles(SHARED_DATA);
+  await page.locator('#dataset-summary').filter({ hasText: '39280 rows' }).waitFor({ timeout: 60_000 });
+  await page.locator('#mapping-check').filter({ hasText: 'Training on 12 features with 39280 of 39280 rows' }).waitFor();
+  const started = Date.now();
+  await train(page, 600_000);
+  const wall = Date.now() - started;
+  const sizes = await clusterSizes(page);
+  assert.equal(sizes.length, 10);
+  assert.equal(sizes.reduce((a, b) => a + b, 0), 39280);
+  const metric = async (id) => (await page.locator(id).textContent()).trim();
+  const numbers = {
+    train_loss: await metric('#metric-train-loss'), val_loss: await metric('#metric-val-loss'), mse: await metric('#metric-mse'),
+    train: await metric('#metric-train-ms'), kmeans: await metric('#metric-kmeans-ms'), wall_ms_train_to_table: wall,
+  };
+  console.log(`light_spotify_subset.csv in Chromium: ${JSON.stringify(numbers)}`);
+  assert.ok(Number(numbers.mse) < 0.25, `reconstruction MSE ${numbers.mse} is near the reference's 0.118`);
+  assert.ok(await paintedPixels(page, '#map') > 5000);
+  const csv = await download(page, 'Download CSV with clusters');
+  const rows = parseCsv(csv.bytes.toString('utf8')).filter((r) => r.length > 1);
+  const c = rows[0].indexOf('cluster');
+  assert.equal(rows.length - 1, 39280);
+  assert.ok(rows.slice(1).every((r) => /^[0-9]$/.test(r[c])), 'every row has a cluster');
+  fs.writeFileSync(path.join(os.tmpdir(), 'songscape-real.png'), await page.screenshot({ fullPage: true }));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a build under a sub-path (GitHub Pages) loads and runs the demo', async (t) => {
+  if (!SUBPATH_DIST) { t.skip('skipped: E2E_SUBPATH_DIST not set (make test-e2e builds it)'); return; }
+  const sub = await serve(SUBPATH_DIST, '/songscape/');
+  try {
+    const { page, errors, context } = await openApp(browser, `${sub.url}?demo`);
+    await page.locator('#dataset-summary').filter({ hasText: '3000 rows' }).waitFor();
+    assert.deepEqual(errors, []);
+    await context.close();
+  } finally { await sub.close(); }
+});
