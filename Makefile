@@ -19,10 +19,10 @@ setup-test:
 
 serve: setup
 	@echo "[serve] building (release) and serving; open http://127.0.0.1:8080/?demo for the demo dataset"
-	trunk serve --release index.html
+	trunk serve index.html --release
 
 build: setup
-	trunk build --release index.html
+	trunk build index.html --release
 
 test: setup-test test-native test-e2e
 
@@ -32,8 +32,8 @@ test-native:
 
 dist-e2e:
 	@echo "[test] building the release app, at / and under the sub-path /songscape/"
-	trunk build --release --dist $(E2E_DIST) index.html
-	trunk build --release --dist $(SUBPATH_DIST) --public-url /songscape/ index.html
+	trunk build index.html --release --dist $(E2E_DIST)
+	trunk build index.html --release --dist $(SUBPATH_DIST) --public-url /songscape/
 
 test-e2e: dist-e2e
 	@echo "[test] end-to-end tests in headless Chromium"

@@ -145,7 +145,9 @@ fn try_draw_map(backend: CanvasBackend, data: &MapData, ratio: f64) -> Result<()
         .y_label_area_size(px(52.0))
         .build_cartesian_2d(x0..x1, y0..y1)?;
     chart.configure_mesh().x_desc(data.x_desc).y_desc(data.y_desc).label_style(font(12.0, ratio)).axis_desc_style(font(13.0, ratio)).light_line_style(WHITE.mix(0.0)).draw()?;
-    let radius = px(1.6).max(1);
+    // Few songs: bigger dots so each is visible; many: small ones so clusters do not smear.
+    let n = data.labels.len();
+    let radius = px(if n < 5_000 { 3.0 } else if n < 50_000 { 1.8 } else { 1.2 }).max(1);
     for cluster in 0..data.k {
         let colour = cluster_colour(cluster);
         let points = data.xy.chunks_exact(2).zip(data.labels).filter(|(_, &l)| usize::from(l) == cluster).map(|(p, _)| (p[0], p[1]));

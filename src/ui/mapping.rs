@@ -91,9 +91,9 @@ pub fn MappingPanel() -> impl IntoView {
             <fieldset class="policy">
                 <legend>"Rows with empty or non-numeric feature values"</legend>
                 <label><input type="radio" name="missing" prop:checked=move || state.params.with(|p| p.missing == MissingPolicy::DropRows)
-                    on:change=move |_| on_policy(MissingPolicy::DropRows)/>"Leave them out"</label>
+                    on:change=move |_| on_policy(MissingPolicy::DropRows) prop:disabled=move || state.training.get()/>"Leave them out"</label>
                 <label><input type="radio" name="missing" prop:checked=move || state.params.with(|p| p.missing == MissingPolicy::FillMedian)
-                    on:change=move |_| on_policy(MissingPolicy::FillMedian)/>"Fill with the column median"</label>
+                    on:change=move |_| on_policy(MissingPolicy::FillMedian) prop:disabled=move || state.training.get()/>"Fill with the column median"</label>
             </fieldset>
             <CheckReport/>
         </section>

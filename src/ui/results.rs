@@ -13,6 +13,7 @@ use crate::protocol::{Request, RunResults};
 pub fn ResultsPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let canvas: NodeRef<Canvas> = NodeRef::new();
+    let draw_ms = RwSignal::new(None::<f64>);
     Effect::new(move |_| {
         let projection = state.projection.get();
         let Some(results) = state.results.get() else { return };
@@ -21,7 +22,9 @@ pub fn ResultsPanel() -> impl IntoView {
             Projection::Pca => (&results.pca, "Principal component 1", "Principal component 2"),
             Projection::FirstTwo => (&results.first_two, "Latent dimension 0", "Latent dimension 1"),
         };
+        let t0 = now_ms();
         draw_map(&c, &MapData { xy, labels: &results.labels, k: results.k, x_desc, y_desc });
+        draw_ms.set(Some(now_ms() - t0));
     });
     let save_png = move |_| {
         if let Some(url) = canvas.get().and_then(|c| c.to_data_url_with_type("image/png").ok()) {
@@ -36,6 +39,7 @@ pub fn ResultsPanel() -> impl IntoView {
         <section class="panel" aria-labelledby="results-title" hidden=move || state.results.get().is_none()>
             <h2 id="results-title">"5. Map of the songs"</h2>
             {move || state.results.get().map(|r| metrics(&r))}
+            <p class="timings" id="timings">{move || state.results.get().map(|r| timings(&r, draw_ms.get()))}</p>
             <div class="map-controls">
                 <label for="projection">"Map projection"</label>
                 <select id="projection" on:change=on_projection>
@@ -72,6 +76,22 @@ fn metrics(r: &RunResults) -> impl IntoView {
             <div><dt>"KMeans time"</dt><dd id="metric-kmeans-ms">{format!("{:.0} ms", t.kmeans_ms)}</dd></div>
         </dl>
     }
+}
+
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// Where the time went, step by step (the page's own measurements).
+fn timings(r: &RunResults, draw_ms: Option<f64>) -> String {
+    let t = &r.timings;
+    let first = t.epoch_ms.first().copied().unwrap_or(0.0);
+    let steady = t.epoch_ms.last().copied().unwrap_or(0.0);
+    let draw = draw_ms.map(|d| format!("{d:.0} ms")).unwrap_or_else(|| "…".into());
+    format!(
+        "Time: scaling {:.0} ms · training {:.0} ms (first epoch {first:.0} ms, last {steady:.0} ms) · encoding {:.0} ms · KMeans {:.0} ms · projection and summaries {:.0} ms · drawing the map {draw}.",
+        t.scale_ms, t.train_ms, t.encode_ms, t.kmeans_ms, t.project_ms
+    )
 }
 
 /// The map's text alternative: what a sighted user would take from it.

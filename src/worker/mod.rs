@@ -66,10 +66,11 @@ fn handle(ev: MessageEvent) {
     };
     match request {
         Request::Cancel => CANCEL.with(|c| c.set(true)),
+        // Checking only reads the table, which training holds no borrow of across its yields.
+        Request::Check { mapping, params } => post(&Event::Checked(check(&mapping, &params))),
         _ if BUSY.with(Cell::get) => fail("Starting a step", "Another step is still running; wait for it or press Cancel."),
         Request::LoadDemo { rows, seed } => load_bytes("Demo dataset (synthetic)", demo_csv(rows, seed).as_bytes()),
         Request::LoadFile { name } => load_file(&name, &data),
-        Request::Check { mapping, params } => post(&Event::Checked(check(&mapping, &params))),
         Request::Train { mapping, params } => train_task::spawn(mapping, params),
         Request::Export => export(),
     }

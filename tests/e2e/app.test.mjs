@@ -98,6 +98,54 @@ test('bad files give specific messages and lose nothing', async () => {
   await context.close();
 });
 
+test('dropping a file on the drop zone loads it', async () => {
+  const { page, context } = await openApp(browser, server.url);
+  const csv = 'track_name,artists,energy,valence,tempo,danceability\nA,X,0.5,0.5,120,0.5\nB,Y,0.7,0.2,90,0.6\n';
+  await page.evaluate((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'dropped.csv', { type: 'text/csv' }));
+    const zone = document.querySelector('.dropzone');
+    zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, csv);
+  await page.locator('#dataset-summary').filter({ hasText: 'dropped.csv: 2 rows, 6 columns' }).waitFor();
+  await page.locator('#mapping-check').filter({
+    hasText: 'Training on 4 features with 2 of 2 rows. Missing features: variance, Loudness, Explicit, Popularity, Speechiness, Liveness, Acousticness, Instrumentalness.',
+  }).waitFor();
+  await context.close();
+});
+
+test('Spotify-style file with bad cells: report, fill with the median, train, export every row', async () => {
+  const { page, errors, context } = await openApp(browser, server.url);
+  const lines = ['track_name,track_artist,playlist_genre,danceability,energy,loudness,speechiness,acousticness,valence,tempo,track_popularity,explicit'];
+  for (let i = 0; i < 300; i++) {
+    const g = i % 3;
+    const energy = i === 5 ? 'n/a' : (0.2 + 0.3 * g + (i % 7) / 100).toFixed(3);
+    const tempo = i === 9 ? '' : String(90 + 20 * g + (i % 5));
+    lines.push(`"Song ${i}, part ${g}",Artist ${i % 11},${['rock', 'pop', 'jazz'][g]},${(0.3 + 0.2 * g).toFixed(2)},${energy},-${(5 + 3 * g).toFixed(2)},0.05,${(0.8 - 0.3 * g).toFixed(2)},0.5,${tempo},${40 + g * 10},${g === 0 ? 'True' : 'False'}`);
+  }
+  await page.getByLabel('CSV file').setInputFiles({ name: 'spotify.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\r\n')) });
+  const check = page.locator('#mapping-check');
+  await check.filter({ hasText: 'Training on 9 features with 298 of 300 rows' }).waitFor();
+  assert.match(await check.textContent(), /2 rows have empty or non-numeric values \(line 7, column energy: "n\/a"; line 11, column tempo: ""\); 2 rows are left out/);
+  await page.getByLabel('Fill with the column median').check();
+  await check.filter({ hasText: 'Training on 9 features with 300 of 300 rows' }).waitFor();
+  await page.locator('summary').click();
+  await page.getByLabel('Clusters (k)', { exact: true }).fill('3');
+  await page.getByLabel('Epochs', { exact: true }).fill('5');
+  await page.getByLabel('Epochs', { exact: true }).blur();
+  await train(page);
+  assert.equal((await clusterSizes(page)).length, 3);
+  const csv = await download(page, 'Download CSV with clusters');
+  const rows = parseCsv(csv.bytes.toString('utf8')).filter((r) => r.length > 1);
+  assert.equal(rows.length - 1, 300);
+  assert.equal(rows[1][0], 'Song 0, part 0', 'quoted titles survive the export');
+  const c = rows[0].indexOf('cluster');
+  assert.ok(rows.slice(1).every((r) => /^[0-2]$/.test(r[c])));
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('real data: upload light_spotify_subset.csv through the file input', async (t) => {
   if (!fs.existsSync(SHARED_DATA)) { t.skip(`skipped: ${SHARED_DATA} is not here (a clone without ../shared)`); return; }
   const { page, errors, context } = await openApp(browser, server.url);
@@ -113,7 +161,8 @@ test('real data: upload light_spotify_subset.csv through the file input', async 
   const metric = async (id) => (await page.locator(id).textContent()).trim();
   const numbers = {
     train_loss: await metric('#metric-train-loss'), val_loss: await metric('#metric-val-loss'), mse: await metric('#metric-mse'),
-    train: await metric('#metric-train-ms'), kmeans: await metric('#metric-kmeans-ms'), wall_ms_train_to_table: wall,
+    train: await metric('#metric-train-ms'), kmeans: await metric('#metric-kmeans-ms'), wall_ms_train_to_table: wall, timings: (await page.locator('#timings').textContent()).trim(),
+    parse: (await page.locator('#dataset-summary').textContent()).trim(),
   };
   console.log(`light_spotify_subset.csv in Chromium: ${JSON.stringify(numbers)}`);
   assert.ok(Number(numbers.mse) < 0.25, `reconstruction MSE ${numbers.mse} is near the reference's 0.118`);
