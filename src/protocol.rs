@@ -6,25 +6,38 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::pipeline::columns::{ColumnMapping, ValueReport};
+use crate::pipeline::columns::{ColumnMapping, MissingPolicy, ValueReport};
 use crate::pipeline::load::RaggedRow;
-use crate::pipeline::params::TrainParams;
+use crate::pipeline::params::{Projection, TrainParams};
 use crate::pipeline::summary::ClusterSummary;
 use crate::pipeline::train::EpochLoss;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Request {
     /// Generate and load the built-in demo dataset.
-    LoadDemo { rows: usize, seed: u64 },
+    LoadDemo { rows: usize, seed: u64, options: CheckOptions },
     /// Load the `File` sent with this request.
-    LoadFile { name: String },
+    LoadFile { name: String, options: CheckOptions },
     /// Check a mapping against the loaded file without training.
-    Check { mapping: ColumnMapping, params: TrainParams },
+    Check { mapping: ColumnMapping, options: CheckOptions },
     Train { mapping: ColumnMapping, params: TrainParams },
     /// Stop training at the next batch.
     Cancel,
-    /// The loaded dataset with the last run's results, as CSV.
-    Export,
+    /// The loaded dataset with the last run's results, as CSV, with the map shown.
+    Export { projection: Projection },
+}
+
+/// The settings a mapping check needs: how bad cells are handled, and k (rows must be enough).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckOptions {
+    pub missing: MissingPolicy,
+    pub k: usize,
+}
+
+impl From<&TrainParams> for CheckOptions {
+    fn from(p: &TrainParams) -> Self {
+        CheckOptions { missing: p.missing, k: p.k }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -33,7 +46,7 @@ pub enum Event {
     /// A long step started ("Reading the file", "Training", "Clustering"…).
     Stage { name: String },
     Loaded(Box<DatasetInfo>),
-    Checked(MappingCheck),
+    Checked(Box<MappingCheck>),
     Progress(Progress),
     Epoch(EpochLoss),
     Finished(Box<RunResults>),
@@ -81,6 +94,8 @@ pub struct DatasetInfo {
 /// The result of checking a mapping: which features, how many usable rows, what was wrong.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MappingCheck {
+    /// The mapping checked: a check that arrives after the mapping changed again is stale.
+    pub mapping: ColumnMapping,
     /// `None` when the mapping can be trained on; else the full message.
     pub error: Option<String>,
     pub features: Vec<String>,

@@ -32,7 +32,10 @@ pub struct Clustering {
 /// KMeans++ initialisation, one run, up to 300 iterations, tolerance 1e-4: scikit-learn's defaults
 /// for `KMeans(n_clusters=k)` with `n_init="auto"`.
 pub fn kmeans(points: &[f32], dim: usize, k: usize, seed: u64) -> Result<Clustering, ClusterError> {
-    let n = points.len() / dim.max(1);
+    if dim == 0 {
+        return Err(ClusterError::Fit("the codes have no dimensions".into()));
+    }
+    let n = points.len() / dim;
     if n < k {
         return Err(ClusterError::TooFewRows { k, rows: n });
     }
@@ -71,7 +74,8 @@ pub fn squared_distance(a: &[f32], b: &[f32]) -> f64 {
 fn count_distinct(points: &[f32], dim: usize, limit: usize) -> usize {
     let mut seen: std::collections::HashSet<Vec<u32>> = std::collections::HashSet::new();
     for row in points.chunks_exact(dim) {
-        seen.insert(row.iter().map(|v| v.to_bits()).collect());
+        // `+ 0.0` turns -0.0 into 0.0 so equal values compare equal bit for bit.
+        seen.insert(row.iter().map(|v| (v + 0.0).to_bits()).collect());
         if seen.len() >= limit {
             break;
         }

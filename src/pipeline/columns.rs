@@ -194,12 +194,13 @@ pub struct ValueReport {
 
 const MAX_EXAMPLES: usize = 5;
 
-/// Parses one cell of a feature. `Err(())` means "not a usable number".
-pub fn parse_value(feature: Feature, raw: &str) -> Result<(f32, bool), ()> {
+/// Parses one cell of a feature: the value and whether it needed a fix-up (unit, decimal comma).
+/// `None` means "not a usable number".
+pub fn parse_value(feature: Feature, raw: &str) -> Option<(f32, bool)> {
     let s = raw.trim();
     if feature == Feature::Explicit {
         if let Some(v) = parse_bool(s) {
-            return Ok((v, false));
+            return Some((v, false));
         }
     }
     if let Ok(v) = s.parse::<f64>() {
@@ -208,13 +209,10 @@ pub fn parse_value(feature: Feature, raw: &str) -> Result<(f32, bool), ()> {
     recover_number(s).and_then(finite).map(|v| (v, true))
 }
 
-fn finite(v: f64) -> Result<f32, ()> {
+/// Finite in f32 (1e308 is not), with -0 made 0.
+fn finite(v: f64) -> Option<f32> {
     let v32 = v as f32;
-    if v32.is_finite() {
-        Ok(if v32 == 0.0 { 0.0 } else { v32 })
-    } else {
-        Err(())
-    }
+    v32.is_finite().then_some(if v32 == 0.0 { 0.0 } else { v32 })
 }
 
 fn parse_bool(s: &str) -> Option<f32> {
@@ -226,17 +224,17 @@ fn parse_bool(s: &str) -> Option<f32> {
 }
 
 /// Units and formats seen in real exports: `-6.85db`, `75%`, `0,55` (decimal comma).
-fn recover_number(s: &str) -> Result<f64, ()> {
+fn recover_number(s: &str) -> Option<f64> {
     let lower = s.to_ascii_lowercase();
     let stripped = lower.trim_end_matches("db").trim_end_matches('%').trim();
     if let Ok(v) = stripped.parse::<f64>() {
-        return Ok(v);
+        return Some(v);
     }
     let is_decimal_comma = stripped.matches(',').count() == 1 && !stripped.contains('.');
     if is_decimal_comma {
-        return stripped.replace(',', ".").parse::<f64>().map_err(|_| ());
+        return stripped.replace(',', ".").parse::<f64>().ok();
     }
-    Err(())
+    None
 }
 
 /// Checks a mapping against the table: real columns, no column used twice, at least 3 features.
@@ -297,12 +295,12 @@ fn read_column(
     for i in 0..table.n_rows() {
         let raw = table.cell(i, col);
         match parse_value(feature, raw) {
-            Ok((v, recovered)) => {
+            Some((v, recovered)) => {
                 values[i * d + j] = v;
                 good += 1;
                 report.cells_recovered += usize::from(recovered);
             }
-            Err(()) => {
+            None => {
                 bad_row[i] = true;
                 let cell = BadCell { line: table.lines[i], column: table.headers[col].clone(), value: raw.to_string() };
                 if examples_here < MAX_EXAMPLES {
@@ -382,14 +380,14 @@ mod tests {
 
     #[test]
     fn parses_units_booleans_and_decimal_commas() {
-        assert_eq!(parse_value(Feature::Loudness, "-6.85db"), Ok((-6.85, true)));
-        assert_eq!(parse_value(Feature::Explicit, "Yes"), Ok((1.0, false)));
-        assert_eq!(parse_value(Feature::Explicit, "False"), Ok((0.0, false)));
-        assert_eq!(parse_value(Feature::Energy, "0,55"), Ok((0.55, true)));
-        assert_eq!(parse_value(Feature::Energy, "75%"), Ok((75.0, true)));
-        assert_eq!(parse_value(Feature::Energy, ""), Err(()));
-        assert_eq!(parse_value(Feature::Energy, "NaN"), Err(()));
-        assert_eq!(parse_value(Feature::Energy, "1e308"), Err(()));
+        assert_eq!(parse_value(Feature::Loudness, "-6.85db"), Some((-6.85, true)));
+        assert_eq!(parse_value(Feature::Explicit, "Yes"), Some((1.0, false)));
+        assert_eq!(parse_value(Feature::Explicit, "False"), Some((0.0, false)));
+        assert_eq!(parse_value(Feature::Energy, "0,55"), Some((0.55, true)));
+        assert_eq!(parse_value(Feature::Energy, "75%"), Some((75.0, true)));
+        assert_eq!(parse_value(Feature::Energy, ""), None);
+        assert_eq!(parse_value(Feature::Energy, "NaN"), None);
+        assert_eq!(parse_value(Feature::Energy, "1e308"), None);
     }
 
     #[test]

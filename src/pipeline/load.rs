@@ -61,14 +61,27 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Table, LoadError> {
     if text.trim().is_empty() {
         return Err(LoadError::Empty);
     }
-    let delimiter = detect_delimiter(&text);
+    let (text, delimiter, skipped_lines) = match excel_separator_line(&text) {
+        Some((rest, d)) => (rest, d, 1),
+        None => (text.as_str(), detect_delimiter(&text), 0),
+    };
     if delimiter != b',' {
         notices.push(format!("Columns are separated by {}.", delimiter_name(delimiter)));
     }
-    read_records(&text, delimiter, notices)
+    read_records(text, delimiter, notices, skipped_lines)
 }
 
-fn read_records(text: &str, delimiter: u8, notices: Vec<String>) -> Result<Table, LoadError> {
+/// Excel writes `sep=;` as a first line to name the delimiter: honour it and skip the line.
+fn excel_separator_line(text: &str) -> Option<(&str, u8)> {
+    let first = text.lines().next()?;
+    let d = first.trim_end().strip_prefix("sep=")?;
+    let &[b] = d.as_bytes() else { return None };
+    let rest = &text[first.len()..];
+    let rest = rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n')).unwrap_or(rest);
+    Some((rest, b))
+}
+
+fn read_records(text: &str, delimiter: u8, notices: Vec<String>, skipped_lines: u64) -> Result<Table, LoadError> {
     let mut reader = ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(true)
@@ -82,7 +95,7 @@ fn read_records(text: &str, delimiter: u8, notices: Vec<String>) -> Result<Table
         .collect();
     let mut table = Table { headers, rows: Vec::new(), lines: Vec::new(), delimiter, ragged: Vec::new(), notices };
     let mut record = StringRecord::new();
-    let mut lines = LineCounter::default();
+    let mut lines = LineCounter { byte: 0, newlines: skipped_lines };
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
@@ -98,7 +111,6 @@ fn read_records(text: &str, delimiter: u8, notices: Vec<String>) -> Result<Table
 
 /// File line numbers of record starts. The csv crate's own line count points at the previous
 /// record's terminator, so count newlines up to the record's first byte, incrementally.
-#[derive(Default)]
 struct LineCounter {
     byte: usize,
     newlines: u64,
@@ -170,27 +182,71 @@ fn decode_text(bytes: &[u8], notices: &mut Vec<String>) -> Result<String, LoadEr
     if let Some(offset) = body.iter().position(|&b| b == 0) {
         return Err(LoadError::Binary { offset });
     }
-    match std::str::from_utf8(body) {
-        Ok(text) => Ok(text.to_string()),
-        Err(_) => {
-            notices.push("The file is not UTF-8; it was read as Latin-1 (Windows-1252 style) text.".to_string());
-            // Latin-1 maps each byte to the code point of the same value: no crate needed.
-            Ok(body.iter().map(|&b| char::from(b)).collect())
-        }
+    if let Ok(text) = std::str::from_utf8(body) {
+        return Ok(text.to_string());
+    }
+    let (valid_non_ascii, invalid) = utf8_census(body);
+    if valid_non_ascii > invalid {
+        notices.push(format!("{invalid} bytes of the file are not valid UTF-8; they are shown as \u{FFFD}."));
+        return Ok(String::from_utf8_lossy(body).into_owned());
+    }
+    notices.push("The file is not UTF-8; it was read as Windows-1252 (Western European) text.".to_string());
+    Ok(body.iter().map(|&b| windows_1252(b)).collect())
+}
+
+/// Non-ASCII characters that are valid UTF-8, and bytes that are not: a file with a few bad bytes
+/// among many accented letters is UTF-8 with damage, not another encoding.
+fn utf8_census(bytes: &[u8]) -> (usize, usize) {
+    let mut valid_non_ascii = 0;
+    let mut invalid = 0;
+    for chunk in bytes.utf8_chunks() {
+        valid_non_ascii += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        invalid += chunk.invalid().len();
+    }
+    (valid_non_ascii, invalid)
+}
+
+/// Windows-1252 differs from Latin-1 only in 0x80–0x9F; a 32-entry table beats a crate with
+/// every encoding's tables in the worker's wasm.
+fn windows_1252(b: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž', '\u{8F}', '\u{90}', '‘', '’', '“',
+        '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}', 'ž', 'Ÿ',
+    ];
+    match b {
+        0x80..=0x9F => HIGH[usize::from(b - 0x80)],
+        _ => char::from(b),
     }
 }
 
+/// UTF-16 with a BOM, or without one when NUL bytes sit at every other position (ASCII text).
 fn decode_utf16(bytes: &[u8]) -> Option<String> {
-    let little = match bytes {
-        [0xFF, 0xFE, ..] => true,
-        [0xFE, 0xFF, ..] => false,
-        _ => return None,
+    let (little, skip) = match bytes {
+        [0xFF, 0xFE, ..] => (true, 2),
+        [0xFE, 0xFF, ..] => (false, 2),
+        _ => (utf16_without_bom(bytes)?, 0),
     };
-    let units: Vec<u16> = bytes[2..]
+    let units: Vec<u16> = bytes[skip..]
         .chunks_exact(2)
         .map(|c| if little { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) })
         .collect();
     Some(String::from_utf16_lossy(&units))
+}
+
+/// `Some(true)` for little-endian, `Some(false)` for big-endian: judged on the first 2 KB.
+fn utf16_without_bom(bytes: &[u8]) -> Option<bool> {
+    let sample = &bytes[..bytes.len().min(2048) & !1];
+    if sample.len() < 4 {
+        return None;
+    }
+    let zeros_at = |parity: usize| sample.iter().skip(parity).step_by(2).filter(|&&b| b == 0).count();
+    let (even, odd) = (zeros_at(0), zeros_at(1));
+    let half = sample.len() / 2;
+    match (even, odd) {
+        (0, o) if o * 10 >= half * 9 => Some(true),
+        (e, 0) if e * 10 >= half * 9 => Some(false),
+        _ => None,
+    }
 }
 
 /// Picks the delimiter that splits the header line into the most fields, ignoring quoted text.
@@ -208,6 +264,7 @@ pub fn detect_delimiter(text: &str) -> u8 {
 }
 
 fn first_logical_line(text: &str) -> &str {
+    let text = text.trim_start_matches(['\r', '\n']);
     let mut in_quotes = false;
     for (i, c) in text.char_indices() {
         match c {
@@ -284,8 +341,23 @@ mod tests {
         }
         let t = parse_csv(&bytes).unwrap();
         assert_eq!(t.cell(0, 0), "Café");
-        let t = parse_csv(b"song,energy\nCaf\xE9,5\n").unwrap();
-        assert_eq!(t.cell(0, 0), "Café");
+        let t = parse_csv(b"song,energy\nCaf\xE9 \x80,5\n").unwrap();
+        assert_eq!(t.cell(0, 0), "Café €");
         assert_eq!(t.notices.len(), 1);
+        let no_bom: Vec<u8> = "song,energy\nA,5\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(parse_csv(&no_bom).unwrap().cell(0, 1), "5");
+        // Mostly UTF-8 with one stray byte: UTF-8 with a replacement, not Windows-1252.
+        let mut damaged = "song,energy\nCafé Déjà,5\nBad ".as_bytes().to_vec();
+        damaged.extend_from_slice(b"\xFFx,6\n");
+        let t = parse_csv(&damaged).unwrap();
+        assert_eq!((t.cell(0, 0), t.cell(1, 0)), ("Café Déjà", "Bad \u{FFFD}x"));
+    }
+
+    #[test]
+    fn excel_sep_line_and_leading_blank_lines() {
+        let t = parse_csv(b"sep=;\r\nsong;energy\r\nA;0,5\r\n").unwrap();
+        assert_eq!((t.delimiter, t.headers.len(), t.cell(0, 1)), (b';', 2, "0,5"));
+        assert_eq!(t.lines, vec![3]);
+        assert_eq!(detect_delimiter("\n\na;b;c\n1;2;3"), b';');
     }
 }

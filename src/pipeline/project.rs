@@ -7,6 +7,9 @@ use super::params::Projection;
 
 /// 2D coordinates for each row: `[x0, y0, x1, y1, …]`.
 pub fn project(codes: &[f32], dim: usize, how: Projection) -> Vec<f32> {
+    if dim == 0 {
+        return Vec::new();
+    }
     match how {
         Projection::FirstTwo => codes.chunks_exact(dim).flat_map(|r| [r[0], r.get(1).copied().unwrap_or(0.0)]).collect(),
         Projection::Pca => pca_2d(codes, dim),

@@ -9,7 +9,7 @@ use super::load::Table;
 use super::params::{Projection, ValidParams};
 use super::project::project;
 use super::scale::StandardScaler;
-use super::summary::{summarise, ClusterSummary};
+use super::summary::{summarise, ClusterSummary, RunView};
 use super::train::{Trained, Trainer};
 
 /// Usable rows, scaled, ready to train on.
@@ -59,7 +59,8 @@ pub fn analyse(
     let latent = trained.latent_size();
     let pca = project(&codes, latent, Projection::Pca);
     let first_two = project(&codes, latent, Projection::FirstTwo);
-    let summaries = summarise(table, mapping, &prepared.features, &codes, latent, &clustering);
+    let view = RunView { table, mapping, features: &prepared.features, codes: &codes, dim: latent, clustering: &clustering };
+    let summaries = summarise(&view);
     let recon_mse = trained.reconstruction_mse(&prepared.scaled);
     Analysis { codes, latent, clustering, pca, first_two, summaries, recon_mse }
 }
@@ -74,14 +75,18 @@ pub fn run_all(table: &Table, mapping: &ColumnMapping, params: &ValidParams) -> 
     Ok((prepared, trained, analysis))
 }
 
-/// The export CSV for a finished run.
-pub fn export(table: &Table, prepared: &Prepared, analysis: &Analysis) -> Result<String, PipelineError> {
+/// The export CSV for a finished run; `map_x`/`map_y` are the projection the user is looking at.
+pub fn export(table: &Table, prepared: &Prepared, analysis: &Analysis, projection: Projection) -> Result<String, PipelineError> {
+    let map = match projection {
+        Projection::Pca => &analysis.pca,
+        Projection::FirstTwo => &analysis.first_two,
+    };
     let run = RunColumns {
         rows: &prepared.features.rows,
         labels: &analysis.clustering.labels,
         codes: &analysis.codes,
         dim: analysis.latent,
-        map: &analysis.pca,
+        map,
     };
     Ok(export_csv(table, &run)?)
 }

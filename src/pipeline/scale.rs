@@ -15,7 +15,7 @@ impl StandardScaler {
     /// Learns mean and std of each of the `d` columns of row-major `values`.
     /// Sums in f64: 1M rows of f32 would lose digits otherwise.
     pub fn fit(values: &[f32], d: usize) -> Self {
-        let n = if d == 0 { 0 } else { values.len() / d };
+        let n = values.len().checked_div(d).unwrap_or(0);
         let mut mean = vec![0.0f64; d];
         for row in values.chunks_exact(d.max(1)) {
             for (m, v) in mean.iter_mut().zip(row) {

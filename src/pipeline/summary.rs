@@ -21,29 +21,25 @@ pub struct ClusterSummary {
 
 const EXAMPLES: usize = 3;
 
-pub fn summarise(
-    table: &Table,
-    mapping: &ColumnMapping,
-    features: &Features,
-    codes: &[f32],
-    dim: usize,
-    clustering: &Clustering,
-) -> Vec<ClusterSummary> {
-    let k = clustering.sizes.len();
-    (0..k).map(|c| summarise_one(table, mapping, features, codes, dim, clustering, c)).collect()
+/// Everything a summary is computed from.
+pub struct RunView<'a> {
+    pub table: &'a Table,
+    pub mapping: &'a ColumnMapping,
+    pub features: &'a Features,
+    /// `rows × dim` latent codes.
+    pub codes: &'a [f32],
+    pub dim: usize,
+    pub clustering: &'a Clustering,
 }
 
-fn summarise_one(
-    table: &Table,
-    mapping: &ColumnMapping,
-    features: &Features,
-    codes: &[f32],
-    dim: usize,
-    clustering: &Clustering,
-    c: usize,
-) -> ClusterSummary {
+pub fn summarise(run: &RunView) -> Vec<ClusterSummary> {
+    (0..run.clustering.sizes.len()).map(|c| summarise_one(run, c)).collect()
+}
+
+fn summarise_one(run: &RunView, c: usize) -> ClusterSummary {
+    let (features, dim) = (run.features, run.dim);
     let d = features.n_features();
-    let members: Vec<usize> = (0..features.n_rows()).filter(|&i| clustering.labels[i] == c).collect();
+    let members: Vec<usize> = (0..features.n_rows()).filter(|&i| run.clustering.labels.get(i) == Some(&c)).collect();
     let mut means = vec![0.0f64; d];
     for &i in &members {
         for (m, v) in means.iter_mut().zip(&features.values[i * d..(i + 1) * d]) {
@@ -52,12 +48,12 @@ fn summarise_one(
     }
     let size = members.len();
     let means = means.iter().map(|m| (m / size.max(1) as f64) as f32).collect();
-    let centre = &clustering.centroids[c * dim..(c + 1) * dim];
+    let centre = &run.clustering.centroids[c * dim..(c + 1) * dim];
     let mut by_distance: Vec<(f64, usize)> =
-        members.iter().map(|&i| (squared_distance(&codes[i * dim..(i + 1) * dim], centre), i)).collect();
+        members.iter().map(|&i| (squared_distance(&run.codes[i * dim..(i + 1) * dim], centre), i)).collect();
     by_distance.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let examples = by_distance.iter().take(EXAMPLES).map(|&(_, i)| song_name(table, mapping, features.rows[i])).collect();
-    let top_label = mapping.label.and_then(|col| top_value(table, col, members.iter().map(|&i| features.rows[i])));
+    let examples = by_distance.iter().take(EXAMPLES).map(|&(_, i)| song_name(run.table, run.mapping, features.rows[i])).collect();
+    let top_label = run.mapping.label.and_then(|col| top_value(run.table, col, members.iter().map(|&i| features.rows[i])));
     ClusterSummary { id: c, size, means, examples, top_label }
 }
 

@@ -19,6 +19,22 @@ pub const DEMO_ROWS: usize = 3000;
 /// The bridge to the worker, as components reach it.
 pub type BridgeHandle = StoredValue<Bridge, LocalStorage>;
 
+/// The request that loads the demo, checked with the user's current options.
+pub fn demo_request(state: &AppState) -> Request {
+    let options = state.check_options();
+    Request::LoadDemo { rows: DEMO_ROWS, seed: 7, options }
+}
+
+/// Re-checks the current mapping (after a change of mapping, missing-value policy or k).
+pub fn recheck(state: AppState) {
+    if state.dataset.with_untracked(Option::is_none) {
+        return;
+    }
+    let mapping = state.mapping.get_untracked();
+    let options = state.check_options();
+    send(Request::Check { mapping, options });
+}
+
 pub fn send(request: Request) {
     let bridge = expect_context::<BridgeHandle>();
     bridge.with_value(|b| b.send(request, None));
@@ -31,7 +47,7 @@ pub fn App() -> impl IntoView {
     let bridge: BridgeHandle = StoredValue::new_local(Bridge::new(state));
     provide_context(bridge);
     if wants_demo() {
-        bridge.with_value(|b| b.send(Request::LoadDemo { rows: DEMO_ROWS, seed: 7 }, None));
+        bridge.with_value(|b| b.send(demo_request(&state), None));
     }
     view! {
         <header class="top">

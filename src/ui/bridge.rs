@@ -12,18 +12,33 @@ use web_sys::{ErrorEvent, File, MessageEvent, Worker};
 
 use super::panic::CRASH_STAGE;
 use super::state::AppState;
+use crate::pipeline::columns::ColumnMapping;
 use crate::protocol::{decode_event, encode_request, Event, Request};
 
 /// The worker script Trunk writes beside index.html (`data-loader-shim`).
 const WORKER_URL: &str = "./worker_loader.js";
+/// Restarts after crashes before giving up (a worker that cannot start would loop forever).
+const MAX_RESTARTS: u32 = 3;
+
+type Load = (Request, Option<File>);
 
 struct Inner {
     worker: Option<Worker>,
+    /// Which worker is current; events from an older one (already handled as dead) are ignored.
+    generation: u32,
+    restarts: u32,
     /// Requests sent before the worker said `Ready` (they would be lost otherwise).
-    queue: Vec<(Request, Option<File>)>,
+    queue: Vec<Load>,
     ready: bool,
-    /// The last load, replayed after a crash so the user's data is not lost.
-    last_load: Option<(Request, Option<File>)>,
+    /// A load sent and not yet answered.
+    pending_load: Option<Load>,
+    /// The last load that succeeded: replayed after a crash so the user's data is not lost.
+    /// A load that crashed the worker is never replayed.
+    last_good_load: Option<Load>,
+    /// The user's mapping, put back once a replayed load has arrived.
+    restore_mapping: Option<ColumnMapping>,
+    /// The crash message, kept on screen when the replayed load arrives (a load clears errors).
+    crash_error: Option<(String, String)>,
     state: AppState,
 }
 
@@ -33,26 +48,44 @@ pub struct Bridge(Rc<RefCell<Inner>>);
 
 impl Bridge {
     pub fn new(state: AppState) -> Self {
-        let bridge = Bridge(Rc::new(RefCell::new(Inner { worker: None, queue: Vec::new(), ready: false, last_load: None, state })));
+        let inner = Inner {
+            worker: None,
+            generation: 0,
+            restarts: 0,
+            queue: Vec::new(),
+            ready: false,
+            pending_load: None,
+            last_good_load: None,
+            restore_mapping: None,
+            crash_error: None,
+            state,
+        };
+        let bridge = Bridge(Rc::new(RefCell::new(inner)));
         bridge.spawn();
         bridge
     }
 
     fn spawn(&self) {
+        let state = self.0.borrow().state;
         let worker = match Worker::new(WORKER_URL) {
             Ok(w) => w,
             Err(e) => {
-                let state = self.0.borrow().state;
-                state.error.set(Some(("Starting the background worker".into(), format!("{e:?}"))));
+                let message = format!("The browser refused to start it ({e:?}). Reload the page; your data stays on this machine.");
+                state.error.set(Some(("Starting the background worker".into(), message)));
                 return;
             }
         };
+        let generation = {
+            let mut inner = self.0.borrow_mut();
+            inner.generation += 1;
+            inner.generation
+        };
         let me = self.clone();
-        let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| me.receive(ev));
+        let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| me.receive(generation, ev));
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
         onmessage.forget();
         let me = self.clone();
-        let onerror = Closure::<dyn FnMut(ErrorEvent)>::new(move |ev: ErrorEvent| me.crashed(ev.message()));
+        let onerror = Closure::<dyn FnMut(ErrorEvent)>::new(move |ev: ErrorEvent| me.crashed(generation, ev.message()));
         worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
         onerror.forget();
         let mut inner = self.0.borrow_mut();
@@ -64,7 +97,7 @@ impl Bridge {
     pub fn send(&self, request: Request, file: Option<File>) {
         let mut inner = self.0.borrow_mut();
         if matches!(request, Request::LoadDemo { .. } | Request::LoadFile { .. }) {
-            inner.last_load = Some((request.clone(), file.clone()));
+            inner.pending_load = Some((request.clone(), file.clone()));
         }
         if !inner.ready {
             inner.queue.push((request, file));
@@ -75,22 +108,57 @@ impl Bridge {
         }
     }
 
-    fn receive(&self, ev: MessageEvent) {
+    fn receive(&self, generation: u32, ev: MessageEvent) {
+        if generation != self.0.borrow().generation {
+            return;
+        }
         let text = ev.data().as_string().unwrap_or_default();
         let event = match decode_event(&text) {
             Ok(e) => e,
             Err(message) => Event::Failed { stage: "Receiving results".into(), message },
         };
-        if matches!(&event, Event::Failed { stage, .. } if stage == CRASH_STAGE) {
-            let Event::Failed { message, .. } = event else { return };
-            return self.crashed(message);
+        match &event {
+            Event::Failed { stage, message } if stage == CRASH_STAGE => return self.crashed(generation, message.clone()),
+            Event::Ready => self.flush(),
+            Event::Loaded(_) => self.loaded(),
+            Event::Failed { .. } => {
+                self.0.borrow_mut().pending_load = None;
+            }
+            _ => {}
         }
-        if matches!(event, Event::Ready) {
-            self.flush();
-        }
+        let is_load = matches!(event, Event::Loaded(_));
         let state = self.0.borrow().state;
         if let Some(csv) = state.apply(event) {
             super::app::download_text(&csv, "songscape-clusters.csv", "text/csv");
+        }
+        if is_load {
+            if let Some(error) = self.0.borrow_mut().crash_error.take() {
+                state.error.set(Some(error));
+            }
+        }
+        self.restore_mapping_after_replay();
+    }
+
+    fn loaded(&self) {
+        let mut inner = self.0.borrow_mut();
+        if let Some(load) = inner.pending_load.take() {
+            inner.last_good_load = Some(load);
+        }
+    }
+
+    /// After a crash and a replayed load, the user's own column choices come back.
+    fn restore_mapping_after_replay(&self) {
+        let (state, mapping) = {
+            let mut inner = self.0.borrow_mut();
+            if inner.pending_load.is_some() || !inner.ready {
+                return;
+            }
+            (inner.state, inner.restore_mapping.take())
+        };
+        if let Some(mapping) = mapping {
+            state.mapping.set(mapping.clone());
+            let options = state.check_options();
+            self.send(Request::Check { mapping, options }, None);
         }
     }
 
@@ -105,23 +173,39 @@ impl Bridge {
         }
     }
 
-    /// The worker died: say so, start a new one and give it the data again.
-    fn crashed(&self, message: String) {
-        let (state, last_load) = {
+    /// The worker died: say so, start a new one and give it the data again (a few times at most).
+    fn crashed(&self, generation: u32, message: String) {
+        let (state, replay, restarts) = {
             let mut inner = self.0.borrow_mut();
+            if generation != inner.generation {
+                return; // this worker's death was already handled
+            }
+            inner.generation += 1;
             if let Some(w) = inner.worker.take() {
                 w.terminate();
             }
-            (inner.state, inner.last_load.clone())
+            inner.queue.clear();
+            inner.pending_load = None;
+            inner.ready = false;
+            inner.restarts += 1;
+            (inner.state, inner.last_good_load.clone(), inner.restarts)
         };
         state.training.set(false);
         state.busy.set(None);
-        state.error.set(Some((
-            CRASH_STAGE.into(),
-            format!("{message}. It was restarted and your data is being reloaded; earlier results must be recomputed."),
-        )));
+        state.results.set(None);
+        if restarts > MAX_RESTARTS {
+            state.ready.set(false);
+            let text = format!("{message}. It failed {restarts} times, so it was not restarted again. Reload the page; your data never left this machine.");
+            state.error.set(Some((CRASH_STAGE.into(), text)));
+            return;
+        }
+        let text = format!("{message}. It was restarted; the last file that loaded is being reloaded, and results must be computed again.");
+        let error = (CRASH_STAGE.to_string(), text);
+        state.error.set(Some(error.clone()));
+        self.0.borrow_mut().crash_error = replay.is_some().then_some(error);
+        self.0.borrow_mut().restore_mapping = state.dataset.with_untracked(Option::is_some).then(|| state.mapping.get_untracked());
         self.spawn();
-        if let Some((request, file)) = last_load {
+        if let Some((request, file)) = replay {
             self.send(request, file);
         }
     }

@@ -7,15 +7,16 @@ use web_sys::HtmlCanvasElement;
 
 use crate::pipeline::train::EpochLoss;
 
-/// Colour-blind-aware categorical palette (Okabe–Ito, then Tableau's extra hues).
+/// Colour-blind-aware categorical palette: Okabe–Ito's hues, with its yellow and sky blue
+/// darkened so every dot keeps about 3:1 contrast on the white map; then extra hues.
 const PALETTE: [(u8, u8, u8); 12] = [
     (0, 114, 178),
     (230, 159, 0),
     (0, 158, 115),
     (204, 121, 167),
-    (86, 180, 233),
+    (51, 146, 204),
     (213, 94, 0),
-    (240, 228, 66),
+    (150, 138, 0),
     (0, 0, 0),
     (148, 103, 189),
     (140, 86, 75),
@@ -107,6 +108,8 @@ fn try_draw_losses(backend: CanvasBackend, history: &[EpochLoss], epochs: usize,
     Ok(())
 }
 
+const LEGEND_MAX: usize = 12;
+
 /// What the map shows.
 pub struct MapData<'a> {
     /// `[x, y]` per song.
@@ -151,10 +154,11 @@ fn try_draw_map(backend: CanvasBackend, data: &MapData, ratio: f64) -> Result<()
     for cluster in 0..data.k {
         let colour = cluster_colour(cluster);
         let points = data.xy.chunks_exact(2).zip(data.labels).filter(|(_, &l)| usize::from(l) == cluster).map(|(p, _)| (p[0], p[1]));
-        chart
-            .draw_series(points.map(|p| Circle::new(p, radius, colour.mix(0.7).filled())))?
-            .label(format!("Cluster {cluster}"))
-            .legend(move |(x, y)| Circle::new((x, y), px(5.0) as i32, colour.filled()));
+        let series = chart.draw_series(points.map(|p| Circle::new(p, radius, colour.mix(0.7).filled())))?;
+        // A legend of more entries would cover the map; the cluster table lists them all.
+        if cluster < LEGEND_MAX {
+            series.label(format!("Cluster {cluster}")).legend(move |(x, y)| Circle::new((x, y), px(5.0) as i32, colour.filled()));
+        }
     }
     chart
         .configure_series_labels()

@@ -18,7 +18,8 @@ fn table(r: &RunResults) -> impl IntoView {
     let rows = r.clusters.iter().map(|c| {
         let share = 100.0 * c.size as f64 / r.rows.max(1) as f64;
         let label = c.top_label.as_ref().map(|(v, s)| format!("{v} ({:.0}%)", s * 100.0)).unwrap_or_else(|| "—".into());
-        let means = c.means.iter().map(|m| view! { <td class="num">{format_mean(*m)}</td> }).collect_view();
+        let empty = c.size == 0;
+        let means = c.means.iter().map(|m| view! { <td class="num">{if empty { "—".to_string() } else { format_mean(*m) }}</td> }).collect_view();
         let examples = c.examples.iter().map(|e| view! { <li>{e.clone()}</li> }).collect_view();
         view! {
             <tr>

@@ -4,14 +4,16 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, File, HtmlInputElement};
 
-use super::app::{send, BridgeHandle, DEMO_ROWS};
+use super::app::{demo_request, send, BridgeHandle};
 use super::state::AppState;
 use crate::protocol::Request;
 
 fn load_file(file: File) {
     let bridge = expect_context::<BridgeHandle>();
+    let state = expect_context::<AppState>();
+    let options = state.check_options();
     let name = file.name();
-    bridge.with_value(|b| b.send(Request::LoadFile { name }, Some(file)));
+    bridge.with_value(|b| b.send(Request::LoadFile { name, options }, Some(file)));
 }
 
 #[component]
@@ -19,10 +21,12 @@ pub fn DataPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let dragging = RwSignal::new(false);
     let on_change = move |ev: leptos::ev::Event| {
-        let input: Option<HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
-        if let Some(file) = input.and_then(|i| i.files()).and_then(|f| f.get(0)) {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
+        if let Some(file) = input.files().and_then(|f| f.get(0)) {
             load_file(file);
         }
+        // Lets the same file be chosen again after fixing it on disk (no change event otherwise).
+        input.set_value("");
     };
     let on_drop = move |ev: DragEvent| {
         ev.prevent_default();
@@ -47,7 +51,7 @@ pub fn DataPanel() -> impl IntoView {
                 <p id="csv-help" class="help">"Choose a file or drop it here: a Spotify or Kaggle export, an Exportify playlist, or any CSV with columns such as energy, danceability, valence, tempo."</p>
                 <p class="or">"or"</p>
                 <button id="demo" type="button" prop:disabled=move || !state.idle()
-                    on:click=move |_| send(Request::LoadDemo { rows: DEMO_ROWS, seed: 7 })>
+                    on:click=move |_| send(demo_request(&state))>
                     "Try the demo dataset"
                 </button>
             </div>

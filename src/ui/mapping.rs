@@ -3,18 +3,11 @@
 
 use leptos::prelude::*;
 
-use super::app::send;
+use super::app::recheck;
 use super::state::AppState;
 use crate::pipeline::columns::{ColumnMapping, Feature, MissingPolicy};
-use crate::protocol::Request;
 
 const NONE: &str = "";
-
-fn recheck(state: AppState) {
-    let mapping = state.mapping.get_untracked();
-    let params = state.params.get_untracked();
-    send(Request::Check { mapping, params });
-}
 
 /// A `<select>` of the file's columns plus "not used", bound to one slot of the mapping.
 #[component]
@@ -38,7 +31,7 @@ fn ColumnSelect(
     let selected = move || state.mapping.with(|m| get(m).map(|c| c.to_string()).unwrap_or_default());
     view! {
         <label for=id.clone()>{label}</label>
-        <select id=id on:change=on_change prop:value=selected prop:disabled=move || state.training.get()>
+        <select id=id on:change=on_change prop:value=selected prop:disabled=move || !state.idle()>
             <option value=NONE>"(not used)"</option>
             {move || columns().into_iter().enumerate().map(|(i, name)| {
                 let value = i.to_string();
@@ -91,9 +84,9 @@ pub fn MappingPanel() -> impl IntoView {
             <fieldset class="policy">
                 <legend>"Rows with empty or non-numeric feature values"</legend>
                 <label><input type="radio" name="missing" prop:checked=move || state.params.with(|p| p.missing == MissingPolicy::DropRows)
-                    on:change=move |_| on_policy(MissingPolicy::DropRows) prop:disabled=move || state.training.get()/>"Leave them out"</label>
+                    on:change=move |_| on_policy(MissingPolicy::DropRows) prop:disabled=move || !state.idle()/>"Leave them out"</label>
                 <label><input type="radio" name="missing" prop:checked=move || state.params.with(|p| p.missing == MissingPolicy::FillMedian)
-                    on:change=move |_| on_policy(MissingPolicy::FillMedian) prop:disabled=move || state.training.get()/>"Fill with the column median"</label>
+                    on:change=move |_| on_policy(MissingPolicy::FillMedian) prop:disabled=move || !state.idle()/>"Fill with the column median"</label>
             </fieldset>
             <CheckReport/>
         </section>

@@ -50,7 +50,7 @@ pub fn ResultsPanel() -> impl IntoView {
             <canvas node_ref=canvas id="map" class="map" role="img"
                 aria-label=move || state.results.get().map(|r| map_alt(&r)).unwrap_or_default()></canvas>
             <div class="actions">
-                <button id="export-csv" type="button" on:click=move |_| send(Request::Export) prop:disabled=move || !state.idle()>"Download CSV with clusters"</button>
+                <button id="export-csv" type="button" on:click=move |_| send(Request::Export { projection: state.projection.get_untracked() }) prop:disabled=move || !state.idle()>"Download CSV with clusters"</button>
                 <button id="export-png" type="button" on:click=save_png>"Download map as PNG"</button>
             </div>
         </section>

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::app::recheck;
 use super::state::AppState;
 use crate::pipeline::params::TrainParams;
 
@@ -15,8 +16,13 @@ struct Field {
     set: fn(&mut TrainParams, &str) -> bool,
 }
 
-fn parse_into<T: std::str::FromStr>(slot: &mut T, text: &str) -> bool {
-    match text.trim().parse() {
+/// Reads a whole number; "1e3" and "20.0" count, "2.5", negatives and overflow do not.
+fn parse_count<T: TryFrom<u64>>(slot: &mut T, text: &str) -> bool {
+    let Ok(v) = text.trim().parse::<f64>() else { return false };
+    if !(v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= u64::MAX as f64) {
+        return false;
+    }
+    match T::try_from(v as u64) {
         Ok(v) => {
             *slot = v;
             true
@@ -25,28 +31,43 @@ fn parse_into<T: std::str::FromStr>(slot: &mut T, text: &str) -> bool {
     }
 }
 
+/// Reads a finite number (NaN and infinity are not settings).
+fn parse_real(slot: &mut f64, text: &str) -> bool {
+    match text.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() => {
+            *slot = v;
+            true
+        }
+        _ => false,
+    }
+}
+
 const FIELDS: [Field; 8] = [
-    Field { label: "Epochs", id: "set-epochs", help: "Passes over the data (reference: 20).", step: "1", get: |p| p.epochs.to_string(), set: |p, t| parse_into(&mut p.epochs, t) },
-    Field { label: "Batch size", id: "set-batch", help: "Songs per training step (reference: 32).", step: "1", get: |p| p.batch_size.to_string(), set: |p, t| parse_into(&mut p.batch_size, t) },
-    Field { label: "Learning rate", id: "set-lr", help: "Adam step size (reference: 0.001).", step: "any", get: |p| p.learning_rate.to_string(), set: |p, t| parse_into(&mut p.learning_rate, t) },
-    Field { label: "Hidden layer size", id: "set-hidden", help: "Width of the layers around the code (reference: 12).", step: "1", get: |p| p.hidden_size.to_string(), set: |p, t| parse_into(&mut p.hidden_size, t) },
-    Field { label: "Latent size", id: "set-latent", help: "Dimensions of each song's code (reference: 6).", step: "1", get: |p| p.latent_size.to_string(), set: |p, t| parse_into(&mut p.latent_size, t) },
-    Field { label: "Validation split", id: "set-val", help: "Share of songs held out, chosen at random (reference: 0.1).", step: "0.01", get: |p| p.validation_split.to_string(), set: |p, t| parse_into(&mut p.validation_split, t) },
-    Field { label: "Clusters (k)", id: "set-k", help: "Number of KMeans clusters (reference: 10).", step: "1", get: |p| p.k.to_string(), set: |p, t| parse_into(&mut p.k, t) },
-    Field { label: "Random seed", id: "set-seed", help: "Same file and seed give the same result.", step: "1", get: |p| p.seed.to_string(), set: |p, t| parse_into(&mut p.seed, t) },
+    Field { label: "Epochs", id: "set-epochs", help: "Passes over the data (reference: 20).", step: "1", get: |p| p.epochs.to_string(), set: |p, t| parse_count(&mut p.epochs, t) },
+    Field { label: "Batch size", id: "set-batch", help: "Songs per training step (reference: 32).", step: "1", get: |p| p.batch_size.to_string(), set: |p, t| parse_count(&mut p.batch_size, t) },
+    Field { label: "Learning rate", id: "set-lr", help: "Adam step size (reference: 0.001).", step: "any", get: |p| p.learning_rate.to_string(), set: |p, t| parse_real(&mut p.learning_rate, t) },
+    Field { label: "Hidden layer size", id: "set-hidden", help: "Width of the layers around the code (reference: 12).", step: "1", get: |p| p.hidden_size.to_string(), set: |p, t| parse_count(&mut p.hidden_size, t) },
+    Field { label: "Latent size", id: "set-latent", help: "Dimensions of each song's code (reference: 6).", step: "1", get: |p| p.latent_size.to_string(), set: |p, t| parse_count(&mut p.latent_size, t) },
+    Field { label: "Validation split", id: "set-val", help: "Share of songs held out, chosen at random (reference: 0.1).", step: "0.01", get: |p| p.validation_split.to_string(), set: |p, t| parse_real(&mut p.validation_split, t) },
+    Field { label: "Clusters (k)", id: "set-k", help: "Number of KMeans clusters (reference: 10).", step: "1", get: |p| p.k.to_string(), set: |p, t| parse_count(&mut p.k, t) },
+    Field { label: "Random seed", id: "set-seed", help: "Same file and seed give the same result.", step: "1", get: |p| p.seed.to_string(), set: |p, t| parse_count(&mut p.seed, t) },
 ];
 
 #[component]
 pub fn SettingsPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let unreadable = RwSignal::new(None::<&'static str>);
+    let unreadable = state.unreadable;
     let fields = FIELDS.iter().map(|f| {
         let (get, set, label) = (f.get, f.set, f.label);
         let on_change = move |ev: leptos::ev::Event| {
             let text = event_target_value(&ev);
             let mut ok = true;
+            let before = state.check_options();
             state.params.update(|p| ok = set(p, &text));
             unreadable.set((!ok).then_some(label));
+            if state.check_options() != before {
+                recheck(state);
+            }
         };
         let help_id = format!("{}-help", f.id);
         view! {
@@ -59,14 +80,15 @@ pub fn SettingsPanel() -> impl IntoView {
         }
     }).collect_view();
     let problem = move || {
-        unreadable.get().map(|l| format!("{l} must be a number.")).or_else(|| state.params.with(|p| p.check().err().map(|e| e.to_string())))
+        unreadable.get().map(|l| format!("{l} must be a number (whole numbers for counts); the last valid value is kept.")).or_else(|| state.params.with(|p| p.check().err().map(|e| e.to_string())))
     };
     view! {
         <section class="panel" aria-labelledby="settings-title">
+            <h2 id="settings-title">"3. Settings"</h2>
             <details>
-                <summary><h2 id="settings-title">"3. Settings (optional)"</h2></summary>
+                <summary>"Change the training and clustering settings (optional; the defaults are the reference project's)"</summary>
                 <div class="fields">{fields}</div>
-                <button type="button" on:click=move |_| { state.params.set(TrainParams::default()); unreadable.set(None); }
+                <button type="button" on:click=move |_| { state.params.set(TrainParams::default()); unreadable.set(None); recheck(state); }
                     prop:disabled=move || state.training.get()>"Reset to the reference settings"</button>
             </details>
             {move || problem().map(|p| view! { <p class="error-text" role="alert" id="settings-problem">{p}</p> })}

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use crate::pipeline::columns::ColumnMapping;
 use crate::pipeline::params::{Projection, TrainParams};
 use crate::pipeline::train::EpochLoss;
-use crate::protocol::{DatasetInfo, Event, MappingCheck, Progress, RunResults};
+use crate::protocol::{CheckOptions, DatasetInfo, Event, MappingCheck, Progress, RunResults};
 
 #[derive(Clone, Copy)]
 pub struct AppState {
@@ -29,6 +29,8 @@ pub struct AppState {
     pub history: RwSignal<Vec<EpochLoss>>,
     pub results: RwSignal<Option<Arc<RunResults>>>,
     pub projection: RwSignal<Projection>,
+    /// The label of a setting whose text is not a valid number; Train waits until it is fixed.
+    pub unreadable: RwSignal<Option<&'static str>>,
 }
 
 impl AppState {
@@ -47,6 +49,7 @@ impl AppState {
             history: RwSignal::new(Vec::new()),
             results: RwSignal::new(None),
             projection: RwSignal::new(Projection::Pca),
+            unreadable: RwSignal::new(None),
         }
     }
 
@@ -59,7 +62,11 @@ impl AppState {
                 self.busy.set(Some(name));
             }
             Event::Loaded(info) => self.on_loaded(*info),
-            Event::Checked(check) => self.check.set(Some(check)),
+            Event::Checked(check) => {
+                if self.mapping.with_untracked(|m| *m == check.mapping) {
+                    self.check.set(Some(*check));
+                }
+            }
             Event::Progress(p) => self.progress.set(Some(p)),
             Event::Epoch(loss) => self.on_epoch(loss),
             Event::Finished(results) => self.on_finished(*results),
@@ -67,7 +74,8 @@ impl AppState {
                 self.end_work("Training cancelled. The loaded data and any earlier results are kept.");
             }
             Event::Failed { stage, message } => {
-                self.end_work(&format!("{stage} failed: {message}"));
+                // The alert panel reads the message; the status line only points to it.
+                self.end_work(&format!("{stage} failed; the message is shown below the status line."));
                 self.error.set(Some((stage, message)));
             }
             Event::Exported { csv } => {
@@ -101,6 +109,11 @@ impl AppState {
     }
 
     fn on_epoch(&self, loss: EpochLoss) {
+        self.progress.update(|p| {
+            if let Some(p) = p {
+                (p.epoch, p.batch) = (loss.epoch, p.batches);
+            }
+        });
         let epochs = self.params.with_untracked(|p| p.epochs);
         let val = loss.val_loss.map(|v| format!(", validation loss {v:.4}")).unwrap_or_default();
         self.status.set(format!("Epoch {} of {epochs}: training loss {:.4}{val}.", loss.epoch, loss.train_loss));
@@ -125,6 +138,11 @@ impl AppState {
         self.training.set(false);
         self.busy.set(None);
         self.status.set(message.to_string());
+    }
+
+    /// The options a mapping check needs, from the current settings.
+    pub fn check_options(&self) -> CheckOptions {
+        self.params.with_untracked(|p| CheckOptions::from(p))
     }
 
     /// A step may start: the worker is up and nothing else runs.

@@ -17,6 +17,7 @@ pub fn TrainingPanel() -> impl IntoView {
             && state.dataset.get().is_some()
             && state.check.with(|c| c.as_ref().is_some_and(|c| c.error.is_none()))
             && state.params.with(|p| p.check().is_ok())
+            && state.unreadable.get().is_none()
     };
     let train = move |_| {
         state.training.set(true);
@@ -40,15 +41,31 @@ pub fn TrainingPanel() -> impl IntoView {
             <h2 id="train-title">"4. Train"</h2>
             <div class="actions">
                 <button id="train" type="button" class="primary" on:click=train prop:disabled=move || !can_train()>"Train"</button>
-                <button id="cancel" type="button" on:click=move |_| send(Request::Cancel) prop:disabled=move || !state.training.get()>"Cancel"</button>
+                <button id="cancel" type="button" on:click=move |_| send(Request::Cancel) prop:disabled=move || !state.training.get() || state.busy.get().as_deref() != Some("Training")>"Cancel"</button>
             </div>
             <label for="train-progress">"Training progress"</label>
-            <progress id="train-progress" max="1" prop:value=move || state.progress.get().map_or(0.0, |p| p.fraction())></progress>
-            <span class="progress-text">{progress_text}</span>
+            <progress id="train-progress" max="1" aria-describedby="train-progress-text"
+                prop:value=move || state.progress.get().map_or(0.0, |p| p.fraction())></progress>
+            <span class="progress-text" id="train-progress-text">{progress_text}</span>
             <figure class="loss-figure" hidden=move || state.history.with(Vec::is_empty)>
                 <canvas node_ref=canvas id="loss-chart" class="loss-chart" role="img" aria-label="Training and validation loss per epoch"></canvas>
                 <figcaption>{move || loss_caption(&state)}</figcaption>
             </figure>
+            <details class="loss-table" hidden=move || state.history.with(Vec::is_empty)>
+                <summary>"Loss per epoch as a table"</summary>
+                <table id="loss-table">
+                    <thead><tr><th scope="col">"Epoch"</th><th scope="col">"Training loss"</th><th scope="col">"Validation loss"</th></tr></thead>
+                    <tbody>
+                        {move || state.history.get().into_iter().map(|l| view! {
+                            <tr>
+                                <th scope="row">{l.epoch}</th>
+                                <td class="num">{format!("{:.4}", l.train_loss)}</td>
+                                <td class="num">{l.val_loss.map(|v| format!("{v:.4}")).unwrap_or_else(|| "—".into())}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </details>
         </section>
     }
 }

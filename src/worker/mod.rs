@@ -13,11 +13,11 @@ use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent};
 
 use crate::pipeline::columns::{extract, validate, ColumnMapping};
+use crate::pipeline::params::Projection;
 use crate::pipeline::demo::demo_csv;
 use crate::pipeline::load::{delimiter_name, parse_csv, Table};
-use crate::pipeline::params::TrainParams;
 use crate::pipeline::run::{self, Analysis, Prepared};
-use crate::protocol::{decode_request, encode_event, DatasetInfo, Event, MappingCheck, Request};
+use crate::protocol::{decode_request, encode_event, CheckOptions, DatasetInfo, Event, MappingCheck, Request};
 
 /// The dataset and the last good results. Kept across failures of later steps.
 #[derive(Default)]
@@ -67,16 +67,16 @@ fn handle(ev: MessageEvent) {
     match request {
         Request::Cancel => CANCEL.with(|c| c.set(true)),
         // Checking only reads the table, which training holds no borrow of across its yields.
-        Request::Check { mapping, params } => post(&Event::Checked(check(&mapping, &params))),
+        Request::Check { mapping, options } => post(&Event::Checked(Box::new(check(&mapping, options)))),
         _ if BUSY.with(Cell::get) => fail("Starting a step", "Another step is still running; wait for it or press Cancel."),
-        Request::LoadDemo { rows, seed } => load_bytes("Demo dataset (synthetic)", demo_csv(rows, seed).as_bytes()),
-        Request::LoadFile { name } => load_file(&name, &data),
+        Request::LoadDemo { rows, seed, options } => load_bytes("Demo dataset (synthetic)", demo_csv(rows, seed).as_bytes(), options),
+        Request::LoadFile { name, options } => load_file(&name, &data, options),
         Request::Train { mapping, params } => train_task::spawn(mapping, params),
-        Request::Export => export(),
+        Request::Export { projection } => export(projection),
     }
 }
 
-fn load_file(name: &str, data: &JsValue) {
+fn load_file(name: &str, data: &JsValue, options: CheckOptions) {
     post(&Event::Stage { name: "Reading the file".into() });
     let file: Option<File> = Reflect::get(data, &JsValue::from_str("file")).ok().and_then(|f| f.dyn_into().ok());
     let Some(file) = file else {
@@ -84,12 +84,12 @@ fn load_file(name: &str, data: &JsValue) {
     };
     let bytes = FileReaderSync::new().and_then(|r| r.read_as_array_buffer(&file));
     match bytes {
-        Ok(buffer) => load_bytes(name, &Uint8Array::new(&buffer).to_vec()),
+        Ok(buffer) => load_bytes(name, &Uint8Array::new(&buffer).to_vec(), options),
         Err(e) => fail("Reading the file", format!("The browser could not read {name}: {e:?}")),
     }
 }
 
-fn load_bytes(name: &str, bytes: &[u8]) {
+fn load_bytes(name: &str, bytes: &[u8], options: CheckOptions) {
     let t0 = now_ms();
     let table = match parse_csv(bytes) {
         Ok(t) => t,
@@ -97,7 +97,7 @@ fn load_bytes(name: &str, bytes: &[u8]) {
     };
     let parse_ms = now_ms() - t0;
     let mapping = ColumnMapping::guess(&table.headers);
-    let check = check_table(&table, &mapping, &TrainParams::default());
+    let check = check_table(&table, &mapping, options);
     let info = DatasetInfo {
         name: name.to_string(),
         rows: table.n_rows(),
@@ -115,28 +115,48 @@ fn load_bytes(name: &str, bytes: &[u8]) {
     post(&Event::Loaded(Box::new(info)));
 }
 
-fn check(mapping: &ColumnMapping, params: &TrainParams) -> MappingCheck {
+fn check(mapping: &ColumnMapping, options: CheckOptions) -> MappingCheck {
     STATE.with(|s| match &s.borrow().table {
-        Some(t) => check_table(t, mapping, params),
-        None => MappingCheck { error: Some("No file is loaded yet.".into()), features: vec![], missing: vec![], usable_rows: 0, report: Default::default() },
+        Some(t) => check_table(t, mapping, options),
+        None => MappingCheck {
+            mapping: mapping.clone(),
+            error: Some("No file is loaded yet.".into()),
+            features: vec![],
+            missing: vec![],
+            usable_rows: 0,
+            report: Default::default(),
+        },
     })
 }
 
-fn check_table(table: &Table, mapping: &ColumnMapping, params: &TrainParams) -> MappingCheck {
+/// Everything that can be known about a mapping before training: valid columns, numbers, and
+/// enough usable rows for training and for k clusters (so a run does not fail at its end).
+fn check_table(table: &Table, mapping: &ColumnMapping, options: CheckOptions) -> MappingCheck {
     let features = mapping.present().iter().map(|(f, _)| f.name().to_string()).collect();
     let missing = mapping.missing().iter().map(|f| f.name().to_string()).collect();
-    let result = validate(mapping, &table.headers).and_then(|_| extract(table, mapping, params.missing));
-    match result {
-        Ok(f) => MappingCheck { error: None, features, missing, usable_rows: f.n_rows(), report: f.report },
-        Err(e) => MappingCheck { error: Some(e.to_string()), features, missing, usable_rows: 0, report: Default::default() },
+    let mut out = MappingCheck { mapping: mapping.clone(), error: None, features, missing, usable_rows: 0, report: Default::default() };
+    match validate(mapping, &table.headers).and_then(|_| extract(table, mapping, options.missing)) {
+        Ok(f) => {
+            out.usable_rows = f.n_rows();
+            out.report = f.report;
+            let needed = options.k.max(2);
+            if out.usable_rows < needed {
+                out.error = Some(format!(
+                    "Only {} usable rows: training needs at least 2 and k = {} clusters need at least {}. Load more songs or lower k in the settings.",
+                    out.usable_rows, options.k, options.k
+                ));
+            }
+        }
+        Err(e) => out.error = Some(e.to_string()),
     }
+    out
 }
 
-fn export() {
+fn export(projection: Projection) {
     let csv = STATE.with(|s| {
         let s = s.borrow();
         match (&s.table, &s.last) {
-            (Some(t), Some((p, a))) => run::export(t, p, a).map_err(|e| e.to_string()),
+            (Some(t), Some((p, a))) => run::export(t, p, a, projection).map_err(|e| e.to_string()),
             _ => Err("Train a model first: the export adds each song's cluster.".to_string()),
         }
     });

@@ -83,6 +83,9 @@ async fn fit(prepared: &Prepared, params: &ValidParams, timings: &mut Timings) -
                 let t = now_ms();
                 timings.epoch_ms.push(t - epoch_start);
                 epoch_start = t;
+                // Short epochs finish inside one slice; the bar must still move.
+                let (epochs, batches) = (trainer.epochs(), trainer.batches_per_epoch());
+                post(&Event::Progress(Progress { epoch: loss.epoch, epochs, batch: batches, batches }));
                 post(&Event::Epoch(loss));
                 yield_now().await;
                 slice_start = now_ms();
@@ -107,6 +110,10 @@ async fn finish(
     timings.encode_ms = now_ms() - t;
     post(&Event::Stage { name: "Clustering".into() });
     yield_now().await;
+    if cancelled() {
+        post(&Event::Cancelled);
+        return Ok(());
+    }
     let t = now_ms();
     let clustering = run::cluster(&codes, trained.latent_size(), &params)?;
     timings.kmeans_ms = now_ms() - t;

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  serve, launch, openApp, train, clusterSizes, paintedPixels, download, parseCsv, SHARED_DATA, DIST, SUBPATH_DIST,
+  serve, launch, openApp, openSettings, train, clusterSizes, paintedPixels, download, parseCsv, SHARED_DATA, DIST, SUBPATH_DIST,
 } from './harness.mjs';
 
 let server; let browser;
@@ -28,6 +28,8 @@ test('demo: load, train, map, cluster table, CSV and PNG export, no console erro
   assert.ok(mse > 0 && mse < 0.6, `reconstruction MSE ${mse} is sane`);
   assert.ok(await paintedPixels(page, '#map') > 5000, 'the map is painted');
   assert.ok(await paintedPixels(page, '#loss-chart') > 1000, 'the loss chart is painted');
+  assert.equal(await page.locator('#loss-table tbody tr').count(), 20, 'one loss row per epoch');
+  assert.equal(await page.locator('#train-progress').evaluate((p) => p.value), 1, 'the progress bar is full');
 
   const csv = await download(page, 'Download CSV with clusters');
   const rows = parseCsv(csv.bytes.toString('utf8')).filter((r) => r.length > 1);
@@ -63,7 +65,7 @@ test('cancel mid-training keeps the data and the app usable', async () => {
   const { page, errors, context } = await openApp(browser, server.url);
   await page.getByRole('button', { name: 'Try the demo dataset' }).click();
   await page.locator('#dataset-summary').waitFor();
-  await page.locator('summary').click();
+  await openSettings(page);
   await page.getByLabel('Epochs', { exact: true }).fill('500');
   await page.getByLabel('Epochs', { exact: true }).blur();
   await page.getByRole('button', { name: 'Train', exact: true }).click();
@@ -109,9 +111,25 @@ test('dropping a file on the drop zone loads it', async () => {
     zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
   }, csv);
   await page.locator('#dataset-summary').filter({ hasText: 'dropped.csv: 2 rows, 6 columns' }).waitFor();
+  // Two songs cannot make k = 10 clusters: said before training, not after it.
+  await page.locator('#mapping-check').filter({
+    hasText: 'Only 2 usable rows: training needs at least 2 and k = 10 clusters need at least 10. Load more songs or lower k in the settings.',
+  }).waitFor();
+  assert.ok(await page.getByRole('button', { name: 'Train', exact: true }).isDisabled());
+  await openSettings(page);
+  await page.getByLabel('Clusters (k)', { exact: true }).fill('2');
+  await page.getByLabel('Clusters (k)', { exact: true }).blur();
   await page.locator('#mapping-check').filter({
     hasText: 'Training on 4 features with 2 of 2 rows. Missing features: variance, Loudness, Explicit, Popularity, Speechiness, Liveness, Acousticness, Instrumentalness.',
   }).waitFor();
+  await page.getByLabel('Epochs', { exact: true }).fill('2.5');
+  await page.getByLabel('Epochs', { exact: true }).blur();
+  await page.locator('#settings-problem').filter({ hasText: 'Epochs must be a number' }).waitFor();
+  assert.ok(await page.getByRole('button', { name: 'Train', exact: true }).isDisabled(), 'no training on an unreadable setting');
+  await page.getByLabel('Epochs', { exact: true }).fill('3');
+  await page.getByLabel('Epochs', { exact: true }).blur();
+  await page.locator('#settings-problem').waitFor({ state: 'detached' });
+  assert.ok(await page.getByRole('button', { name: 'Train', exact: true }).isEnabled());
   await context.close();
 });
 
@@ -130,7 +148,7 @@ test('Spotify-style file with bad cells: report, fill with the median, train, ex
   assert.match(await check.textContent(), /2 rows have empty or non-numeric values \(line 7, column energy: "n\/a"; line 11, column tempo: ""\); 2 rows are left out/);
   await page.getByLabel('Fill with the column median').check();
   await check.filter({ hasText: 'Training on 9 features with 300 of 300 rows' }).waitFor();
-  await page.locator('summary').click();
+  await openSettings(page);
   await page.getByLabel('Clusters (k)', { exact: true }).fill('3');
   await page.getByLabel('Epochs', { exact: true }).fill('5');
   await page.getByLabel('Epochs', { exact: true }).blur();

@@ -100,3 +100,8 @@ export function parseCsv(text) {
 export const SHARED_DATA = path.resolve(import.meta.dirname, '../../../shared/data/light_spotify_subset.csv');
 export const DIST = process.env.E2E_DIST ?? path.resolve(import.meta.dirname, '../../dist');
 export const SUBPATH_DIST = process.env.E2E_SUBPATH_DIST;
+
+/** Opens the collapsed settings. */
+export async function openSettings(page) {
+  await page.getByText('Change the training and clustering settings').click();
+}

@@ -1,7 +1,7 @@
 use songscape::pipeline::columns::ColumnMapping;
 use songscape::pipeline::demo::demo_csv;
 use songscape::pipeline::load::parse_csv;
-use songscape::pipeline::params::TrainParams;
+use songscape::pipeline::params::{Projection, TrainParams};
 use songscape::pipeline::run::{export, run_all};
 
 use super::util::shared_dataset;
@@ -25,7 +25,7 @@ fn demo_pipeline_trains_clusters_and_exports() {
     assert_eq!(analysis.pca.len(), 2000 * 2);
     assert_eq!(analysis.summaries.len(), 10);
 
-    let csv = export(&table, &prepared, &analysis).unwrap();
+    let csv = export(&table, &prepared, &analysis, Projection::Pca).unwrap();
     let back = parse_csv(csv.as_bytes()).unwrap();
     assert_eq!(back.n_rows(), table.n_rows());
     let n = table.headers.len();
@@ -46,7 +46,7 @@ fn same_seed_same_result() {
     let (prep_b, _, b) = run_all(&table, &mapping, &p).unwrap();
     assert_eq!(a.codes, b.codes);
     assert_eq!(a.clustering.labels, b.clustering.labels);
-    assert_eq!(export(&table, &prep_a, &a).unwrap(), export(&table, &prep_b, &b).unwrap());
+    assert_eq!(export(&table, &prep_a, &a, Projection::Pca).unwrap(), export(&table, &prep_b, &b, Projection::Pca).unwrap());
     let other = TrainParams { seed: 43, ..params(3) }.check().unwrap();
     let (_, _, c) = run_all(&table, &mapping, &other).unwrap();
     assert_ne!(a.codes, c.codes, "another seed gives other weights");
