@@ -15,16 +15,31 @@ use crate::pipeline::train::EpochLoss;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Request {
     /// Generate and load the built-in demo dataset.
-    LoadDemo { rows: usize, seed: u64, options: CheckOptions },
+    LoadDemo {
+        rows: usize,
+        seed: u64,
+        options: CheckOptions,
+    },
     /// Load the `File` sent with this request.
-    LoadFile { name: String, options: CheckOptions },
+    LoadFile {
+        name: String,
+        options: CheckOptions,
+    },
     /// Check a mapping against the loaded file without training.
-    Check { mapping: ColumnMapping, options: CheckOptions },
-    Train { mapping: ColumnMapping, params: TrainParams },
+    Check {
+        mapping: ColumnMapping,
+        options: CheckOptions,
+    },
+    Train {
+        mapping: ColumnMapping,
+        params: TrainParams,
+    },
     /// Stop training at the next batch.
     Cancel,
     /// The loaded dataset with the last run's results, as CSV, with the map shown.
-    Export { projection: Projection },
+    Export {
+        projection: Projection,
+    },
 }
 
 /// The settings a mapping check needs: how bad cells are handled, and k (rows must be enough).
@@ -44,7 +59,9 @@ impl From<&TrainParams> for CheckOptions {
 pub enum Event {
     Ready,
     /// A long step started ("Reading the file", "Training", "Clustering"…).
-    Stage { name: String },
+    Stage {
+        name: String,
+    },
     Loaded(Box<DatasetInfo>),
     Checked(Box<MappingCheck>),
     Progress(Progress),
@@ -52,8 +69,13 @@ pub enum Event {
     Finished(Box<RunResults>),
     Cancelled,
     /// A step failed; what was loaded before is kept.
-    Failed { stage: String, message: String },
-    Exported { csv: String },
+    Failed {
+        stage: String,
+        message: String,
+    },
+    Exported {
+        csv: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

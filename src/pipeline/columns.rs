@@ -245,7 +245,11 @@ pub fn validate(mapping: &ColumnMapping, headers: &[String]) -> Result<Vec<(Feat
             return Err(MappingError::NoSuchColumn { index: c + 1, count: headers.len() });
         }
         if let Some((g, _)) = present[..i].iter().find(|(_, d)| d == c) {
-            return Err(MappingError::ColumnUsedTwice { column: headers[*c].clone(), first: g.name(), second: f.name() });
+            return Err(MappingError::ColumnUsedTwice {
+                column: headers[*c].clone(),
+                first: g.name(),
+                second: f.name(),
+            });
         }
     }
     if present.len() < 3 {
@@ -312,7 +316,9 @@ fn read_column(
         }
     }
     match (good, first_bad) {
-        (0, Some(cell)) => Err(MappingError::ColumnNotNumeric { column: cell.column, line: cell.line, value: cell.value }),
+        (0, Some(cell)) => {
+            Err(MappingError::ColumnNotNumeric { column: cell.column, line: cell.line, value: cell.value })
+        }
         _ => Ok(()),
     }
 }
@@ -326,7 +332,11 @@ fn drop_bad_rows(
     let d = features.len();
     let rows: Vec<usize> = (0..bad_row.len()).filter(|&i| !bad_row[i]).collect();
     if rows.is_empty() {
-        let ex = report.examples.first().cloned().unwrap_or(BadCell { line: 0, column: String::new(), value: String::new() });
+        let ex = report.examples.first().cloned().unwrap_or(BadCell {
+            line: 0,
+            column: String::new(),
+            value: String::new(),
+        });
         return Err(MappingError::NoUsableRows { line: ex.line, column: ex.column, value: ex.value });
     }
     let kept: Vec<f32> = rows.iter().flat_map(|&i| values[i * d..(i + 1) * d].iter().copied()).collect();
@@ -394,12 +404,16 @@ mod tests {
     fn too_few_features_is_an_error_that_names_them() {
         let m = ColumnMapping::guess(&headers(&["song", "energy", "tempo"]));
         let err = validate(&m, &headers(&["song", "energy", "tempo"])).unwrap_err();
-        assert_eq!(err.to_string().split(';').next().unwrap(), "Only 2 of the 12 audio features were recognised (Tempo, Energy)");
+        assert_eq!(
+            err.to_string().split(';').next().unwrap(),
+            "Only 2 of the 12 audio features were recognised (Tempo, Energy)"
+        );
     }
 
     #[test]
     fn median_fill_and_drop() {
-        let t = crate::pipeline::load::parse_csv(b"energy,tempo,valence\n1,100,0.5\n,120,0.6\n3,x,0.7\n5,140,0.8\n").unwrap();
+        let t = crate::pipeline::load::parse_csv(b"energy,tempo,valence\n1,100,0.5\n,120,0.6\n3,x,0.7\n5,140,0.8\n")
+            .unwrap();
         let m = ColumnMapping::guess(&t.headers);
         let dropped = extract(&t, &m, MissingPolicy::DropRows).unwrap();
         assert_eq!(dropped.rows, vec![0, 3]);

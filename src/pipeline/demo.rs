@@ -29,8 +29,8 @@ const GENRE_TABLE: [(&str, &str); 15] = [
 /// The table says nothing about these five; our own guesses, per genre in `GENRE_TABLE` order:
 /// Tempo, Loudness, Explicit, Popularity, variance.
 const INVENTED: [&str; 15] = [
-    "MHLHM", "HHLMM", "MHHHL", "MMLMM", "HHLHH", "MHHHL", "LMMHM", "HHLMM", "LMLMM", "MHMMM", "HHMML",
-    "LLLLH", "MLLLM", "MMLMM", "LLLLM",
+    "MHLHM", "HHLMM", "MHHHL", "MMLMM", "HHLHH", "MHHHL", "LMMHM", "HHLMM", "LMLMM", "MHMMM", "HHMML", "LLLLH",
+    "MLLLM", "MMLMM", "LLLLM",
 ];
 
 /// Per level (Low, Medium, High): mean, then noise sd and the value range.
@@ -64,12 +64,12 @@ const EXPLICIT_P: [f64; 3] = [0.03, 0.22, 0.58];
 const HEADER: &str = "song,artist,genre,variance,Tempo,Loudness,Explicit,Popularity,Energy,Danceability,Positiveness,Speechiness,Liveness,Acousticness,Instrumentalness";
 
 const WORDS_A: [&str; 16] = [
-    "Midnight", "Golden", "Electric", "Silent", "Broken", "Neon", "Velvet", "Wild", "Paper", "Crystal",
-    "Summer", "Hollow", "Burning", "Distant", "Lonely", "Northern",
+    "Midnight", "Golden", "Electric", "Silent", "Broken", "Neon", "Velvet", "Wild", "Paper", "Crystal", "Summer",
+    "Hollow", "Burning", "Distant", "Lonely", "Northern",
 ];
 const WORDS_B: [&str; 16] = [
-    "Echo", "Highway", "Heart", "River", "Skyline", "Dream", "Fire", "Garden", "Signal", "Motel", "Ocean",
-    "Parade", "Letter", "Mirror", "Thunder", "Waltz",
+    "Echo", "Highway", "Heart", "River", "Skyline", "Dream", "Fire", "Garden", "Signal", "Motel", "Ocean", "Parade",
+    "Letter", "Mirror", "Thunder", "Waltz",
 ];
 
 fn level(c: u8) -> usize {
@@ -144,7 +144,10 @@ mod tests {
         // Metal is High in Instrumentalness, Pop Low: their means must differ accordingly.
         let t = crate::pipeline::load::parse_csv(demo_csv(3000, 1).as_bytes()).unwrap();
         let mean = |genre: &str| {
-            let v: Vec<f64> = (0..t.n_rows()).filter(|&i| t.cell(i, 2) == genre).map(|i| t.cell(i, 14).parse::<f64>().unwrap()).collect();
+            let v: Vec<f64> = (0..t.n_rows())
+                .filter(|&i| t.cell(i, 2) == genre)
+                .map(|i| t.cell(i, 14).parse::<f64>().unwrap())
+                .collect();
             v.iter().sum::<f64>() / v.len() as f64
         };
         assert!(mean("Metal") > mean("Pop") + 30.0);

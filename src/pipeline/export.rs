@@ -68,7 +68,13 @@ mod tests {
     fn round_trip_keeps_rows_and_adds_results() {
         let src = "song,energy\n\"A, with comma\",1\n\"Quote \"\"B\"\"\",x\nC,3\n";
         let t = parse_csv(src.as_bytes()).unwrap();
-        let run = RunColumns { rows: &[0, 2], labels: &[1, 0], codes: &[0.5, 0.25, 1.0, 2.0], dim: 2, map: &[1.0, 2.0, 3.0, 4.0] };
+        let run = RunColumns {
+            rows: &[0, 2],
+            labels: &[1, 0],
+            codes: &[0.5, 0.25, 1.0, 2.0],
+            dim: 2,
+            map: &[1.0, 2.0, 3.0, 4.0],
+        };
         let out = export_csv(&t, &run).unwrap();
         let back = parse_csv(out.as_bytes()).unwrap();
         assert_eq!(back.headers, ["song", "energy", "cluster", "z0", "z1", "map_x", "map_y"]);

@@ -82,17 +82,10 @@ fn excel_separator_line(text: &str) -> Option<(&str, u8)> {
 }
 
 fn read_records(text: &str, delimiter: u8, notices: Vec<String>, skipped_lines: u64) -> Result<Table, LoadError> {
-    let mut reader = ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| csv_error(&e, 1))?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
+    let mut reader =
+        ReaderBuilder::new().delimiter(delimiter).has_headers(true).flexible(true).from_reader(text.as_bytes());
+    let headers: Vec<String> =
+        reader.headers().map_err(|e| csv_error(&e, 1))?.iter().map(|h| h.trim().to_string()).collect();
     let mut table = Table { headers, rows: Vec::new(), lines: Vec::new(), delimiter, ragged: Vec::new(), notices };
     let mut record = StringRecord::new();
     let mut lines = LineCounter { byte: 0, newlines: skipped_lines };
@@ -210,8 +203,8 @@ fn utf8_census(bytes: &[u8]) -> (usize, usize) {
 /// every encoding's tables in the worker's wasm.
 fn windows_1252(b: u8) -> char {
     const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž', '\u{8F}', '\u{90}', '‘', '’', '“',
-        '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}', 'ž', 'Ÿ',
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž', '\u{8F}', '\u{90}', '‘',
+        '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}', 'ž', 'Ÿ',
     ];
     match b {
         0x80..=0x9F => HIGH[usize::from(b - 0x80)],

@@ -23,7 +23,8 @@ pub struct Autoencoder {
 }
 
 fn dense(inputs: usize, outputs: usize, device: &Device) -> Linear {
-    let mut layer = LinearConfig::new(inputs, outputs).with_initializer(Initializer::XavierUniform { gain: 1.0 }).init(device);
+    let mut layer =
+        LinearConfig::new(inputs, outputs).with_initializer(Initializer::XavierUniform { gain: 1.0 }).init(device);
     // burn gives the bias the kernel's initializer; Keras starts biases at zero.
     layer.bias = Some(Initializer::Zeros.init([outputs], device));
     layer

@@ -122,7 +122,10 @@ mod tests {
         };
         assert_eq!(bad(|p| p.epochs = 0), "Epochs must be between 1 and 1000 (got 0).");
         assert_eq!(bad(|p| p.k = 1), "Number of clusters k must be between 2 and 100 (got 1).");
-        assert_eq!(bad(|p| p.learning_rate = f64::NAN), "Learning rate must be a number greater than 0 and at most 1 (got NaN).");
+        assert_eq!(
+            bad(|p| p.learning_rate = f64::NAN),
+            "Learning rate must be a number greater than 0 and at most 1 (got NaN)."
+        );
         assert_eq!(bad(|p| p.validation_split = 0.5), "Validation split must be at least 0 and below 0.5 (got 0.5).");
     }
 }

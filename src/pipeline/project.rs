@@ -11,7 +11,9 @@ pub fn project(codes: &[f32], dim: usize, how: Projection) -> Vec<f32> {
         return Vec::new();
     }
     match how {
-        Projection::FirstTwo => codes.chunks_exact(dim).flat_map(|r| [r[0], r.get(1).copied().unwrap_or(0.0)]).collect(),
+        Projection::FirstTwo => {
+            codes.chunks_exact(dim).flat_map(|r| [r[0], r.get(1).copied().unwrap_or(0.0)]).collect()
+        }
         Projection::Pca => pca_2d(codes, dim),
     }
 }
@@ -33,7 +35,10 @@ pub fn pca_2d(codes: &[f32], dim: usize) -> Vec<f32> {
         .chunks_exact(dim)
         .flat_map(|row| {
             let centred: Vec<f64> = row.iter().zip(&mean).map(|(v, m)| f64::from(*v) - m).collect();
-            components.iter().map(move |c| c.iter().zip(&centred).map(|(a, b)| a * b).sum::<f64>() as f32).collect::<Vec<_>>()
+            components
+                .iter()
+                .map(move |c| c.iter().zip(&centred).map(|(a, b)| a * b).sum::<f64>() as f32)
+                .collect::<Vec<_>>()
         })
         .collect()
 }
@@ -90,10 +95,12 @@ mod tests {
     #[test]
     fn pca_finds_the_long_axis() {
         // Points on the line y = 2x in 3D with a little noise in z: PC1 carries almost all spread.
-        let codes: Vec<f32> = (0..50).flat_map(|i| {
-            let t = i as f32 - 25.0;
-            [t, 2.0 * t, if i % 2 == 0 { 0.1 } else { -0.1 }]
-        }).collect();
+        let codes: Vec<f32> = (0..50)
+            .flat_map(|i| {
+                let t = i as f32 - 25.0;
+                [t, 2.0 * t, if i % 2 == 0 { 0.1 } else { -0.1 }]
+            })
+            .collect();
         let xy = pca_2d(&codes, 3);
         let spread = |k: usize| xy.iter().skip(k).step_by(2).map(|v| v * v).sum::<f32>();
         assert!(spread(0) > 1000.0 * spread(1));

@@ -59,14 +59,19 @@ pub fn analyse(
     let latent = trained.latent_size();
     let pca = project(&codes, latent, Projection::Pca);
     let first_two = project(&codes, latent, Projection::FirstTwo);
-    let view = RunView { table, mapping, features: &prepared.features, codes: &codes, dim: latent, clustering: &clustering };
+    let view =
+        RunView { table, mapping, features: &prepared.features, codes: &codes, dim: latent, clustering: &clustering };
     let summaries = summarise(&view);
     let recon_mse = trained.reconstruction_mse(&prepared.scaled);
     Analysis { codes, latent, clustering, pca, first_two, summaries, recon_mse }
 }
 
 /// The whole pipeline without interruption: prepare, train, encode, cluster, analyse.
-pub fn run_all(table: &Table, mapping: &ColumnMapping, params: &ValidParams) -> Result<(Prepared, Trained, Analysis), PipelineError> {
+pub fn run_all(
+    table: &Table,
+    mapping: &ColumnMapping,
+    params: &ValidParams,
+) -> Result<(Prepared, Trained, Analysis), PipelineError> {
     let prepared = prepare(table, mapping, params)?;
     let trained = Trainer::new(&prepared.scaled, prepared.features.n_features(), params)?.run_to_end()?;
     let codes = encode(&trained, &prepared);
@@ -76,7 +81,12 @@ pub fn run_all(table: &Table, mapping: &ColumnMapping, params: &ValidParams) -> 
 }
 
 /// The export CSV for a finished run; `map_x`/`map_y` are the projection the user is looking at.
-pub fn export(table: &Table, prepared: &Prepared, analysis: &Analysis, projection: Projection) -> Result<String, PipelineError> {
+pub fn export(
+    table: &Table,
+    prepared: &Prepared,
+    analysis: &Analysis,
+    projection: Projection,
+) -> Result<String, PipelineError> {
     let map = match projection {
         Projection::Pca => &analysis.pca,
         Projection::FirstTwo => &analysis.first_two,

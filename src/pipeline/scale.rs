@@ -38,7 +38,9 @@ impl StandardScaler {
         let d = self.mean.len();
         values
             .chunks_exact(d.max(1))
-            .flat_map(|row| row.iter().zip(&self.mean).zip(&self.scale).map(|((v, m), s)| ((f64::from(*v) - m) / s) as f32))
+            .flat_map(|row| {
+                row.iter().zip(&self.mean).zip(&self.scale).map(|((v, m), s)| ((f64::from(*v) - m) / s) as f32)
+            })
             .collect()
     }
 
@@ -46,7 +48,9 @@ impl StandardScaler {
         let d = self.mean.len();
         scaled
             .chunks_exact(d.max(1))
-            .flat_map(|row| row.iter().zip(&self.mean).zip(&self.scale).map(|((z, m), s)| (f64::from(*z) * s + m) as f32))
+            .flat_map(|row| {
+                row.iter().zip(&self.mean).zip(&self.scale).map(|((z, m), s)| (f64::from(*z) * s + m) as f32)
+            })
             .collect()
     }
 }

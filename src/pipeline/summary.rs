@@ -52,8 +52,10 @@ fn summarise_one(run: &RunView, c: usize) -> ClusterSummary {
     let mut by_distance: Vec<(f64, usize)> =
         members.iter().map(|&i| (squared_distance(&run.codes[i * dim..(i + 1) * dim], centre), i)).collect();
     by_distance.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let examples = by_distance.iter().take(EXAMPLES).map(|&(_, i)| song_name(run.table, run.mapping, features.rows[i])).collect();
-    let top_label = run.mapping.label.and_then(|col| top_value(run.table, col, members.iter().map(|&i| features.rows[i])));
+    let examples =
+        by_distance.iter().take(EXAMPLES).map(|&(_, i)| song_name(run.table, run.mapping, features.rows[i])).collect();
+    let top_label =
+        run.mapping.label.and_then(|col| top_value(run.table, col, members.iter().map(|&i| features.rows[i])));
     ClusterSummary { id: c, size, means, examples, top_label }
 }
 

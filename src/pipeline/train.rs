@@ -41,7 +41,10 @@ pub struct EpochLoss {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Step {
     /// Trained batch `batch` (1-based count within the epoch) of epoch `epoch` (1-based).
-    Batch { epoch: usize, batch: usize },
+    Batch {
+        epoch: usize,
+        batch: usize,
+    },
     Epoch(EpochLoss),
     Done,
 }
@@ -161,7 +164,8 @@ impl Trainer {
             values.extend_from_slice(&self.train[r * d..(r + 1) * d]);
         }
         let x = Tensor::<2>::from_data(TensorData::new(values, [rows.len(), d]), &self.device);
-        let model = self.model.take().ok_or_else(|| TrainError::Tensor("the model was lost after an earlier error".into()))?;
+        let model =
+            self.model.take().ok_or_else(|| TrainError::Tensor("the model was lost after an earlier error".into()))?;
         let loss = (model.forward(x.clone()) - x).square().mean();
         let value: f32 = loss.clone().into_scalar();
         if !value.is_finite() || value > 1e12 {
@@ -178,7 +182,8 @@ impl Trainer {
     fn end_epoch(&mut self) -> Result<EpochLoss, TrainError> {
         let model = self.model.as_ref().ok_or_else(|| TrainError::Tensor("the model was lost".into()))?.valid();
         let val_loss = (!self.val.is_empty()).then(|| mse(&model, &self.val, self.config.inputs));
-        let loss = EpochLoss { epoch: self.epoch + 1, train_loss: (self.loss_sum / self.seen.max(1) as f64) as f32, val_loss };
+        let loss =
+            EpochLoss { epoch: self.epoch + 1, train_loss: (self.loss_sum / self.seen.max(1) as f64) as f32, val_loss };
         self.history.push(loss);
         self.epoch += 1;
         self.batch = 0;

@@ -70,7 +70,9 @@ impl Bridge {
         let worker = match Worker::new(WORKER_URL) {
             Ok(w) => w,
             Err(e) => {
-                let message = format!("The browser refused to start it ({e:?}). Reload the page; your data stays on this machine.");
+                let message = format!(
+                    "The browser refused to start it ({e:?}). Reload the page; your data stays on this machine."
+                );
                 state.error.set(Some(("Starting the background worker".into(), message)));
                 return;
             }
@@ -118,7 +120,9 @@ impl Bridge {
             Err(message) => Event::Failed { stage: "Receiving results".into(), message },
         };
         match &event {
-            Event::Failed { stage, message } if stage == CRASH_STAGE => return self.crashed(generation, message.clone()),
+            Event::Failed { stage, message } if stage == CRASH_STAGE => {
+                return self.crashed(generation, message.clone())
+            }
             Event::Ready => self.flush(),
             Event::Loaded(_) => self.loaded(),
             Event::Failed { .. } => {
@@ -203,7 +207,8 @@ impl Bridge {
         let error = (CRASH_STAGE.to_string(), text);
         state.error.set(Some(error.clone()));
         self.0.borrow_mut().crash_error = replay.is_some().then_some(error);
-        self.0.borrow_mut().restore_mapping = state.dataset.with_untracked(Option::is_some).then(|| state.mapping.get_untracked());
+        self.0.borrow_mut().restore_mapping =
+            state.dataset.with_untracked(Option::is_some).then(|| state.mapping.get_untracked());
         self.spawn();
         if let Some((request, file)) = replay {
             self.send(request, file);

@@ -69,7 +69,12 @@ pub fn draw_losses(canvas: &HtmlCanvasElement, history: &[EpochLoss], epochs: us
     let _ = try_draw_losses(backend, history, epochs, ratio);
 }
 
-fn try_draw_losses(backend: CanvasBackend, history: &[EpochLoss], epochs: usize, ratio: f64) -> Result<(), Box<dyn std::error::Error>> {
+fn try_draw_losses(
+    backend: CanvasBackend,
+    history: &[EpochLoss],
+    epochs: usize,
+    ratio: f64,
+) -> Result<(), Box<dyn std::error::Error>> {
     let root = backend.into_drawing_area();
     root.fill(&WHITE)?;
     let values = history.iter().flat_map(|l| std::iter::once(l.train_loss).chain(l.val_loss));
@@ -93,7 +98,10 @@ fn try_draw_losses(backend: CanvasBackend, history: &[EpochLoss], epochs: usize,
     let blue = cluster_colour(0);
     let orange = cluster_colour(1);
     chart
-        .draw_series(LineSeries::new(history.iter().map(|l| (l.epoch as f32, l.train_loss)), blue.stroke_width(stroke)))?
+        .draw_series(LineSeries::new(
+            history.iter().map(|l| (l.epoch as f32, l.train_loss)),
+            blue.stroke_width(stroke),
+        ))?
         .label("training")
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], blue.stroke_width(stroke)));
     let val: Vec<(f32, f32)> = history.iter().filter_map(|l| l.val_loss.map(|v| (l.epoch as f32, v))).collect();
@@ -103,7 +111,12 @@ fn try_draw_losses(backend: CanvasBackend, history: &[EpochLoss], epochs: usize,
             .label("validation")
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], orange.stroke_width(stroke)));
     }
-    chart.configure_series_labels().label_font(font(12.0, ratio)).background_style(WHITE.mix(0.85)).border_style(BLACK).draw()?;
+    chart
+        .configure_series_labels()
+        .label_font(font(12.0, ratio))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .draw()?;
     root.present()?;
     Ok(())
 }
@@ -128,7 +141,8 @@ pub fn draw_map(canvas: &HtmlCanvasElement, data: &MapData) {
 }
 
 fn bounds(values: impl Iterator<Item = f32>) -> (f32, f32) {
-    let (lo, hi) = values.filter(|v| v.is_finite()).fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let (lo, hi) =
+        values.filter(|v| v.is_finite()).fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
     if lo > hi {
         return (-1.0, 1.0);
     }
@@ -147,17 +161,38 @@ fn try_draw_map(backend: CanvasBackend, data: &MapData, ratio: f64) -> Result<()
         .x_label_area_size(px(36.0))
         .y_label_area_size(px(52.0))
         .build_cartesian_2d(x0..x1, y0..y1)?;
-    chart.configure_mesh().x_desc(data.x_desc).y_desc(data.y_desc).label_style(font(12.0, ratio)).axis_desc_style(font(13.0, ratio)).light_line_style(WHITE.mix(0.0)).draw()?;
+    chart
+        .configure_mesh()
+        .x_desc(data.x_desc)
+        .y_desc(data.y_desc)
+        .label_style(font(12.0, ratio))
+        .axis_desc_style(font(13.0, ratio))
+        .light_line_style(WHITE.mix(0.0))
+        .draw()?;
     // Few songs: bigger dots so each is visible; many: small ones so clusters do not smear.
     let n = data.labels.len();
-    let radius = px(if n < 5_000 { 3.0 } else if n < 50_000 { 1.8 } else { 1.2 }).max(1);
+    let radius = px(if n < 5_000 {
+        3.0
+    } else if n < 50_000 {
+        1.8
+    } else {
+        1.2
+    })
+    .max(1);
     for cluster in 0..data.k {
         let colour = cluster_colour(cluster);
-        let points = data.xy.chunks_exact(2).zip(data.labels).filter(|(_, &l)| usize::from(l) == cluster).map(|(p, _)| (p[0], p[1]));
+        let points = data
+            .xy
+            .chunks_exact(2)
+            .zip(data.labels)
+            .filter(|(_, &l)| usize::from(l) == cluster)
+            .map(|(p, _)| (p[0], p[1]));
         let series = chart.draw_series(points.map(|p| Circle::new(p, radius, colour.mix(0.7).filled())))?;
         // A legend of more entries would cover the map; the cluster table lists them all.
         if cluster < LEGEND_MAX {
-            series.label(format!("Cluster {cluster}")).legend(move |(x, y)| Circle::new((x, y), px(5.0) as i32, colour.filled()));
+            series
+                .label(format!("Cluster {cluster}"))
+                .legend(move |(x, y)| Circle::new((x, y), px(5.0) as i32, colour.filled()));
         }
     }
     chart

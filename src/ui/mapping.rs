@@ -46,13 +46,32 @@ fn feature_row(index: usize, feature: Feature) -> impl IntoView {
     let state = expect_context::<AppState>();
     // A fn pointer per slot keeps `ColumnSelect` generic over the 15 slots without boxing.
     const GETS: [fn(&ColumnMapping) -> Option<usize>; 12] = [
-        |m| m.features[0], |m| m.features[1], |m| m.features[2], |m| m.features[3], |m| m.features[4], |m| m.features[5],
-        |m| m.features[6], |m| m.features[7], |m| m.features[8], |m| m.features[9], |m| m.features[10], |m| m.features[11],
+        |m| m.features[0],
+        |m| m.features[1],
+        |m| m.features[2],
+        |m| m.features[3],
+        |m| m.features[4],
+        |m| m.features[5],
+        |m| m.features[6],
+        |m| m.features[7],
+        |m| m.features[8],
+        |m| m.features[9],
+        |m| m.features[10],
+        |m| m.features[11],
     ];
     const SETS: [fn(&mut ColumnMapping, Option<usize>); 12] = [
-        |m, v| m.features[0] = v, |m, v| m.features[1] = v, |m, v| m.features[2] = v, |m, v| m.features[3] = v,
-        |m, v| m.features[4] = v, |m, v| m.features[5] = v, |m, v| m.features[6] = v, |m, v| m.features[7] = v,
-        |m, v| m.features[8] = v, |m, v| m.features[9] = v, |m, v| m.features[10] = v, |m, v| m.features[11] = v,
+        |m, v| m.features[0] = v,
+        |m, v| m.features[1] = v,
+        |m, v| m.features[2] = v,
+        |m, v| m.features[3] = v,
+        |m, v| m.features[4] = v,
+        |m, v| m.features[5] = v,
+        |m, v| m.features[6] = v,
+        |m, v| m.features[7] = v,
+        |m, v| m.features[8] = v,
+        |m, v| m.features[9] = v,
+        |m, v| m.features[10] = v,
+        |m, v| m.features[11] = v,
     ];
     let mapped = move || state.mapping.with(|m| m.features[index].is_some());
     view! {

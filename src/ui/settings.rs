@@ -43,14 +43,70 @@ fn parse_real(slot: &mut f64, text: &str) -> bool {
 }
 
 const FIELDS: [Field; 8] = [
-    Field { label: "Epochs", id: "set-epochs", help: "Passes over the data (reference: 20).", step: "1", get: |p| p.epochs.to_string(), set: |p, t| parse_count(&mut p.epochs, t) },
-    Field { label: "Batch size", id: "set-batch", help: "Songs per training step (reference: 32).", step: "1", get: |p| p.batch_size.to_string(), set: |p, t| parse_count(&mut p.batch_size, t) },
-    Field { label: "Learning rate", id: "set-lr", help: "Adam step size (reference: 0.001).", step: "any", get: |p| p.learning_rate.to_string(), set: |p, t| parse_real(&mut p.learning_rate, t) },
-    Field { label: "Hidden layer size", id: "set-hidden", help: "Width of the layers around the code (reference: 12).", step: "1", get: |p| p.hidden_size.to_string(), set: |p, t| parse_count(&mut p.hidden_size, t) },
-    Field { label: "Latent size", id: "set-latent", help: "Dimensions of each song's code (reference: 6).", step: "1", get: |p| p.latent_size.to_string(), set: |p, t| parse_count(&mut p.latent_size, t) },
-    Field { label: "Validation split", id: "set-val", help: "Share of songs held out, chosen at random (reference: 0.1).", step: "0.01", get: |p| p.validation_split.to_string(), set: |p, t| parse_real(&mut p.validation_split, t) },
-    Field { label: "Clusters (k)", id: "set-k", help: "Number of KMeans clusters (reference: 10).", step: "1", get: |p| p.k.to_string(), set: |p, t| parse_count(&mut p.k, t) },
-    Field { label: "Random seed", id: "set-seed", help: "Same file and seed give the same result.", step: "1", get: |p| p.seed.to_string(), set: |p, t| parse_count(&mut p.seed, t) },
+    Field {
+        label: "Epochs",
+        id: "set-epochs",
+        help: "Passes over the data (reference: 20).",
+        step: "1",
+        get: |p| p.epochs.to_string(),
+        set: |p, t| parse_count(&mut p.epochs, t),
+    },
+    Field {
+        label: "Batch size",
+        id: "set-batch",
+        help: "Songs per training step (reference: 32).",
+        step: "1",
+        get: |p| p.batch_size.to_string(),
+        set: |p, t| parse_count(&mut p.batch_size, t),
+    },
+    Field {
+        label: "Learning rate",
+        id: "set-lr",
+        help: "Adam step size (reference: 0.001).",
+        step: "any",
+        get: |p| p.learning_rate.to_string(),
+        set: |p, t| parse_real(&mut p.learning_rate, t),
+    },
+    Field {
+        label: "Hidden layer size",
+        id: "set-hidden",
+        help: "Width of the layers around the code (reference: 12).",
+        step: "1",
+        get: |p| p.hidden_size.to_string(),
+        set: |p, t| parse_count(&mut p.hidden_size, t),
+    },
+    Field {
+        label: "Latent size",
+        id: "set-latent",
+        help: "Dimensions of each song's code (reference: 6).",
+        step: "1",
+        get: |p| p.latent_size.to_string(),
+        set: |p, t| parse_count(&mut p.latent_size, t),
+    },
+    Field {
+        label: "Validation split",
+        id: "set-val",
+        help: "Share of songs held out, chosen at random (reference: 0.1).",
+        step: "0.01",
+        get: |p| p.validation_split.to_string(),
+        set: |p, t| parse_real(&mut p.validation_split, t),
+    },
+    Field {
+        label: "Clusters (k)",
+        id: "set-k",
+        help: "Number of KMeans clusters (reference: 10).",
+        step: "1",
+        get: |p| p.k.to_string(),
+        set: |p, t| parse_count(&mut p.k, t),
+    },
+    Field {
+        label: "Random seed",
+        id: "set-seed",
+        help: "Same file and seed give the same result.",
+        step: "1",
+        get: |p| p.seed.to_string(),
+        set: |p, t| parse_count(&mut p.seed, t),
+    },
 ];
 
 #[component]
@@ -80,7 +136,10 @@ pub fn SettingsPanel() -> impl IntoView {
         }
     }).collect_view();
     let problem = move || {
-        unreadable.get().map(|l| format!("{l} must be a number (whole numbers for counts); the last valid value is kept.")).or_else(|| state.params.with(|p| p.check().err().map(|e| e.to_string())))
+        unreadable
+            .get()
+            .map(|l| format!("{l} must be a number (whole numbers for counts); the last valid value is kept."))
+            .or_else(|| state.params.with(|p| p.check().err().map(|e| e.to_string())))
     };
     view! {
         <section class="panel" aria-labelledby="settings-title">

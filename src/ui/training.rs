@@ -34,7 +34,11 @@ pub fn TrainingPanel() -> impl IntoView {
         }
     });
     let progress_text = move || {
-        state.progress.get().map(|p| format!("Epoch {} of {}, batch {} of {}", p.epoch, p.epochs, p.batch, p.batches)).unwrap_or_default()
+        state
+            .progress
+            .get()
+            .map(|p| format!("Epoch {} of {}, batch {} of {}", p.epoch, p.epochs, p.batch, p.batches))
+            .unwrap_or_default()
     };
     view! {
         <section class="panel" aria-labelledby="train-title" hidden=move || state.dataset.get().is_none()>

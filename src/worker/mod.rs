@@ -13,9 +13,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent};
 
 use crate::pipeline::columns::{extract, validate, ColumnMapping};
-use crate::pipeline::params::Projection;
 use crate::pipeline::demo::demo_csv;
 use crate::pipeline::load::{delimiter_name, parse_csv, Table};
+use crate::pipeline::params::Projection;
 use crate::pipeline::run::{self, Analysis, Prepared};
 use crate::protocol::{decode_request, encode_event, CheckOptions, DatasetInfo, Event, MappingCheck, Request};
 
@@ -68,8 +68,12 @@ fn handle(ev: MessageEvent) {
         Request::Cancel => CANCEL.with(|c| c.set(true)),
         // Checking only reads the table, which training holds no borrow of across its yields.
         Request::Check { mapping, options } => post(&Event::Checked(Box::new(check(&mapping, options)))),
-        _ if BUSY.with(Cell::get) => fail("Starting a step", "Another step is still running; wait for it or press Cancel."),
-        Request::LoadDemo { rows, seed, options } => load_bytes("Demo dataset (synthetic)", demo_csv(rows, seed).as_bytes(), options),
+        _ if BUSY.with(Cell::get) => {
+            fail("Starting a step", "Another step is still running; wait for it or press Cancel.")
+        }
+        Request::LoadDemo { rows, seed, options } => {
+            load_bytes("Demo dataset (synthetic)", demo_csv(rows, seed).as_bytes(), options)
+        }
         Request::LoadFile { name, options } => load_file(&name, &data, options),
         Request::Train { mapping, params } => train_task::spawn(mapping, params),
         Request::Export { projection } => export(projection),
@@ -134,7 +138,14 @@ fn check(mapping: &ColumnMapping, options: CheckOptions) -> MappingCheck {
 fn check_table(table: &Table, mapping: &ColumnMapping, options: CheckOptions) -> MappingCheck {
     let features = mapping.present().iter().map(|(f, _)| f.name().to_string()).collect();
     let missing = mapping.missing().iter().map(|f| f.name().to_string()).collect();
-    let mut out = MappingCheck { mapping: mapping.clone(), error: None, features, missing, usable_rows: 0, report: Default::default() };
+    let mut out = MappingCheck {
+        mapping: mapping.clone(),
+        error: None,
+        features,
+        missing,
+        usable_rows: 0,
+        report: Default::default(),
+    };
     match validate(mapping, &table.headers).and_then(|_| extract(table, mapping, options.missing)) {
         Ok(f) => {
             out.usable_rows = f.n_rows();

@@ -61,7 +61,11 @@ async fn train(mapping: ColumnMapping, params: TrainParams) -> Result<(), Pipeli
 }
 
 /// Runs the training loop; `None` when cancelled.
-async fn fit(prepared: &Prepared, params: &ValidParams, timings: &mut Timings) -> Result<Option<Trained>, PipelineError> {
+async fn fit(
+    prepared: &Prepared,
+    params: &ValidParams,
+    timings: &mut Timings,
+) -> Result<Option<Trained>, PipelineError> {
     let mut trainer = Trainer::new(&prepared.scaled, prepared.features.n_features(), params)?;
     let start = now_ms();
     let mut epoch_start = start;

@@ -199,8 +199,8 @@ test('a build under a sub-path (GitHub Pages) loads and runs the demo', async (t
   if (!SUBPATH_DIST) { t.skip('skipped: E2E_SUBPATH_DIST not set (make test-e2e builds it)'); return; }
   const sub = await serve(SUBPATH_DIST, '/songscape/');
   try {
-    const { page, errors, context } = await openApp(browser, `${sub.url}?demo`);
-    await page.locator('#dataset-summary').filter({ hasText: '3000 rows' }).waitFor();
+    const { page, errors, context } = await openApp(browser, `${sub.url}?demo`, { waitForReady: false });
+    await page.locator('#dataset-summary').filter({ hasText: '3000 rows' }).waitFor({ timeout: 60_000 });
     assert.deepEqual(errors, []);
     await context.close();
   } finally { await sub.close(); }

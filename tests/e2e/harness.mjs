@@ -40,14 +40,15 @@ export async function launch() {
 }
 
 /** A page with console errors and uncaught exceptions collected into `errors`. */
-export async function openApp(browser, url) {
+export async function openApp(browser, url, { waitForReady = true } = {}) {
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(url);
-  await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
+  // With ?demo the demo's "Loaded" status can replace "Ready" before it is seen.
+  if (waitForReady) await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
   return { page, errors, context };
 }
 

@@ -31,7 +31,11 @@ fn demo_pipeline_trains_clusters_and_exports() {
     let n = table.headers.len();
     assert_eq!(&back.headers[..n], &table.headers[..]);
     for r in 0..table.n_rows() {
-        assert_eq!(back.rows[r].iter().take(n).collect::<Vec<_>>(), table.rows[r].iter().collect::<Vec<_>>(), "row {r} survives the round trip");
+        assert_eq!(
+            back.rows[r].iter().take(n).collect::<Vec<_>>(),
+            table.rows[r].iter().collect::<Vec<_>>(),
+            "row {r} survives the round trip"
+        );
     }
     let cluster = back.headers.iter().position(|h| h == "cluster").unwrap();
     assert!((0..back.n_rows()).all(|r| back.cell(r, cluster).parse::<usize>().is_ok_and(|c| c < 10)));
@@ -46,7 +50,10 @@ fn same_seed_same_result() {
     let (prep_b, _, b) = run_all(&table, &mapping, &p).unwrap();
     assert_eq!(a.codes, b.codes);
     assert_eq!(a.clustering.labels, b.clustering.labels);
-    assert_eq!(export(&table, &prep_a, &a, Projection::Pca).unwrap(), export(&table, &prep_b, &b, Projection::Pca).unwrap());
+    assert_eq!(
+        export(&table, &prep_a, &a, Projection::Pca).unwrap(),
+        export(&table, &prep_b, &b, Projection::Pca).unwrap()
+    );
     let other = TrainParams { seed: 43, ..params(3) }.check().unwrap();
     let (_, _, c) = run_all(&table, &mapping, &other).unwrap();
     assert_ne!(a.codes, c.codes, "another seed gives other weights");
@@ -75,7 +82,10 @@ fn real_dataset_matches_the_reference_quality() {
     let p = TrainParams::default().check().unwrap();
     let (_, trained, analysis) = run_all(&table, &mapping, &p).unwrap();
     let last = trained.history.last().unwrap();
-    println!("light_spotify_subset native: train {:.4} val {:?} recon {:.4} inertia {:.1}", last.train_loss, last.val_loss, analysis.recon_mse, analysis.clustering.inertia);
+    println!(
+        "light_spotify_subset native: train {:.4} val {:?} recon {:.4} inertia {:.1}",
+        last.train_loss, last.val_loss, analysis.recon_mse, analysis.clustering.inertia
+    );
     // The reference (Keras) reaches 0.1183 / 0.1236 / 0.1179 on this file.
     assert!(analysis.recon_mse < 0.2, "reconstruction MSE {}", analysis.recon_mse);
     assert_eq!(analysis.clustering.sizes.iter().sum::<usize>(), 39_280);

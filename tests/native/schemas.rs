@@ -65,7 +65,19 @@ fn percent_suffixed_spotify_2023_schema() {
     let (m, h) = mapped(csv);
     assert_eq!(h[m.artist.unwrap()], "artist(s)_name");
     assert_eq!(h[m.features[1].unwrap()], "bpm");
-    assert_eq!(names(&m), vec!["Tempo", "Energy", "Danceability", "Positiveness", "Speechiness", "Liveness", "Acousticness", "Instrumentalness"]);
+    assert_eq!(
+        names(&m),
+        vec![
+            "Tempo",
+            "Energy",
+            "Danceability",
+            "Positiveness",
+            "Speechiness",
+            "Liveness",
+            "Acousticness",
+            "Instrumentalness"
+        ]
+    );
 }
 
 #[test]

@@ -6,7 +6,10 @@ pub fn shared_dataset() -> Option<PathBuf> {
     if path.exists() {
         Some(path)
     } else {
-        eprintln!("skipped: {} is not here (a clone without ../shared); the case needs the real dataset", path.display());
+        eprintln!(
+            "skipped: {} is not here (a clone without ../shared); the case needs the real dataset",
+            path.display()
+        );
         None
     }
 }
