@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  serve, launch, openApp, openSettings, train, clusterSizes, paintedPixels, download, parseCsv, SHARED_DATA, DIST, SUBPATH_DIST,
+  serve, launch, openApp, openSettings, train, clusterSizes, paintedPixels, download, parseCsv, SHARED_DATA, DIST, SUBPATH_DIST, foreignRequests,
 } from './harness.mjs';
 
 let server; let browser;
@@ -14,7 +14,7 @@ before(async () => { server = await serve(DIST); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
 test('demo: load, train, map, cluster table, CSV and PNG export, no console errors', async () => {
-  const { page, errors, context } = await openApp(browser, server.url);
+  const { page, errors, context, requests } = await openApp(browser, server.url);
   await page.getByRole('button', { name: 'Try the demo dataset' }).click();
   await page.locator('#dataset-summary').filter({ hasText: '3000 rows' }).waitFor();
   await page.locator('#mapping-check').filter({ hasText: 'Training on 12 features with 3000 of 3000 rows' }).waitFor();
@@ -45,6 +45,8 @@ test('demo: load, train, map, cluster table, CSV and PNG export, no console erro
   assert.deepEqual([...png.bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'the map downloads as PNG');
   fs.writeFileSync(path.join(os.tmpdir(), 'songscape-demo.png'), await page.screenshot({ fullPage: true }));
   assert.deepEqual(errors, [], 'no console errors');
+  assert.ok(requests.some((u) => u.endsWith('worker_bg.wasm')), 'requests from the worker are seen too');
+  assert.deepEqual(foreignRequests(requests, server.url), [], 'only the app\'s own files are fetched');
   await context.close();
 });
 
@@ -166,7 +168,7 @@ test('Spotify-style file with bad cells: report, fill with the median, train, ex
 
 test('real data: upload light_spotify_subset.csv through the file input', async (t) => {
   if (!fs.existsSync(SHARED_DATA)) { t.skip(`skipped: ${SHARED_DATA} is not here (a clone without ../shared)`); return; }
-  const { page, errors, context } = await openApp(browser, server.url);
+  const { page, errors, context, requests } = await openApp(browser, server.url);
   await page.getByLabel('CSV file').setInputFiles(SHARED_DATA);
   await page.locator('#dataset-summary').filter({ hasText: '39280 rows' }).waitFor({ timeout: 60_000 });
   await page.locator('#mapping-check').filter({ hasText: 'Training on 12 features with 39280 of 39280 rows' }).waitFor();
@@ -192,6 +194,7 @@ test('real data: upload light_spotify_subset.csv through the file input', async 
   assert.ok(rows.slice(1).every((r) => /^[0-9]$/.test(r[c])), 'every row has a cluster');
   fs.writeFileSync(path.join(os.tmpdir(), 'songscape-real.png'), await page.screenshot({ fullPage: true }));
   assert.deepEqual(errors, []);
+  assert.deepEqual(foreignRequests(requests, server.url), [], 'the uploaded file goes nowhere');
   await context.close();
 });
 

@@ -42,6 +42,8 @@ export async function launch() {
 /** A page with console errors and uncaught exceptions collected into `errors`. */
 export async function openApp(browser, url, { waitForReady = true } = {}) {
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+  const requests = [];
+  context.on('request', (r) => requests.push(r.url()));
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
@@ -49,7 +51,7 @@ export async function openApp(browser, url, { waitForReady = true } = {}) {
   await page.goto(url);
   // With ?demo the demo's "Loaded" status can replace "Ready" before it is seen.
   if (waitForReady) await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
-  return { page, errors, context };
+  return { page, errors, context, requests };
 }
 
 export async function train(page, timeout = 300_000) {
@@ -105,4 +107,17 @@ export const SUBPATH_DIST = process.env.E2E_SUBPATH_DIST;
 /** Opens the collapsed settings. */
 export async function openSettings(page) {
   await page.getByText('Change the training and clustering settings').click();
+}
+
+/** The app's own static files: the only requests a page of Songscape may make. */
+export const OWN_FILES = ['', 'index.html', 'app.js', 'app_bg.wasm', 'worker_loader.js', 'worker.js', 'worker_bg.wasm', 'main.css', 'favicon.svg'];
+
+/** Requests that are neither the app's own files (under `base`) nor local blob:/data: URLs. */
+export function foreignRequests(requests, base) {
+  return requests.filter((url) => {
+    if (url.startsWith('blob:') || url.startsWith('data:')) return false;
+    if (!url.startsWith(base)) return true;
+    const file = new URL(url).pathname.slice(new URL(base).pathname.length);
+    return !OWN_FILES.includes(file);
+  });
 }
