@@ -156,6 +156,9 @@ pub struct RunResults {
     pub timings: Timings,
 }
 
+/// The `Failed` stage that means the worker itself died (sent by its panic hook).
+pub const CRASH_STAGE: &str = "Background worker crashed";
+
 pub fn encode_request(r: &Request) -> String {
     serde_json::to_string(r).unwrap_or_default()
 }

@@ -2,7 +2,7 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    songscape::ui::panic::install_worker_hook();
+    songscape::worker::install_panic_hook();
     songscape::worker::start();
 }
 

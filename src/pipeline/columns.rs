@@ -124,9 +124,39 @@ impl ColumnMapping {
         Feature::ALL.iter().zip(self.features.iter()).filter_map(|(f, c)| c.map(|c| (*f, c))).collect()
     }
 
+    /// The column chosen for one slot.
+    pub fn get(&self, slot: Slot) -> Option<usize> {
+        match slot {
+            Slot::Feature(f) => self.features[f as usize],
+            Slot::Title => self.title,
+            Slot::Artist => self.artist,
+            Slot::Label => self.label,
+        }
+    }
+
+    /// Chooses the column for one slot (`None`: not used).
+    pub fn set(&mut self, slot: Slot, column: Option<usize>) {
+        match slot {
+            Slot::Feature(f) => self.features[f as usize] = column,
+            Slot::Title => self.title = column,
+            Slot::Artist => self.artist = column,
+            Slot::Label => self.label = column,
+        }
+    }
+
     pub fn missing(&self) -> Vec<Feature> {
         Feature::ALL.iter().zip(self.features.iter()).filter(|(_, c)| c.is_none()).map(|(f, _)| *f).collect()
     }
+}
+
+/// One place in a mapping that a column can be chosen for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    /// Indexes `ColumnMapping::features` by the feature's position in `Feature::ALL`.
+    Feature(Feature),
+    Title,
+    Artist,
+    Label,
 }
 
 /// What to do with rows whose feature cells are empty or not numbers.
@@ -379,6 +409,15 @@ mod tests {
 
     fn headers(names: &[&str]) -> Vec<String> {
         names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn slots_address_the_right_fields() {
+        let mut m = ColumnMapping::default();
+        m.set(Slot::Feature(Feature::Energy), Some(4));
+        m.set(Slot::Artist, Some(1));
+        assert_eq!(m.features[5], Some(4));
+        assert_eq!((m.get(Slot::Feature(Feature::Energy)), m.artist, m.get(Slot::Title)), (Some(4), Some(1), None));
     }
 
     #[test]

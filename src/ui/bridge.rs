@@ -10,10 +10,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, File, MessageEvent, Worker};
 
-use super::panic::CRASH_STAGE;
 use super::state::AppState;
 use crate::pipeline::columns::ColumnMapping;
-use crate::protocol::{decode_event, encode_request, Event, Request};
+use crate::protocol::{decode_event, encode_request, Event, Request, CRASH_STAGE};
 
 /// The worker script Trunk writes beside index.html (`data-loader-shim`).
 const WORKER_URL: &str = "./worker_loader.js";

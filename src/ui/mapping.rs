@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::app::recheck;
 use super::state::AppState;
-use crate::pipeline::columns::{ColumnMapping, Feature, MissingPolicy};
+use crate::pipeline::columns::{Feature, MissingPolicy, Slot};
 
 const NONE: &str = "";
 
@@ -16,19 +16,17 @@ fn ColumnSelect(
     label: String,
     /// Element id, unique on the page.
     id: String,
-    /// Reads the slot.
-    get: fn(&ColumnMapping) -> Option<usize>,
-    /// Writes the slot.
-    set: fn(&mut ColumnMapping, Option<usize>),
+    /// The part of the mapping this select edits.
+    part: Slot,
 ) -> impl IntoView {
     let state = expect_context::<AppState>();
     let columns = move || state.dataset.get().map(|d| d.columns.clone()).unwrap_or_default();
     let on_change = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
-        state.mapping.update(|m| set(m, value.parse::<usize>().ok()));
+        state.mapping.update(|m| m.set(part, value.parse::<usize>().ok()));
         recheck(state);
     };
-    let selected = move || state.mapping.with(|m| get(m).map(|c| c.to_string()).unwrap_or_default());
+    let selected = move || state.mapping.with(|m| m.get(part).map(|c| c.to_string()).unwrap_or_default());
     view! {
         <label for=id.clone()>{label}</label>
         <select id=id on:change=on_change prop:value=selected prop:disabled=move || !state.idle()>
@@ -42,41 +40,12 @@ fn ColumnSelect(
     }
 }
 
-fn feature_row(index: usize, feature: Feature) -> impl IntoView {
+fn feature_row(feature: Feature) -> impl IntoView {
     let state = expect_context::<AppState>();
-    // A fn pointer per slot keeps `ColumnSelect` generic over the 15 slots without boxing.
-    const GETS: [fn(&ColumnMapping) -> Option<usize>; 12] = [
-        |m| m.features[0],
-        |m| m.features[1],
-        |m| m.features[2],
-        |m| m.features[3],
-        |m| m.features[4],
-        |m| m.features[5],
-        |m| m.features[6],
-        |m| m.features[7],
-        |m| m.features[8],
-        |m| m.features[9],
-        |m| m.features[10],
-        |m| m.features[11],
-    ];
-    const SETS: [fn(&mut ColumnMapping, Option<usize>); 12] = [
-        |m, v| m.features[0] = v,
-        |m, v| m.features[1] = v,
-        |m, v| m.features[2] = v,
-        |m, v| m.features[3] = v,
-        |m, v| m.features[4] = v,
-        |m, v| m.features[5] = v,
-        |m, v| m.features[6] = v,
-        |m, v| m.features[7] = v,
-        |m, v| m.features[8] = v,
-        |m, v| m.features[9] = v,
-        |m, v| m.features[10] = v,
-        |m, v| m.features[11] = v,
-    ];
-    let mapped = move || state.mapping.with(|m| m.features[index].is_some());
+    let mapped = move || state.mapping.with(|m| m.get(Slot::Feature(feature)).is_some());
     view! {
         <div class="map-row" class:missing=move || !mapped()>
-            <ColumnSelect label=feature.name().to_string() id=format!("map-{}", feature.name().to_lowercase()) get=GETS[index] set=SETS[index]/>
+            <ColumnSelect label=feature.name().to_string() id=format!("map-{}", feature.name().to_lowercase()) part=Slot::Feature(feature)/>
             <span class="map-state">{move || if mapped() { "recognised" } else { "missing" }}</span>
         </div>
     }
@@ -85,7 +54,7 @@ fn feature_row(index: usize, feature: Feature) -> impl IntoView {
 #[component]
 pub fn MappingPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let rows: Vec<_> = Feature::ALL.iter().enumerate().map(|(i, f)| feature_row(i, *f)).collect();
+    let rows: Vec<_> = Feature::ALL.iter().map(|f| feature_row(*f)).collect();
     let on_policy = move |policy: MissingPolicy| {
         state.params.update(|p| p.missing = policy);
         recheck(state);
@@ -96,9 +65,9 @@ pub fn MappingPanel() -> impl IntoView {
             <p class="help">"Each audio feature was matched to a column by its name. Change any that are wrong; missing features are fine (at least 3 are needed)."</p>
             <div class="map-grid">{rows}</div>
             <div class="map-grid text-cols">
-                <div class="map-row"><ColumnSelect label="Song title".into() id="map-title".into() get=|m| m.title set=|m, v| m.title = v/></div>
-                <div class="map-row"><ColumnSelect label="Artist".into() id="map-artist".into() get=|m| m.artist set=|m, v| m.artist = v/></div>
-                <div class="map-row"><ColumnSelect label="Genre or label".into() id="map-label".into() get=|m| m.label set=|m, v| m.label = v/></div>
+                <div class="map-row"><ColumnSelect label="Song title".into() id="map-title".into() part=Slot::Title/></div>
+                <div class="map-row"><ColumnSelect label="Artist".into() id="map-artist".into() part=Slot::Artist/></div>
+                <div class="map-row"><ColumnSelect label="Genre or label".into() id="map-label".into() part=Slot::Label/></div>
             </div>
             <fieldset class="policy">
                 <legend>"Rows with empty or non-numeric feature values"</legend>

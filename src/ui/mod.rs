@@ -7,7 +7,7 @@ mod charts;
 mod cluster_table;
 mod data_panel;
 mod mapping;
-pub mod panic;
+mod panic;
 mod results;
 mod settings;
 mod state;

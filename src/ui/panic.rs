@@ -1,6 +1,4 @@
-//! Panic hooks. A panic in wasm would otherwise leave a dead page with no word to the user.
-
-use wasm_bindgen::JsValue;
+//! The page's panic hook (the worker has its own in `worker`). A panic in wasm would otherwise leave a dead page with no word to the user.
 
 /// Page: log, then show the message in the always-present `#fatal` panel.
 pub fn install_page_hook() {
@@ -16,16 +14,3 @@ pub fn install_page_hook() {
         }
     }));
 }
-
-/// Worker: tell the page, which restarts the worker and reloads the data it had sent.
-pub fn install_worker_hook() {
-    std::panic::set_hook(Box::new(|info| {
-        console_error_panic_hook::hook(info);
-        let event = crate::protocol::Event::Failed { stage: CRASH_STAGE.to_string(), message: info.to_string() };
-        let scope: web_sys::DedicatedWorkerGlobalScope = wasm_bindgen::JsCast::unchecked_into(js_sys::global());
-        let _ = scope.post_message(&JsValue::from_str(&crate::protocol::encode_event(&event)));
-    }));
-}
-
-/// The `Failed` stage that means the worker itself died.
-pub const CRASH_STAGE: &str = "Background worker crashed";

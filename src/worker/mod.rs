@@ -12,18 +12,19 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent};
 
-use crate::pipeline::columns::{extract, validate, ColumnMapping};
+use crate::pipeline::columns::{extract, ColumnMapping};
 use crate::pipeline::demo::demo_csv;
 use crate::pipeline::load::{delimiter_name, parse_csv, Table};
 use crate::pipeline::params::Projection;
 use crate::pipeline::run::{self, Analysis, Prepared};
-use crate::protocol::{decode_request, encode_event, CheckOptions, DatasetInfo, Event, MappingCheck, Request};
+use crate::protocol::{
+    decode_request, encode_event, CheckOptions, DatasetInfo, Event, MappingCheck, Request, CRASH_STAGE,
+};
 
 /// The dataset and the last good results. Kept across failures of later steps.
 #[derive(Default)]
 struct State {
     table: Option<Table>,
-    mapping: ColumnMapping,
     last: Option<(Prepared, Analysis)>,
 }
 
@@ -47,6 +48,14 @@ pub(crate) fn post(event: &Event) {
 
 pub(crate) fn fail(stage: &str, message: impl ToString) {
     post(&Event::Failed { stage: stage.to_string(), message: message.to_string() });
+}
+
+/// Worker panics: tell the page, which restarts the worker and reloads the data it had sent.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        fail(CRASH_STAGE, info);
+    }));
 }
 
 /// Entry point of the worker bin.
@@ -115,7 +124,7 @@ fn load_bytes(name: &str, bytes: &[u8], options: CheckOptions) {
         parse_ms,
     };
     // A new file replaces the old one only once it has loaded: a bad file loses nothing.
-    STATE.with(|s| *s.borrow_mut() = State { table: Some(table), mapping, last: None });
+    STATE.with(|s| *s.borrow_mut() = State { table: Some(table), last: None });
     post(&Event::Loaded(Box::new(info)));
 }
 
@@ -146,7 +155,7 @@ fn check_table(table: &Table, mapping: &ColumnMapping, options: CheckOptions) ->
         usable_rows: 0,
         report: Default::default(),
     };
-    match validate(mapping, &table.headers).and_then(|_| extract(table, mapping, options.missing)) {
+    match extract(table, mapping, options.missing) {
         Ok(f) => {
             out.usable_rows = f.n_rows();
             out.report = f.report;

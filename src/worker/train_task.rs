@@ -6,7 +6,7 @@ use std::cell::Cell;
 use js_sys::Promise;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 
-use super::{fail, now_ms, post, scope, State, BUSY, CANCEL, STATE};
+use super::{fail, now_ms, post, scope, BUSY, CANCEL, STATE};
 use crate::pipeline::columns::ColumnMapping;
 use crate::pipeline::params::{TrainParams, ValidParams};
 use crate::pipeline::run::{self, Prepared};
@@ -149,9 +149,7 @@ async fn finish(
     };
     STATE.with(|s| {
         let mut s = s.borrow_mut();
-        let State { mapping: m, last, .. } = &mut *s;
-        *m = mapping;
-        *last = Some((prepared, analysis));
+        s.last = Some((prepared, analysis));
     });
     post(&Event::Finished(Box::new(results)));
     Ok(())

@@ -60,6 +60,12 @@ test('controls have accessible names', async () => {
   }
   for (const name of ['Train', 'Cancel']) assert.equal(await page.getByRole('button', { name, exact: true }).count(), 1);
   assert.equal(await page.locator('[aria-live="polite"]').count(), 1);
+  // Changing the mapping is checked by the worker at once.
+  await page.getByLabel('Energy', { exact: true }).selectOption({ label: 'Danceability' });
+  await page.locator('#mapping-check').filter({ hasText: 'Column Danceability is set for both Energy and Danceability; each column can feed only one feature.' }).waitFor();
+  assert.ok(await page.getByRole('button', { name: 'Train', exact: true }).isDisabled());
+  await page.getByLabel('Energy', { exact: true }).selectOption({ label: '(not used)' });
+  await page.locator('#mapping-check').filter({ hasText: 'Training on 11 features with 3000 of 3000 rows. Missing features: Energy.' }).waitFor();
   await context.close();
 });
 
