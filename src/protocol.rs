@@ -6,8 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::pipeline::columns::{ColumnMapping, MissingPolicy, ValueReport};
-use crate::pipeline::load::RaggedRow;
+use crate::pipeline::check::check_table;
+use crate::pipeline::columns::ColumnMapping;
+use crate::pipeline::load::{delimiter_name, parse_csv, RaggedRow, Table};
 use crate::pipeline::params::{Projection, TrainParams};
 use crate::pipeline::summary::ClusterSummary;
 use crate::pipeline::train::EpochLoss;
@@ -42,12 +43,7 @@ pub enum Request {
     },
 }
 
-/// The settings a mapping check needs: how bad cells are handled, and k (rows must be enough).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CheckOptions {
-    pub missing: MissingPolicy,
-    pub k: usize,
-}
+pub use crate::pipeline::check::{CheckOptions, MappingCheck};
 
 impl From<&TrainParams> for CheckOptions {
     fn from(p: &TrainParams) -> Self {
@@ -113,17 +109,58 @@ pub struct DatasetInfo {
     pub parse_ms: f64,
 }
 
-/// The result of checking a mapping: which features, how many usable rows, what was wrong.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct MappingCheck {
-    /// The mapping checked: a check that arrives after the mapping changed again is stale.
-    pub mapping: ColumnMapping,
-    /// `None` when the mapping can be trained on; else the full message.
-    pub error: Option<String>,
-    pub features: Vec<String>,
-    pub missing: Vec<String>,
-    pub usable_rows: usize,
-    pub report: ValueReport,
+impl DatasetInfo {
+    /// Reads `bytes` as the file `name`: the table and what the page shows about it, or the
+    /// message the page shows instead. Never panics.
+    pub fn load(name: &str, bytes: &[u8], options: CheckOptions) -> Result<(Table, DatasetInfo), String> {
+        let table = parse_csv(bytes).map_err(|e| format!("{name}: {e}"))?;
+        let mapping = ColumnMapping::guess(&table.headers);
+        let check = check_table(&table, &mapping, options);
+        let info = DatasetInfo {
+            name: name.to_string(),
+            rows: table.n_rows(),
+            columns: table.headers.clone(),
+            delimiter: delimiter_name(table.delimiter).to_string(),
+            ragged_rows: table.ragged.len(),
+            ragged_examples: table.ragged.iter().take(5).cloned().collect(),
+            notices: table.notices.clone(),
+            mapping,
+            check,
+            parse_ms: 0.0,
+        };
+        Ok((table, info))
+    }
+
+    /// The first line of the summary, as the page shows it.
+    pub fn headline(&self) -> String {
+        format!(
+            "{}: {} rows, {} columns, separated by {}; read in {:.0} ms.",
+            self.name,
+            self.rows,
+            self.columns.len(),
+            self.delimiter,
+            self.parse_ms
+        )
+    }
+
+    /// What was recovered from or set aside while reading, as the page lists it.
+    pub fn notes(&self) -> Vec<String> {
+        let mut out = self.notices.clone();
+        if self.ragged_rows > 0 {
+            let first = self
+                .ragged_examples
+                .first()
+                .map(|r| {
+                    format!(" (first: line {} has {} fields, the header has {})", r.line, r.found, self.columns.len())
+                })
+                .unwrap_or_default();
+            out.push(format!(
+                "{} rows were set aside because their number of fields differs from the header{first}.",
+                self.ragged_rows
+            ));
+        }
+        out
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

@@ -8,11 +8,15 @@ use rand_xoshiro::Xoshiro256Plus;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use super::check::distinct_rows;
+
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum ClusterError {
     #[error("k = {k} clusters need at least {k} songs, but only {rows} rows are usable. Lower k or load more songs.")]
     TooFewRows { k: usize, rows: usize },
-    #[error("k = {k} clusters need at least {k} different songs, but the usable rows have only {distinct} distinct feature combinations. Lower k.")]
+    // The mapping check already made sure the songs themselves have k distinct rows, so fewer
+    // distinct codes mean the model collapsed them.
+    #[error("The trained model maps the songs to only {distinct} distinct points, fewer than k = {k} clusters: training collapsed (a learning rate far above the default 0.001 does this). Lower the learning rate and train again.")]
     TooFewDistinct { k: usize, distinct: usize },
     #[error("KMeans failed: {0}")]
     Fit(String),
@@ -39,7 +43,7 @@ pub fn kmeans(points: &[f32], dim: usize, k: usize, seed: u64) -> Result<Cluster
     if n < k {
         return Err(ClusterError::TooFewRows { k, rows: n });
     }
-    let distinct = count_distinct(points, dim, k);
+    let distinct = distinct_rows(points, dim, k);
     if distinct < k {
         return Err(ClusterError::TooFewDistinct { k, distinct });
     }
@@ -68,19 +72,6 @@ fn finish(points: &[f32], dim: usize, k: usize, labels: Vec<usize>, centroids: V
 
 pub fn squared_distance(a: &[f32], b: &[f32]) -> f64 {
     a.iter().zip(b).map(|(x, y)| f64::from(x - y).powi(2)).sum()
-}
-
-/// Distinct rows, counting only up to `limit` (enough to know whether k clusters are possible).
-fn count_distinct(points: &[f32], dim: usize, limit: usize) -> usize {
-    let mut seen: std::collections::HashSet<Vec<u32>> = std::collections::HashSet::new();
-    for row in points.chunks_exact(dim) {
-        // `+ 0.0` turns -0.0 into 0.0 so equal values compare equal bit for bit.
-        seen.insert(row.iter().map(|v| (v + 0.0).to_bits()).collect());
-        if seen.len() >= limit {
-            break;
-        }
-    }
-    seen.len()
 }
 
 #[cfg(test)]

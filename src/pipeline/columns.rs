@@ -179,6 +179,8 @@ pub struct BadCell {
 pub enum MappingError {
     #[error("Only {found} of the 12 audio features were recognised ({names}); at least 3 are needed. Map more columns by hand, or use a file with columns such as energy, danceability, valence, tempo, loudness.")]
     TooFewFeatures { found: usize, names: String },
+    #[error("The header has only one column (\"{header}\"), so the file's delimiter was not recognised. Songscape reads columns separated by commas, semicolons, tabs or pipes; save the file as CSV with one of these.")]
+    OneColumn { header: String },
     #[error("Column {column} is set for both {first} and {second}; each column can feed only one feature.")]
     ColumnUsedTwice { column: String, first: &'static str, second: &'static str },
     #[error("Column number {index} does not exist; the file has {count} columns.")]
@@ -220,23 +222,47 @@ pub struct ValueReport {
     pub examples: Vec<BadCell>,
     /// Values read after a fix-up (such as `-6.5db` or a decimal comma), as a count.
     pub cells_recovered: usize,
+    /// The first of those, with what it was read as, so the page can show the fix-up.
+    pub first_recovered: Option<Recovered>,
+    /// Yes/No/True/False cells of Explicit, read as 1 and 0.
+    pub words_as_numbers: usize,
+}
+
+/// A cell that was read after a fix-up: where, what it said, and the number taken from it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recovered {
+    pub line: u64,
+    pub column: String,
+    pub value: String,
+    pub read_as: f32,
+}
+
+/// How a cell's text became a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// A plain number.
+    Plain,
+    /// A word such as `Yes` (Explicit only).
+    Word,
+    /// After removing a unit or reading a decimal comma or thousands separators.
+    FixedUp,
 }
 
 const MAX_EXAMPLES: usize = 5;
 
-/// Parses one cell of a feature: the value and whether it needed a fix-up (unit, decimal comma).
-/// `None` means "not a usable number".
-pub fn parse_value(feature: Feature, raw: &str) -> Option<(f32, bool)> {
+/// Parses one cell of a feature: the value and how it was read. `None` means "not a usable
+/// number" (empty, text, NaN, infinite, or too large for f32).
+pub fn parse_value(feature: Feature, raw: &str) -> Option<(f32, Reading)> {
     let s = raw.trim();
     if feature == Feature::Explicit {
         if let Some(v) = parse_bool(s) {
-            return Some((v, false));
+            return Some((v, Reading::Word));
         }
     }
     if let Ok(v) = s.parse::<f64>() {
-        return finite(v).map(|v| (v, false));
+        return finite(v).map(|v| (v, Reading::Plain));
     }
-    recover_number(s).and_then(finite).map(|v| (v, true))
+    recover_number(s).and_then(finite).map(|v| (v, Reading::FixedUp))
 }
 
 /// Finite in f32 (1e308 is not), with -0 made 0.
@@ -253,7 +279,8 @@ fn parse_bool(s: &str) -> Option<f32> {
     }
 }
 
-/// Units and formats seen in real exports: `-6.85db`, `75%`, `0,55` (decimal comma).
+/// Units and formats seen in real exports: `-6.85db`, `75%`, `0,55` (decimal comma),
+/// `1,234.5` / `1.234,5` / `1 234` (thousands separators).
 fn recover_number(s: &str) -> Option<f64> {
     let lower = s.to_ascii_lowercase();
     let stripped = lower.trim_end_matches("db").trim_end_matches('%').trim();
@@ -264,7 +291,34 @@ fn recover_number(s: &str) -> Option<f64> {
     if is_decimal_comma {
         return stripped.replace(',', ".").parse::<f64>().ok();
     }
-    None
+    without_thousands(stripped)?.parse::<f64>().ok()
+}
+
+/// `1,234,567.5` → `1234567.5` and `1.234.567,5` → `1234567.5`, only when every group after the
+/// first has exactly three digits: anything else is not a number written with separators.
+fn without_thousands(s: &str) -> Option<String> {
+    let (sign, body) = s.strip_prefix('-').map_or(("", s), |b| ("-", b));
+    let last_comma = body.rfind(',');
+    let last_dot = body.rfind('.');
+    let (group_sep, decimal_sep): (&[char], Option<char>) = match (last_comma, last_dot) {
+        (Some(c), Some(d)) if c < d => (&[','], Some('.')),
+        (Some(_), Some(_)) => (&['.'], Some(',')),
+        (Some(_), None) => (&[','], None),
+        (None, Some(_)) => (&['.'], None),
+        (None, None) => (&[' ', '\u{a0}', '\u{202f}', '\''], None),
+    };
+    let (int_part, frac) = match decimal_sep.and_then(|d| body.rsplit_once(d)) {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    let groups: Vec<&str> = int_part.split(group_sep).collect();
+    let digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+    let well_grouped = groups.len() > 1
+        && groups[0].len() <= 3
+        && digits(groups[0])
+        && groups[1..].iter().all(|g| g.len() == 3 && digits(g))
+        && frac.is_none_or(digits);
+    well_grouped.then(|| format!("{sign}{}{}", groups.concat(), frac.map(|f| format!(".{f}")).unwrap_or_default()))
 }
 
 /// Checks a mapping against the table: real columns, no column used twice, at least 3 features.
@@ -282,12 +336,24 @@ pub fn validate(mapping: &ColumnMapping, headers: &[String]) -> Result<Vec<(Feat
             });
         }
     }
+    if present.len() < 3 && headers.len() == 1 {
+        return Err(MappingError::OneColumn { header: shortened(&headers[0], 60) });
+    }
     if present.len() < 3 {
         let names = present.iter().map(|(f, _)| f.name()).collect::<Vec<_>>().join(", ");
         let names = if names.is_empty() { "none".to_string() } else { names };
         return Err(MappingError::TooFewFeatures { found: present.len(), names });
     }
     Ok(present)
+}
+
+/// The first `max` characters of `text`, with "…" when there was more.
+fn shortened(text: &str, max: usize) -> String {
+    let mut out: String = text.chars().take(max).collect();
+    if text.chars().nth(max).is_some() {
+        out.push('…');
+    }
+    out
 }
 
 /// Reads the mapped feature columns as numbers, handling bad cells by `policy`.
@@ -329,10 +395,15 @@ fn read_column(
     for i in 0..table.n_rows() {
         let raw = table.cell(i, col);
         match parse_value(feature, raw) {
-            Some((v, recovered)) => {
+            Some((v, reading)) => {
                 values[i * d + j] = v;
                 good += 1;
-                report.cells_recovered += usize::from(recovered);
+                note_reading(report, reading, || Recovered {
+                    line: table.lines[i],
+                    column: table.headers[col].clone(),
+                    value: raw.to_string(),
+                    read_as: v,
+                });
             }
             None => {
                 bad_row[i] = true;
@@ -350,6 +421,19 @@ fn read_column(
             Err(MappingError::ColumnNotNumeric { column: cell.column, line: cell.line, value: cell.value })
         }
         _ => Ok(()),
+    }
+}
+
+fn note_reading(report: &mut ValueReport, reading: Reading, cell: impl FnOnce() -> Recovered) {
+    match reading {
+        Reading::Plain => {}
+        Reading::Word => report.words_as_numbers += 1,
+        Reading::FixedUp => {
+            report.cells_recovered += 1;
+            if report.first_recovered.is_none() {
+                report.first_recovered = Some(cell());
+            }
+        }
     }
 }
 
@@ -429,14 +513,28 @@ mod tests {
 
     #[test]
     fn parses_units_booleans_and_decimal_commas() {
-        assert_eq!(parse_value(Feature::Loudness, "-6.85db"), Some((-6.85, true)));
-        assert_eq!(parse_value(Feature::Explicit, "Yes"), Some((1.0, false)));
-        assert_eq!(parse_value(Feature::Explicit, "False"), Some((0.0, false)));
-        assert_eq!(parse_value(Feature::Energy, "0,55"), Some((0.55, true)));
-        assert_eq!(parse_value(Feature::Energy, "75%"), Some((75.0, true)));
+        assert_eq!(parse_value(Feature::Loudness, "-6.85db"), Some((-6.85, Reading::FixedUp)));
+        assert_eq!(parse_value(Feature::Explicit, "Yes"), Some((1.0, Reading::Word)));
+        assert_eq!(parse_value(Feature::Explicit, "False"), Some((0.0, Reading::Word)));
+        assert_eq!(parse_value(Feature::Energy, "0,55"), Some((0.55, Reading::FixedUp)));
+        assert_eq!(parse_value(Feature::Energy, "75%"), Some((75.0, Reading::FixedUp)));
+        assert_eq!(parse_value(Feature::Energy, "-0"), Some((0.0, Reading::Plain)));
         assert_eq!(parse_value(Feature::Energy, ""), None);
         assert_eq!(parse_value(Feature::Energy, "NaN"), None);
         assert_eq!(parse_value(Feature::Energy, "1e308"), None);
+    }
+
+    #[test]
+    fn thousands_separators_only_when_grouped_by_three() {
+        let read = |s| parse_value(Feature::Popularity, s).map(|(v, _)| v);
+        assert_eq!(read("1,234.5"), Some(1234.5));
+        assert_eq!(read("1.234,5"), Some(1234.5));
+        assert_eq!(read("-1,234,567"), Some(-1_234_567.0));
+        assert_eq!(read("12 345"), Some(12345.0));
+        assert_eq!(read("1.234.567"), Some(1_234_567.0));
+        assert_eq!(read("1,23,4"), None);
+        assert_eq!(read("12,34.5"), None);
+        assert_eq!(read("1,2345.5"), None);
     }
 
     #[test]

@@ -7,6 +7,8 @@
 use csv::{ReaderBuilder, StringRecord};
 use thiserror::Error;
 
+use super::limits::{megabytes, thousands, MAX_COLUMNS, MAX_FILE_BYTES, MAX_HEADER_CHARS, MAX_ROWS};
+
 /// Why a file could not be read as a table at all.
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum LoadError {
@@ -20,6 +22,26 @@ pub enum LoadError {
     Csv { line: u64, message: String },
     #[error("No row has the header's {expected} fields (the first bad row, line {line}, has {found}). Is the delimiter right?")]
     AllRowsRagged { expected: usize, line: u64, found: usize },
+    #[error("The file is {kind}, not CSV text. {advice}")]
+    KnownBinary { kind: &'static str, advice: &'static str },
+    #[error("The file is {} ({} bytes); Songscape reads files of at most {}. Split it, or keep only the columns it needs (title, artist and the audio features).", megabytes(*.bytes), thousands(*.bytes), megabytes(MAX_FILE_BYTES))]
+    TooLarge { bytes: u64 },
+    #[error("The file has more than {} rows of songs; Songscape reads at most {}. Split the file or keep a sample of it.", thousands(MAX_ROWS as u64), thousands(MAX_ROWS as u64))]
+    TooManyRows,
+    #[error("The header has {} columns; Songscape reads at most {}. Is the delimiter right, and is this a file of songs?", thousands(*.found as u64), thousands(MAX_COLUMNS as u64))]
+    TooManyColumns { found: usize },
+    #[error("The name of column {column} in the first line is {} characters long (at most {MAX_HEADER_CHARS}), so the first line is not a header row. Expected column names such as energy, tempo, valence.", thousands(*.chars as u64))]
+    HeaderTooLong { column: usize, chars: usize },
+    #[error("A quoted field that starts on line {line} is never closed, so the rest of the file would be read as one cell. Check that line for a stray \" character.")]
+    UnclosedQuote { line: u64 },
+}
+
+/// Refuses a file over the size limit before any of it is read (the page checks `File.size`).
+pub fn check_size(bytes: u64) -> Result<(), LoadError> {
+    if bytes > MAX_FILE_BYTES {
+        return Err(LoadError::TooLarge { bytes });
+    }
+    Ok(())
 }
 
 /// A data row that was set aside because its field count differs from the header's.
@@ -56,6 +78,10 @@ impl Table {
 
 /// Reads a whole CSV file. Never panics on any input.
 pub fn parse_csv(bytes: &[u8]) -> Result<Table, LoadError> {
+    check_size(bytes.len() as u64)?;
+    if let Some((kind, advice)) = known_binary(bytes) {
+        return Err(LoadError::KnownBinary { kind, advice });
+    }
     let mut notices = Vec::new();
     let text = decode_text(bytes, &mut notices)?;
     if text.trim().is_empty() {
@@ -68,7 +94,58 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Table, LoadError> {
     if delimiter != b',' {
         notices.push(format!("Columns are separated by {}.", delimiter_name(delimiter)));
     }
+    if let Some(line) = unclosed_quote(text.as_bytes(), delimiter) {
+        return Err(LoadError::UnclosedQuote { line: line + skipped_lines });
+    }
     read_records(text, delimiter, notices, skipped_lines)
+}
+
+/// Files people mistake for CSV, by their first bytes, with what to do instead.
+fn known_binary(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+    const EXPORT: &str = "Export it as CSV first (in a spreadsheet: File, Save as, CSV).";
+    const SIGNATURES: [(&[u8], &str, &str); 7] = [
+        (b"\x89PNG", "a PNG image", "Choose the CSV file of songs instead."),
+        (b"\xFF\xD8\xFF", "a JPEG image", "Choose the CSV file of songs instead."),
+        (b"GIF8", "a GIF image", "Choose the CSV file of songs instead."),
+        (b"%PDF", "a PDF document", EXPORT),
+        (b"PK\x03\x04", "a ZIP archive (Excel .xlsx and Numbers files are ZIP archives too)", EXPORT),
+        (b"\x1F\x8B", "gzip-compressed", "Decompress it first (for example with gunzip or 7-Zip)."),
+        (b"\xD0\xCF\x11\xE0", "an old Excel (.xls) or Office document", EXPORT),
+    ];
+    SIGNATURES.iter().find(|(magic, _, _)| bytes.starts_with(magic)).map(|&(_, kind, advice)| (kind, advice))
+}
+
+/// The 1-based line where a quoted field opens and never closes, read the way the csv crate
+/// reads: a quote opens a field only at its start, and `""` inside quotes is a literal quote.
+/// The csv crate itself would silently take the rest of the file as one cell.
+fn unclosed_quote(text: &[u8], delimiter: u8) -> Option<u64> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum At {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut at = At::FieldStart;
+    let mut line = 1u64;
+    let mut opened = 0u64;
+    for (i, &b) in text.iter().enumerate() {
+        let newline = b == b'\r' || (b == b'\n' && (i == 0 || text[i - 1] != b'\r'));
+        at = match (at, b) {
+            (At::FieldStart, b'"') => {
+                opened = line;
+                At::Quoted
+            }
+            (At::Quoted, b'"') => At::QuoteInQuoted,
+            (At::Quoted, _) => At::Quoted,
+            (At::QuoteInQuoted, b'"') => At::Quoted,
+            (_, b'\r' | b'\n') => At::FieldStart,
+            (_, b) if b == delimiter => At::FieldStart,
+            _ => At::Unquoted,
+        };
+        line += u64::from(newline);
+    }
+    (at == At::Quoted).then_some(opened)
 }
 
 /// Excel writes `sep=;` as a first line to name the delimiter: honour it and skip the line.
@@ -81,11 +158,11 @@ fn excel_separator_line(text: &str) -> Option<(&str, u8)> {
     Some((rest, b))
 }
 
-fn read_records(text: &str, delimiter: u8, notices: Vec<String>, skipped_lines: u64) -> Result<Table, LoadError> {
+fn read_records(text: &str, delimiter: u8, mut notices: Vec<String>, skipped_lines: u64) -> Result<Table, LoadError> {
     let mut reader =
         ReaderBuilder::new().delimiter(delimiter).has_headers(true).flexible(true).from_reader(text.as_bytes());
-    let headers: Vec<String> =
-        reader.headers().map_err(|e| csv_error(&e, 1))?.iter().map(|h| h.trim().to_string()).collect();
+    let raw_headers = reader.headers().map_err(|e| csv_error(&e, 1))?;
+    let headers = check_headers(raw_headers, &mut notices)?;
     let mut table = Table { headers, rows: Vec::new(), lines: Vec::new(), delimiter, ragged: Vec::new(), notices };
     let mut record = StringRecord::new();
     let mut lines = LineCounter { byte: 0, newlines: skipped_lines };
@@ -93,6 +170,9 @@ fn read_records(text: &str, delimiter: u8, notices: Vec<String>, skipped_lines: 
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
+                if table.rows.len() + table.ragged.len() >= MAX_ROWS {
+                    return Err(LoadError::TooManyRows);
+                }
                 let line = record.position().map_or(0, |p| lines.line_at(text.as_bytes(), p.byte()));
                 push_record(&mut table, &record, line);
             }
@@ -100,6 +180,59 @@ fn read_records(text: &str, delimiter: u8, notices: Vec<String>, skipped_lines: 
         }
     }
     finish(table)
+}
+
+/// Enforces the column limits, names unnamed columns and says where names repeat.
+fn check_headers(raw: &StringRecord, notices: &mut Vec<String>) -> Result<Vec<String>, LoadError> {
+    if raw.len() > MAX_COLUMNS {
+        return Err(LoadError::TooManyColumns { found: raw.len() });
+    }
+    let mut headers = Vec::with_capacity(raw.len());
+    for (i, h) in raw.iter().enumerate() {
+        let chars = h.chars().count();
+        if chars > MAX_HEADER_CHARS {
+            return Err(LoadError::HeaderTooLong { column: i + 1, chars });
+        }
+        let name = h.trim();
+        headers.push(if name.is_empty() { format!("(column {})", i + 1) } else { name.to_string() });
+    }
+    let unnamed: Vec<String> =
+        raw.iter().enumerate().filter(|(_, h)| h.trim().is_empty()).map(|(i, _)| (i + 1).to_string()).collect();
+    if !unnamed.is_empty() {
+        notices
+            .push(format!("Columns without a name in the header are called \"(column N)\": {}.", unnamed.join(", ")));
+    }
+    notices.extend(repeated_names(&headers));
+    Ok(headers)
+}
+
+/// One notice per header name that appears more than once.
+fn repeated_names(headers: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, name) in headers.iter().enumerate() {
+        if headers[..i].contains(name) {
+            continue;
+        }
+        let at: Vec<String> =
+            headers.iter().enumerate().filter(|(_, h)| *h == name).map(|(j, _)| (j + 1).to_string()).collect();
+        if at.len() > 1 {
+            out.push(format!(
+                "The column name \"{name}\" appears {} times (columns {}); automatic matching uses the first. Choose another under Columns if that is wrong.",
+                at.len(),
+                and_list(&at)
+            ));
+        }
+    }
+    out
+}
+
+/// `["2", "5", "9"]` → `"2, 5 and 9"`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 /// File line numbers of record starts. The csv crate's own line count points at the previous
@@ -323,7 +456,8 @@ mod tests {
     fn empty_header_only_and_binary() {
         assert_eq!(parse_csv(b"").unwrap_err(), LoadError::Empty);
         assert_eq!(parse_csv(b"a,b,c\n").unwrap_err(), LoadError::NoRows);
-        assert!(matches!(parse_csv(b"\x89PNG\r\n\x1a\n\0\0").unwrap_err(), LoadError::Binary { .. }));
+        assert!(matches!(parse_csv(b"\x89PNG\r\n\x1a\n\0\0").unwrap_err(), LoadError::KnownBinary { .. }));
+        assert_eq!(parse_csv(b"a,b\0c").unwrap_err(), LoadError::Binary { offset: 3 });
     }
 
     #[test]

@@ -2,11 +2,13 @@
 //! load → columns → scale → model/train → cluster → project → summary → export.
 //! `demo` writes the built-in synthetic dataset; `params` checks the user's settings.
 
+pub mod check;
 pub mod cluster;
 pub mod columns;
 pub mod demo;
 pub mod error;
 pub mod export;
+pub mod limits;
 pub mod load;
 pub mod model;
 pub mod params;

@@ -53,7 +53,7 @@ pub enum ParamError {
     Epochs(usize),
     #[error("Batch size must be between 1 and 65536 (got {0}).")]
     BatchSize(usize),
-    #[error("Learning rate must be a number greater than 0 and at most 1 (got {0}).")]
+    #[error("Learning rate must be a number greater than 0 and at most 10 (got {0}).")]
     LearningRate(f64),
     #[error("Hidden layer size must be between 2 and 256 (got {0}).")]
     Hidden(usize),
@@ -84,7 +84,9 @@ impl TrainParams {
         if !(1..=65536).contains(&self.batch_size) {
             return Err(ParamError::BatchSize(self.batch_size));
         }
-        if !(self.learning_rate > 0.0 && self.learning_rate <= 1.0) {
+        // Rates far above the default are allowed so people can see what they do; a run that
+        // diverges stops with a message and keeps the previous results.
+        if !(self.learning_rate > 0.0 && self.learning_rate <= 10.0) {
             return Err(ParamError::LearningRate(self.learning_rate));
         }
         if !(2..=256).contains(&self.hidden_size) {
@@ -124,7 +126,7 @@ mod tests {
         assert_eq!(bad(|p| p.k = 1), "Number of clusters k must be between 2 and 100 (got 1).");
         assert_eq!(
             bad(|p| p.learning_rate = f64::NAN),
-            "Learning rate must be a number greater than 0 and at most 1 (got NaN)."
+            "Learning rate must be a number greater than 0 and at most 10 (got NaN)."
         );
         assert_eq!(bad(|p| p.validation_split = 0.5), "Validation split must be at least 0 and below 0.5 (got 0.5).");
     }

@@ -23,9 +23,16 @@ pub enum TrainError {
     TooFewRows { rows: usize },
     #[error("Training diverged in epoch {epoch}, batch {batch}: the loss became {loss}. Lower the learning rate (the default is 0.001) and train again.")]
     Diverged { epoch: usize, batch: usize, loss: f32 },
+    #[error("Training diverged in epoch {epoch}: the mean loss became {loss}, over {EXPLODED_RATIO} times that of always predicting the average song. Lower the learning rate (the default is 0.001) and train again.")]
+    Exploded { epoch: usize, loss: f32 },
     #[error("The model could not be run: {0}")]
     Tensor(String),
 }
+
+/// An epoch whose mean loss is this many times the loss of predicting the average song (the mean
+/// square of the scaled data, 1 for z-scores) has blown up, even if its numbers stay finite: a
+/// learning rate of 10 gives losses near 10^8 and then a finite but useless model.
+const EXPLODED_RATIO: f64 = 100.0;
 
 /// Losses at the end of one epoch (1-based), as Keras reports them.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -66,6 +73,8 @@ pub struct Trainer {
     learning_rate: f64,
     train: Vec<f32>,
     val: Vec<f32>,
+    /// A mean loss above this means training has blown up (see `EXPLODED_RATIO`).
+    exploded_above: f64,
     order: Vec<usize>,
     rng: Xoshiro256PlusPlus,
     batch_size: usize,
@@ -106,7 +115,9 @@ impl Trainer {
         };
         let optim = AdamConfig::new().with_beta_1(0.9).with_beta_2(0.999).with_epsilon(1e-7).init();
         let order = (0..train.len() / inputs).collect();
+        let mean_square = train.iter().map(|v| f64::from(*v).powi(2)).sum::<f64>() / train.len().max(1) as f64;
         Ok(Trainer {
+            exploded_above: EXPLODED_RATIO * mean_square.max(0.01),
             device,
             model: Some(model),
             optim,
@@ -182,8 +193,11 @@ impl Trainer {
     fn end_epoch(&mut self) -> Result<EpochLoss, TrainError> {
         let model = self.model.as_ref().ok_or_else(|| TrainError::Tensor("the model was lost".into()))?.valid();
         let val_loss = (!self.val.is_empty()).then(|| mse(&model, &self.val, self.config.inputs));
-        let loss =
-            EpochLoss { epoch: self.epoch + 1, train_loss: (self.loss_sum / self.seen.max(1) as f64) as f32, val_loss };
+        let train_loss = self.loss_sum / self.seen.max(1) as f64;
+        if train_loss > self.exploded_above {
+            return Err(TrainError::Exploded { epoch: self.epoch + 1, loss: train_loss as f32 });
+        }
+        let loss = EpochLoss { epoch: self.epoch + 1, train_loss: train_loss as f32, val_loss };
         self.history.push(loss);
         self.epoch += 1;
         self.batch = 0;

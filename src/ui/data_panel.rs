@@ -65,15 +65,13 @@ fn DatasetSummary() -> impl IntoView {
     let state = expect_context::<AppState>();
     move || {
         state.dataset.get().map(|info| {
-            let ragged = (info.ragged_rows > 0).then(|| {
-                let first = info.ragged_examples.first().map(|r| format!(" (first: line {} has {} fields, the header has {})", r.line, r.found, info.columns.len())).unwrap_or_default();
-                view! { <li class="warn">{format!("{} rows were set aside because their number of fields differs from the header{first}.", info.ragged_rows)}</li> }
-            });
-            let notices: Vec<_> = info.notices.iter().map(|n| view! { <li>{n.clone()}</li> }).collect();
+            let notes: Vec<_> = info.notes().into_iter().map(|n| view! { <li>{n}</li> }).collect();
+            // The headline starts with the file's name, shown in bold.
+            let rest = info.headline().split_off(info.name.len());
             view! {
                 <div class="dataset" id="dataset-summary">
-                    <p><strong>{info.name.clone()}</strong>{format!(": {} rows, {} columns, separated by {}; read in {:.0} ms.", info.rows, info.columns.len(), info.delimiter, info.parse_ms)}</p>
-                    <ul>{notices}{ragged}</ul>
+                    <p><strong>{info.name.clone()}</strong>{rest}</p>
+                    <ul>{notes}</ul>
                 </div>
             }
         })

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::app::recheck;
 use super::state::AppState;
+use crate::pipeline::check::Tone;
 use crate::pipeline::columns::{Feature, MissingPolicy, Slot};
 
 const NONE: &str = "";
@@ -90,21 +91,18 @@ fn CheckReport() -> impl IntoView {
             if let Some(error) = c.error.clone() {
                 return view! { <p class="check error-text" id="mapping-check" role="alert">{error}</p> }.into_any();
             }
-            let r = &c.report;
-            let missing = if c.missing.is_empty() { "none".to_string() } else { c.missing.join(", ") };
-            let bad = (r.rows_with_bad_values > 0).then(|| {
-                let examples = r.examples.iter().map(|b| format!("line {}, column {}: \"{}\"", b.line, b.column, b.value)).collect::<Vec<_>>().join("; ");
-                let action = if r.rows_dropped > 0 { format!("{} rows are left out", r.rows_dropped) } else { format!("{} cells are filled with the column median", r.cells_filled) };
-                format!("{} rows have empty or non-numeric values ({examples}); {action}.", r.rows_with_bad_values)
-            });
-            let recovered = (r.cells_recovered > 0).then(|| format!("{} values were read after removing a unit or reading a decimal comma (such as \"-6.5db\" or \"0,55\").", r.cells_recovered));
+            let lines: Vec<_> = c
+                .lines()
+                .into_iter()
+                .map(|(tone, text)| {
+                    let class = if tone == Tone::Warning { "warn" } else { "" };
+                    view! { <p class=class>{text}</p> }
+                })
+                .collect();
             view! {
-                <div class="check" id="mapping-check">
-                    <p>{format!("Training on {} features with {} of {} rows. Missing features: {missing}.", c.features.len(), c.usable_rows, r.rows_total)}</p>
-                    {bad.map(|b| view! { <p class="warn">{b}</p> })}
-                    {recovered.map(|b| view! { <p>{b}</p> })}
-                </div>
-            }.into_any()
+                <div class="check" id="mapping-check">{lines}</div>
+            }
+            .into_any()
         })
     }
 }

@@ -12,9 +12,10 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent};
 
-use crate::pipeline::columns::{extract, ColumnMapping};
+use crate::pipeline::check::check_table;
+use crate::pipeline::columns::ColumnMapping;
 use crate::pipeline::demo::demo_csv;
-use crate::pipeline::load::{delimiter_name, parse_csv, Table};
+use crate::pipeline::load::{check_size, Table};
 use crate::pipeline::params::Projection;
 use crate::pipeline::run::{self, Analysis, Prepared};
 use crate::protocol::{
@@ -95,6 +96,10 @@ fn load_file(name: &str, data: &JsValue, options: CheckOptions) {
     let Some(file) = file else {
         return fail("Reading the file", "No file came with the request.");
     };
+    // Checked before reading: a file over the limit is never copied into memory.
+    if let Err(e) = check_size(file.size() as u64) {
+        return fail("Reading the file", format!("{name}: {e}"));
+    }
     let bytes = FileReaderSync::new().and_then(|r| r.read_as_array_buffer(&file));
     match bytes {
         Ok(buffer) => load_bytes(name, &Uint8Array::new(&buffer).to_vec(), options),
@@ -104,25 +109,11 @@ fn load_file(name: &str, data: &JsValue, options: CheckOptions) {
 
 fn load_bytes(name: &str, bytes: &[u8], options: CheckOptions) {
     let t0 = now_ms();
-    let table = match parse_csv(bytes) {
-        Ok(t) => t,
-        Err(e) => return fail("Reading the file", format!("{name}: {e}")),
+    let (table, mut info) = match DatasetInfo::load(name, bytes, options) {
+        Ok(loaded) => loaded,
+        Err(message) => return fail("Reading the file", message),
     };
-    let parse_ms = now_ms() - t0;
-    let mapping = ColumnMapping::guess(&table.headers);
-    let check = check_table(&table, &mapping, options);
-    let info = DatasetInfo {
-        name: name.to_string(),
-        rows: table.n_rows(),
-        columns: table.headers.clone(),
-        delimiter: delimiter_name(table.delimiter).to_string(),
-        ragged_rows: table.ragged.len(),
-        ragged_examples: table.ragged.iter().take(5).cloned().collect(),
-        notices: table.notices.clone(),
-        mapping: mapping.clone(),
-        check,
-        parse_ms,
-    };
+    info.parse_ms = now_ms() - t0;
     // A new file replaces the old one only once it has loaded: a bad file loses nothing.
     STATE.with(|s| *s.borrow_mut() = State { table: Some(table), last: None });
     post(&Event::Loaded(Box::new(info)));
@@ -131,45 +122,8 @@ fn load_bytes(name: &str, bytes: &[u8], options: CheckOptions) {
 fn check(mapping: &ColumnMapping, options: CheckOptions) -> MappingCheck {
     STATE.with(|s| match &s.borrow().table {
         Some(t) => check_table(t, mapping, options),
-        None => MappingCheck {
-            mapping: mapping.clone(),
-            error: Some("No file is loaded yet.".into()),
-            features: vec![],
-            missing: vec![],
-            usable_rows: 0,
-            report: Default::default(),
-        },
+        None => MappingCheck::no_file(mapping),
     })
-}
-
-/// Everything that can be known about a mapping before training: valid columns, numbers, and
-/// enough usable rows for training and for k clusters (so a run does not fail at its end).
-fn check_table(table: &Table, mapping: &ColumnMapping, options: CheckOptions) -> MappingCheck {
-    let features = mapping.present().iter().map(|(f, _)| f.name().to_string()).collect();
-    let missing = mapping.missing().iter().map(|f| f.name().to_string()).collect();
-    let mut out = MappingCheck {
-        mapping: mapping.clone(),
-        error: None,
-        features,
-        missing,
-        usable_rows: 0,
-        report: Default::default(),
-    };
-    match extract(table, mapping, options.missing) {
-        Ok(f) => {
-            out.usable_rows = f.n_rows();
-            out.report = f.report;
-            let needed = options.k.max(2);
-            if out.usable_rows < needed {
-                out.error = Some(format!(
-                    "Only {} usable rows: training needs at least 2 and k = {} clusters need at least {}. Load more songs or lower k in the settings.",
-                    out.usable_rows, options.k, options.k
-                ));
-            }
-        }
-        Err(e) => out.error = Some(e.to_string()),
-    }
-    out
 }
 
 fn export(projection: Projection) {

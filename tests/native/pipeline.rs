@@ -61,14 +61,23 @@ fn same_seed_same_result() {
 
 #[test]
 fn diverging_training_stops_with_a_message() {
-    let table = parse_csv(demo_csv(500, 3).as_bytes()).unwrap();
+    // lr = 10 blows the loss up to ~10^8 in the first epoch, then settles on a useless model.
+    let table = parse_csv(demo_csv(3000, 7).as_bytes()).unwrap();
     let mapping = ColumnMapping::guess(&table.headers);
-    let p = TrainParams { learning_rate: 1.0, epochs: 50, ..TrainParams::default() }.check().unwrap();
-    match run_all(&table, &mapping, &p) {
-        Err(e) => assert!(e.to_string().starts_with("Training diverged in epoch"), "{e}"),
-        // Adam's normalised steps can keep even lr = 1 finite; then the result must still be finite.
-        Ok((_, _, a)) => assert!(a.recon_mse.is_finite()),
-    }
+    let p = TrainParams { learning_rate: 10.0, epochs: 3, ..TrainParams::default() }.check().unwrap();
+    let e = run_all(&table, &mapping, &p).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(e.starts_with("Training diverged in epoch 1: the mean loss became "), "{e}");
+    assert!(e.ends_with(", over 100 times that of always predicting the average song. Lower the learning rate (the default is 0.001) and train again."), "{e}");
+}
+
+#[test]
+fn collapsed_training_is_named_as_such() {
+    // lr = 1 kills every ReLU: all songs get the same code, so there is nothing to cluster.
+    let table = parse_csv(demo_csv(3000, 7).as_bytes()).unwrap();
+    let mapping = ColumnMapping::guess(&table.headers);
+    let p = TrainParams { learning_rate: 1.0, epochs: 3, ..TrainParams::default() }.check().unwrap();
+    let e = run_all(&table, &mapping, &p).err().map(|e| e.to_string()).unwrap_or_default();
+    assert_eq!(e, "The trained model maps the songs to only 1 distinct points, fewer than k = 10 clusters: training collapsed (a learning rate far above the default 0.001 does this). Lower the learning rate and train again.");
 }
 
 #[test]

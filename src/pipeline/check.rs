@@ -1,0 +1,211 @@
+//! Everything that can be known about a mapping before training: real columns, numeric values,
+//! enough usable and distinct rows for training and for k clusters, and columns that carry no
+//! information. The page shows `MappingCheck::lines()` word for word, so tests can assert them.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+
+use super::columns::{extract, ColumnMapping, Features, MissingPolicy, ValueReport};
+use super::limits::thousands;
+use super::load::Table;
+
+/// The settings a mapping check needs: how bad cells are handled, and k (rows must be enough).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckOptions {
+    pub missing: MissingPolicy,
+    pub k: usize,
+}
+
+/// The result of checking a mapping: which features, how many usable rows, what was wrong.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MappingCheck {
+    /// The mapping checked: a check that arrives after the mapping changed again is stale.
+    pub mapping: ColumnMapping,
+    /// `None` when the mapping can be trained on; else the full message.
+    pub error: Option<String>,
+    pub features: Vec<String>,
+    pub missing: Vec<String>,
+    pub usable_rows: usize,
+    pub report: ValueReport,
+    /// Things that do not stop training but that a person should know.
+    pub warnings: Vec<String>,
+}
+
+/// How a line of the check is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Info,
+    Warning,
+    Error,
+}
+
+impl MappingCheck {
+    fn empty(mapping: &ColumnMapping) -> Self {
+        MappingCheck {
+            mapping: mapping.clone(),
+            error: None,
+            features: mapping.present().iter().map(|(f, _)| f.name().to_string()).collect(),
+            missing: mapping.missing().iter().map(|f| f.name().to_string()).collect(),
+            usable_rows: 0,
+            report: ValueReport::default(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The check when no file is loaded.
+    pub fn no_file(mapping: &ColumnMapping) -> Self {
+        MappingCheck { error: Some("No file is loaded yet.".into()), ..Self::empty(mapping) }
+    }
+
+    /// What the page says about this mapping, in order.
+    pub fn lines(&self) -> Vec<(Tone, String)> {
+        if let Some(error) = &self.error {
+            return vec![(Tone::Error, error.clone())];
+        }
+        let r = &self.report;
+        let missing = if self.missing.is_empty() { "none".to_string() } else { self.missing.join(", ") };
+        let mut out = vec![(
+            Tone::Info,
+            format!(
+                "Training on {} features with {} of {} rows. Missing features: {missing}.",
+                self.features.len(),
+                self.usable_rows,
+                r.rows_total
+            ),
+        )];
+        if r.rows_with_bad_values > 0 {
+            out.push((Tone::Warning, bad_values_line(r)));
+        }
+        if let Some(c) = &r.first_recovered {
+            out.push((
+                Tone::Info,
+                format!(
+                    "{} values were read after removing a unit or reading a decimal comma or thousands separators (for example line {}, column {}: \"{}\" was read as {}).",
+                    r.cells_recovered, c.line, c.column, c.value, c.read_as
+                ),
+            ));
+        }
+        if r.words_as_numbers > 0 {
+            out.push((
+                Tone::Info,
+                format!(
+                    "{} Explicit values written as words (Yes/No, True/False) were read as 1 and 0.",
+                    r.words_as_numbers
+                ),
+            ));
+        }
+        out.extend(self.warnings.iter().map(|w| (Tone::Warning, w.clone())));
+        out
+    }
+}
+
+fn bad_values_line(r: &ValueReport) -> String {
+    let examples =
+        r.examples.iter().map(|b| format!("line {}, column {}: \"{}\"", b.line, b.column, b.value)).collect::<Vec<_>>();
+    let action = if r.rows_dropped > 0 {
+        format!("{} rows are left out", r.rows_dropped)
+    } else {
+        format!("{} cells are filled with the column median", r.cells_filled)
+    };
+    format!("{} rows have empty or non-numeric values ({}); {action}.", r.rows_with_bad_values, examples.join("; "))
+}
+
+/// Checks `mapping` against `table` as training would use it.
+pub fn check_table(table: &Table, mapping: &ColumnMapping, options: CheckOptions) -> MappingCheck {
+    let mut out = MappingCheck::empty(mapping);
+    match extract(table, mapping, options.missing) {
+        Ok(f) => {
+            out.usable_rows = f.n_rows();
+            out.error = enough_rows(&f, options.k);
+            out.warnings = constant_columns(&f, table, mapping);
+            out.report = f.report;
+        }
+        Err(e) => out.error = Some(e.to_string()),
+    }
+    out
+}
+
+/// Training needs 2 rows; k clusters need k rows and k distinct points (KMeans would fail at the
+/// very end of a run otherwise).
+fn enough_rows(f: &Features, k: usize) -> Option<String> {
+    let rows = f.n_rows();
+    let needed = k.max(2);
+    if rows < needed {
+        return Some(format!(
+            "Only {rows} usable rows: training needs at least 2 and k = {k} clusters need at least {k}. Load more songs or lower k in the settings."
+        ));
+    }
+    let distinct = distinct_rows(&f.values, f.n_features(), k);
+    if distinct == 1 {
+        return Some(format!(
+            "All {} usable rows have the same feature values, so there is nothing to learn or cluster. Load a file with different songs.",
+            thousands(rows as u64)
+        ));
+    }
+    (distinct < k).then(|| {
+        format!(
+            "The {} usable rows have only {distinct} different combinations of feature values, fewer than k = {k} clusters. Lower k to {distinct} or less in the settings.",
+            thousands(rows as u64)
+        )
+    })
+}
+
+/// Distinct rows, counting only up to `limit`: enough to know whether `limit` clusters can exist.
+pub fn distinct_rows(values: &[f32], d: usize, limit: usize) -> usize {
+    let mut seen: HashSet<Vec<u32>> = HashSet::new();
+    for row in values.chunks_exact(d.max(1)) {
+        // `+ 0.0` turns -0.0 into 0.0 so equal values compare equal bit for bit.
+        seen.insert(row.iter().map(|v| (v + 0.0).to_bits()).collect());
+        if seen.len() >= limit {
+            break;
+        }
+    }
+    seen.len()
+}
+
+/// A feature column with one value in every usable row scales to 0 and tells the model nothing.
+fn constant_columns(f: &Features, table: &Table, mapping: &ColumnMapping) -> Vec<String> {
+    let d = f.n_features();
+    let present = mapping.present();
+    let Some(first) = f.values.get(..d) else { return Vec::new() };
+    (0..d)
+        .filter(|&j| f.n_rows() > 1 && f.values.chunks_exact(d).all(|row| row[j] == first[j]))
+        .map(|j| {
+            let column = present.get(j).and_then(|(_, c)| table.headers.get(*c)).map_or("?", String::as_str);
+            format!(
+                "Column {column} ({}) has the same value, {}, in every usable row; it carries no information and is scaled to 0.",
+                f.features[j].name(),
+                first[j]
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::load::parse_csv;
+
+    fn check(csv: &str, k: usize) -> MappingCheck {
+        let t = parse_csv(csv.as_bytes()).unwrap();
+        let m = ColumnMapping::guess(&t.headers);
+        check_table(&t, &m, CheckOptions { missing: MissingPolicy::DropRows, k })
+    }
+
+    #[test]
+    fn distinct_rows_stop_at_the_limit() {
+        assert_eq!(distinct_rows(&[1.0, 2.0, 1.0, 2.0, -0.0, 0.0, 0.0, 0.0], 2, 10), 2);
+        assert_eq!(distinct_rows(&[1.0, 2.0, 3.0, 4.0], 1, 2), 2);
+    }
+
+    #[test]
+    fn fewer_distinct_rows_than_k_is_an_error() {
+        let c = check("energy,tempo,valence\n1,2,3\n1,2,3\n4,5,6\n4,5,6\n", 3);
+        assert_eq!(
+            c.error.as_deref(),
+            Some("The 4 usable rows have only 2 different combinations of feature values, fewer than k = 3 clusters. Lower k to 2 or less in the settings.")
+        );
+        assert!(check("energy,tempo,valence\n1,2,3\n1,2,3\n4,5,6\n4,5,6\n", 2).error.is_none());
+    }
+}
