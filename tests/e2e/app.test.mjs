@@ -99,7 +99,7 @@ test('bad files give specific messages and lose nothing', async () => {
   await page.getByLabel('CSV file').setInputFiles({ name: 'picture.csv', mimeType: 'text/csv', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]) });
   const alert = page.locator('section.error');
   await alert.waitFor();
-  assert.match(await alert.textContent(), /Reading the file failed.*picture\.csv: The file looks like binary data \(a NUL byte at byte 8\)/s);
+  assert.match(await alert.textContent(), /Reading the file failed.*picture\.csv: The file is a PNG image, not CSV text\. Choose the CSV file of songs instead\./s);
   assert.match(await page.locator('#dataset-summary').textContent(), /3000 rows/, 'the demo data is still loaded');
 
   await page.getByLabel('CSV file').setInputFiles({ name: 'few.csv', mimeType: 'text/csv', buffer: Buffer.from('song,energy,tempo\nA,1,100\nB,x,120\n') });
