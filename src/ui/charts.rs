@@ -2,9 +2,10 @@
 //! pixels (CSS size × devicePixelRatio) so lines and text stay crisp on high-DPI screens.
 
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use web_sys::HtmlCanvasElement;
 
+use super::measured_canvas::MeasuredCanvas;
 use crate::pipeline::train::EpochLoss;
 
 /// Colour-blind-aware categorical palette: Okabe–Ito's hues, with its yellow and sky blue
@@ -65,12 +66,12 @@ fn font(size: f64, ratio: f64) -> (&'static str, f64) {
 /// Training and validation loss per epoch.
 pub fn draw_losses(canvas: &HtmlCanvasElement, history: &[EpochLoss], epochs: usize) {
     let ratio = fit_to_screen(canvas, 640, 260);
-    let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else { return };
+    let Some(backend) = MeasuredCanvas::new(canvas) else { return };
     let _ = try_draw_losses(backend, history, epochs, ratio);
 }
 
 fn try_draw_losses(
-    backend: CanvasBackend,
+    backend: MeasuredCanvas,
     history: &[EpochLoss],
     epochs: usize,
     ratio: f64,
@@ -97,31 +98,62 @@ fn try_draw_losses(
     let stroke = px(2.0);
     let blue = cluster_colour(0);
     let orange = cluster_colour(1);
-    chart
-        .draw_series(LineSeries::new(
-            history.iter().map(|l| (l.epoch as f32, l.train_loss)),
-            blue.stroke_width(stroke),
-        ))?
-        .label("training")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], blue.stroke_width(stroke)));
+    chart.draw_series(LineSeries::new(
+        history.iter().map(|l| (l.epoch as f32, l.train_loss)),
+        blue.stroke_width(stroke),
+    ))?;
+    let mut legend = vec![("training".to_string(), Marker::Line(blue))];
     let val: Vec<(f32, f32)> = history.iter().filter_map(|l| l.val_loss.map(|v| (l.epoch as f32, v))).collect();
     if !val.is_empty() {
-        chart
-            .draw_series(LineSeries::new(val, orange.stroke_width(stroke)))?
-            .label("validation")
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], orange.stroke_width(stroke)));
+        chart.draw_series(LineSeries::new(val, orange.stroke_width(stroke)))?;
+        legend.push(("validation".to_string(), Marker::Line(orange)));
     }
-    chart
-        .configure_series_labels()
-        .label_font(font(12.0, ratio))
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()?;
+    draw_legend(&root, chart.plotting_area().get_pixel_range(), &legend, ratio)?;
     root.present()?;
     Ok(())
 }
 
 const LEGEND_MAX: usize = 12;
+
+/// How a legend entry is marked.
+enum Marker {
+    Line(RGBColor),
+    Dot(RGBColor),
+}
+
+/// A legend in the upper right of the plotting area. Drawn here rather than with plotters'
+/// series labels, which measure text with a styled `<span>` that the page's CSP forbids.
+fn draw_legend(
+    root: &DrawingArea<MeasuredCanvas, plotters::coord::Shift>,
+    (xs, ys): (std::ops::Range<i32>, std::ops::Range<i32>),
+    entries: &[(String, Marker)],
+    ratio: f64,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let px = |v: f64| (v * ratio).round() as i32;
+    let style = TextStyle::from(font(12.0, ratio).into_font()).color(&BLACK);
+    let mut text_w = 0;
+    for (label, _) in entries {
+        text_w = text_w.max(root.estimate_text_size(label, &style)?.0 as i32);
+    }
+    let (pad, row, mark) = (px(6.0), px(18.0), px(22.0));
+    let (w, h) = (3 * pad + mark + text_w, 2 * pad + row * entries.len() as i32);
+    let (left, top) = (xs.end - w - pad, ys.start + pad);
+    root.draw(&Rectangle::new([(left, top), (left + w, top + h)], WHITE.mix(0.85).filled()))?;
+    root.draw(&Rectangle::new([(left, top), (left + w, top + h)], BLACK.stroke_width(1)))?;
+    let anchored = style.pos(Pos::new(HPos::Left, VPos::Center));
+    for (i, (label, marker)) in entries.iter().enumerate() {
+        let y = top + pad + row * i as i32 + row / 2;
+        match marker {
+            Marker::Line(c) => root.draw(&PathElement::new(
+                vec![(left + pad, y), (left + pad + mark, y)],
+                c.stroke_width(px(2.0).max(1) as u32),
+            ))?,
+            Marker::Dot(c) => root.draw(&Circle::new((left + pad + mark / 2, y), px(5.0), c.filled()))?,
+        }
+        root.draw(&Text::new(label.clone(), (left + 2 * pad + mark, y), anchored.clone()))?;
+    }
+    Ok(())
+}
 
 /// What the map shows.
 pub struct MapData<'a> {
@@ -136,7 +168,7 @@ pub struct MapData<'a> {
 /// The 2D map: one dot per song, coloured by cluster, with axes and a legend.
 pub fn draw_map(canvas: &HtmlCanvasElement, data: &MapData) {
     let ratio = fit_to_screen(canvas, 800, 560);
-    let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else { return };
+    let Some(backend) = MeasuredCanvas::new(canvas) else { return };
     let _ = try_draw_map(backend, data, ratio);
 }
 
@@ -150,7 +182,7 @@ fn bounds(values: impl Iterator<Item = f32>) -> (f32, f32) {
     (lo - pad, hi + pad)
 }
 
-fn try_draw_map(backend: CanvasBackend, data: &MapData, ratio: f64) -> Result<(), Box<dyn std::error::Error>> {
+fn try_draw_map(backend: MeasuredCanvas, data: &MapData, ratio: f64) -> Result<(), Box<dyn std::error::Error>> {
     let root = backend.into_drawing_area();
     root.fill(&WHITE)?;
     let (x0, x1) = bounds(data.xy.iter().step_by(2).copied());
@@ -187,21 +219,12 @@ fn try_draw_map(backend: CanvasBackend, data: &MapData, ratio: f64) -> Result<()
             .zip(data.labels)
             .filter(|(_, &l)| usize::from(l) == cluster)
             .map(|(p, _)| (p[0], p[1]));
-        let series = chart.draw_series(points.map(|p| Circle::new(p, radius, colour.mix(0.7).filled())))?;
-        // A legend of more entries would cover the map; the cluster table lists them all.
-        if cluster < LEGEND_MAX {
-            series
-                .label(format!("Cluster {cluster}"))
-                .legend(move |(x, y)| Circle::new((x, y), px(5.0) as i32, colour.filled()));
-        }
+        chart.draw_series(points.map(|p| Circle::new(p, radius, colour.mix(0.7).filled())))?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font(font(12.0, ratio))
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()?;
+    // A legend of more entries would cover the map; the cluster table lists them all.
+    let legend: Vec<(String, Marker)> =
+        (0..data.k.min(LEGEND_MAX)).map(|c| (format!("Cluster {c}"), Marker::Dot(cluster_colour(c)))).collect();
+    draw_legend(&root, chart.plotting_area().get_pixel_range(), &legend, ratio)?;
     root.present()?;
     Ok(())
 }

@@ -7,6 +7,8 @@ mod charts;
 mod cluster_table;
 mod data_panel;
 mod mapping;
+mod measured_canvas;
+mod offline;
 mod panic;
 mod results;
 mod settings;
@@ -17,4 +19,5 @@ mod training;
 pub fn start() {
     panic::install_page_hook();
     leptos::mount::mount_to_body(app::App);
+    offline::register_service_worker();
 }

@@ -110,7 +110,7 @@ export async function openSettings(page) {
 }
 
 /** The app's own static files: the only requests a page of Songscape may make. */
-export const OWN_FILES = ['', 'index.html', 'app.js', 'app_bg.wasm', 'worker_loader.js', 'worker.js', 'worker_bg.wasm', 'main.css', 'favicon.svg'];
+export const OWN_FILES = ['', 'index.html', 'init.js', 'sw.js', 'app.js', 'app_bg.wasm', 'worker_loader.js', 'worker.js', 'worker_bg.wasm', 'main.css', 'favicon.svg'];
 
 /** Requests that are neither the app's own files (under `base`) nor local blob:/data: URLs. */
 export function foreignRequests(requests, base) {
