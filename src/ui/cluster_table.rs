@@ -35,7 +35,8 @@ fn table(r: &RunResults) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="clusters-title">
             <h2 id="clusters-title">"6. Clusters"</h2>
-            <div class="table-scroll">
+            // Focusable so keyboard users can scroll a table wider than the screen.
+            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="clusters-title">
                 <table id="cluster-table">
                     <caption>{format!("{} clusters of {} songs; feature means in the file's own units.", r.k, r.rows)}</caption>
                     <thead><tr>

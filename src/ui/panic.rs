@@ -7,9 +7,16 @@ pub fn install_page_hook() {
         let message = format!(
             "Songscape hit an internal error and this page must be reloaded: {info}. Your file was not sent anywhere; reload the page and load it again."
         );
-        let panel = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("fatal"));
-        if let Some(panel) = panel {
+        let document = web_sys::window().and_then(|w| w.document());
+        let panel = document.as_ref().and_then(|d| d.get_element_by_id("fatal"));
+        if let (Some(document), Some(panel)) = (document, panel) {
             panel.set_text_content(Some(&message));
+            // A plain link: the wasm that would run a button's handler is what just stopped.
+            if let Ok(link) = document.create_element("a") {
+                let _ = link.set_attribute("href", "");
+                link.set_text_content(Some(" Reload Songscape"));
+                let _ = panel.append_child(&link);
+            }
             let _ = panel.remove_attribute("hidden");
         }
     }));
