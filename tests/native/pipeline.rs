@@ -59,13 +59,18 @@ fn same_seed_same_result() {
     assert_ne!(a.codes, c.codes, "another seed gives other weights");
 }
 
+/// The message of a 3-epoch run on the page's demo data at learning rate `lr` ("" if it succeeds).
+fn demo_error_at_learning_rate(lr: f64) -> String {
+    let table = parse_csv(demo_csv(3000, 7).as_bytes()).unwrap();
+    let mapping = ColumnMapping::guess(&table.headers);
+    let p = TrainParams { learning_rate: lr, epochs: 3, ..TrainParams::default() }.check().unwrap();
+    run_all(&table, &mapping, &p).err().map(|e| e.to_string()).unwrap_or_default()
+}
+
 #[test]
 fn diverging_training_stops_with_a_message() {
     // lr = 10 blows the loss up to ~10^8 in the first epoch, then settles on a useless model.
-    let table = parse_csv(demo_csv(3000, 7).as_bytes()).unwrap();
-    let mapping = ColumnMapping::guess(&table.headers);
-    let p = TrainParams { learning_rate: 10.0, epochs: 3, ..TrainParams::default() }.check().unwrap();
-    let e = run_all(&table, &mapping, &p).err().map(|e| e.to_string()).unwrap_or_default();
+    let e = demo_error_at_learning_rate(10.0);
     assert!(e.starts_with("Training diverged in epoch 1: the mean loss became "), "{e}");
     assert!(e.ends_with(", over 100 times that of always predicting the average song. Lower the learning rate (the default is 0.001) and train again."), "{e}");
 }
@@ -73,11 +78,7 @@ fn diverging_training_stops_with_a_message() {
 #[test]
 fn collapsed_training_is_named_as_such() {
     // lr = 1 kills every ReLU: all songs get the same code, so there is nothing to cluster.
-    let table = parse_csv(demo_csv(3000, 7).as_bytes()).unwrap();
-    let mapping = ColumnMapping::guess(&table.headers);
-    let p = TrainParams { learning_rate: 1.0, epochs: 3, ..TrainParams::default() }.check().unwrap();
-    let e = run_all(&table, &mapping, &p).err().map(|e| e.to_string()).unwrap_or_default();
-    assert_eq!(e, "The trained model maps the songs to only 1 distinct points, fewer than k = 10 clusters: training collapsed (a learning rate far above the default 0.001 does this). Lower the learning rate and train again.");
+    assert_eq!(demo_error_at_learning_rate(1.0), "The trained model maps the songs to only 1 distinct points, fewer than k = 10 clusters: training collapsed (a learning rate far above the default 0.001 does this). Lower the learning rate and train again.");
 }
 
 #[test]
