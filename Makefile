@@ -9,13 +9,21 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 E2E_DIST := $(CARGO_TARGET_DIR)/e2e-dist
 SUBPATH_DIST := $(CARGO_TARGET_DIR)/e2e-dist-subpath
 
-.PHONY: setup setup-test serve build test test-native test-e2e dist-e2e clean
+# Fuzzing: `make fuzz SECONDS=1800`; the seeds are the bad-input corpus (tests/native/corpus.rs).
+SECONDS ?= 60
+FUZZ_TARGET := load_map_scale
+FUZZ_CORPUS := $(CURDIR)/fuzz/corpus/$(FUZZ_TARGET)
+
+.PHONY: setup setup-test setup-fuzz serve build test test-native test-e2e dist-e2e fuzz clean
 
 setup:
 	@bash scripts/setup.sh
 
 setup-test:
 	@bash scripts/setup.sh --test
+
+setup-fuzz:
+	@bash scripts/setup.sh --fuzz
 
 serve: setup
 	@echo "[serve] building (release) and serving; open http://127.0.0.1:8080/?demo for the demo dataset"
@@ -38,6 +46,14 @@ dist-e2e:
 test-e2e: dist-e2e
 	@echo "[test] end-to-end tests in headless Chromium"
 	cd tests/e2e && E2E_DIST=$(E2E_DIST) E2E_SUBPATH_DIST=$(SUBPATH_DIST) node --test --test-concurrency=1 *.test.mjs
+
+fuzz: setup-fuzz
+	@echo "[fuzz] writing the corpus cases as seeds to $(FUZZ_CORPUS)"
+	mkdir -p $(FUZZ_CORPUS)
+	SONGSCAPE_CORPUS_OUT=$(FUZZ_CORPUS) cargo test --test native every_corpus_case --quiet
+	@echo "[fuzz] $(FUZZ_TARGET) for $(SECONDS) s (findings go to fuzz/artifacts/)"
+	cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run $(FUZZ_TARGET) --sanitizer none --target-dir $(CARGO_TARGET_DIR)/fuzz \
+		$(FUZZ_CORPUS) -- -max_total_time=$(SECONDS) -max_len=1048576 -timeout=30 -rss_limit_mb=4096
 
 clean:
 	rm -rf dist $(CARGO_TARGET_DIR)

@@ -5,9 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_test=0
+want_fuzz=0
 [[ "${1:-}" == "--test" ]] && want_test=1
+[[ "${1:-}" == "--fuzz" ]] && want_fuzz=1
 
 TRUNK_VERSION=0.21.14
+CARGO_FUZZ_VERSION=0.13.2
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 have_version() { command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | grep -qF "$2"; }
 
@@ -52,6 +55,14 @@ if [[ $want_test == 1 ]]; then
   else
     say "installing e2e node modules (playwright-core; it never downloads a browser)"
     (cd tests/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
+if [[ $want_fuzz == 1 ]]; then
+  if have_version cargo-fuzz "$CARGO_FUZZ_VERSION"; then
+    say "cargo-fuzz $CARGO_FUZZ_VERSION: present"
+  else
+    say "installing cargo-fuzz $CARGO_FUZZ_VERSION from crates.io (about 2 minutes, once)"
+    cargo install --locked cargo-fuzz --version "$CARGO_FUZZ_VERSION"
   fi
 fi
 say "done"
