@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""Trunk post-build hook, run on the staging folder before it becomes dist/:
+
+1. moves the inline start-up script Trunk writes into index.html to its own file (init.js), so
+   the page's Content-Security-Policy can forbid every inline script;
+2. stamps the service worker (sw.js) with a hash of the build, so each deployment installs a
+   new worker that caches that deployment's files as one consistent set.
+"""
+import hashlib
+import os
+import pathlib
+import re
+import sys
+
+staging = pathlib.Path(os.environ.get("TRUNK_STAGING_DIR", sys.argv[1] if len(sys.argv) > 1 else "dist"))
+
+
+def move_inline_script() -> None:
+    index = staging / "index.html"
+    html = index.read_text(encoding="utf-8")
+    bodies = []
+
+    def extract(match: re.Match) -> str:
+        if "src=" in match.group("attrs") or not match.group("body").strip():
+            return match.group(0)
+        bodies.append(match.group("body").strip())
+        return ""
+
+    html = re.sub(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", extract, html, flags=re.S)
+    if len(bodies) != 1:
+        sys.exit(f"post_build: expected Trunk's one inline script in {index}, found {len(bodies)}")
+    (staging / "init.js").write_text(bodies[0] + "\n", encoding="utf-8")
+    # Relative to <base href>, so the same build works at / and under a sub-path.
+    html = html.replace("</head>", '<script type="module" src="./init.js"></script>\n</head>', 1)
+    index.write_text(html, encoding="utf-8")
+
+
+def stamp_service_worker() -> None:
+    sw = staging / "sw.js"
+    digest = hashlib.sha256()
+    for path in sorted(p for p in staging.iterdir() if p.is_file() and p.name != "sw.js"):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    text = sw.read_text(encoding="utf-8")
+    if "__BUILD__" not in text:
+        sys.exit(f"post_build: {sw} has no __BUILD__ placeholder")
+    sw.write_text(text.replace("__BUILD__", digest.hexdigest()[:16]), encoding="utf-8")
+
+
+move_inline_script()
+stamp_service_worker()
+print(f"post_build: init.js written and sw.js stamped in {staging}")
