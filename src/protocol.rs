@@ -6,8 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::pipeline::check::check_table;
+use crate::pipeline::check::{check_table, Tone};
 use crate::pipeline::columns::ColumnMapping;
+use crate::pipeline::limits::count;
 use crate::pipeline::load::{delimiter_name, parse_csv, RaggedRow, Table};
 use crate::pipeline::params::{Projection, TrainParams};
 use crate::pipeline::summary::ClusterSummary;
@@ -144,8 +145,8 @@ impl DatasetInfo {
     }
 
     /// What was recovered from or set aside while reading, as the page lists it.
-    pub fn notes(&self) -> Vec<String> {
-        let mut out = self.notices.clone();
+    pub fn notes(&self) -> Vec<(Tone, String)> {
+        let mut out: Vec<(Tone, String)> = self.notices.iter().map(|n| (Tone::Info, n.clone())).collect();
         if self.ragged_rows > 0 {
             let first = self
                 .ragged_examples
@@ -154,9 +155,12 @@ impl DatasetInfo {
                     format!(" (first: line {} has {} fields, the header has {})", r.line, r.found, self.columns.len())
                 })
                 .unwrap_or_default();
-            out.push(format!(
-                "{} rows were set aside because their number of fields differs from the header{first}.",
-                self.ragged_rows
+            out.push((
+                Tone::Warning,
+                format!(
+                    "{} set aside because their number of fields differs from the header{first}.",
+                    count(self.ragged_rows, "row was", "rows were")
+                ),
             ));
         }
         out

@@ -9,16 +9,17 @@ use songscape::pipeline::columns::{extract, ColumnMapping, MissingPolicy};
 use songscape::pipeline::scale::StandardScaler;
 use songscape::protocol::DatasetInfo;
 
-fuzz_target!(|data: &[u8]| {
-    // The first two bytes choose the settings and a hand-made mapping; the rest is the file.
-    let (settings, file) = data.split_at(data.len().min(2));
-    let k = 2 + usize::from(settings.first().copied().unwrap_or(8) % 20);
-    let missing = if settings.get(1).is_some_and(|b| b & 1 == 1) { MissingPolicy::FillMedian } else { MissingPolicy::DropRows };
+fuzz_target!(|file: &[u8]| {
+    // The whole input is the file, so the seeds (real corpus files) keep their first bytes;
+    // the settings and a hand-made mapping follow from its length, independently of each other.
+    let n = file.len();
+    let k = 2 + n % 19;
+    let missing = if (n / 19) % 2 == 1 { MissingPolicy::FillMedian } else { MissingPolicy::DropRows };
     let options = CheckOptions { missing, k };
     let Ok((table, info)) = DatasetInfo::load("fuzz.csv", file, options) else { return };
     let _ = info.notes();
     let _ = info.check.lines();
-    for mapping in [info.mapping.clone(), shifted(&info.mapping, settings.get(1).copied().unwrap_or(0))] {
+    for mapping in [info.mapping.clone(), shifted(&info.mapping, (n / 38) % 4)] {
         let check = check_table(&table, &mapping, options);
         let _ = check.lines();
         if let Ok(features) = extract(&table, &mapping, missing) {
@@ -32,10 +33,10 @@ fuzz_target!(|data: &[u8]| {
 
 /// The guessed mapping with every feature moved `by` columns: a mapping a person might choose by
 /// hand, including columns that do not exist.
-fn shifted(mapping: &ColumnMapping, by: u8) -> ColumnMapping {
+fn shifted(mapping: &ColumnMapping, by: usize) -> ColumnMapping {
     let mut m = mapping.clone();
     for slot in m.features.iter_mut() {
-        *slot = slot.map(|c| c + usize::from(by % 4));
+        *slot = slot.map(|c| c + by);
     }
     m
 }

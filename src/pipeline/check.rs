@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 use super::columns::{extract, ColumnMapping, Features, MissingPolicy, ValueReport};
-use super::limits::thousands;
+use super::limits::{count, thousands, verb};
 use super::load::Table;
 
 /// The settings a mapping check needs: how bad cells are handled, and k (rows must be enough).
@@ -81,17 +81,19 @@ impl MappingCheck {
             out.push((
                 Tone::Info,
                 format!(
-                    "{} values were read after removing a unit or reading a decimal comma or thousands separators (for example line {}, column {}: \"{}\" was read as {}).",
-                    r.cells_recovered, c.line, c.column, c.value, c.read_as
+                    "{} read after removing a unit or reading a decimal comma or thousands separators (for example line {}, column {}: \"{}\" was read as {}).",
+                    count(r.cells_recovered, "value was", "values were"), c.line, c.column, c.value, c.read_as
                 ),
             ));
         }
         if r.words_as_numbers > 0 {
+            let n = r.words_as_numbers;
             out.push((
                 Tone::Info,
                 format!(
-                    "{} Explicit values written as words (Yes/No, True/False) were read as 1 and 0.",
-                    r.words_as_numbers
+                    "{} written as words (Yes/No, True/False) {} read as 1 and 0.",
+                    count(n, "Explicit value", "Explicit values"),
+                    verb(n, "was", "were")
                 ),
             ));
         }
@@ -104,11 +106,17 @@ fn bad_values_line(r: &ValueReport) -> String {
     let examples =
         r.examples.iter().map(|b| format!("line {}, column {}: \"{}\"", b.line, b.column, b.value)).collect::<Vec<_>>();
     let action = if r.rows_dropped > 0 {
-        format!("{} rows are left out", r.rows_dropped)
+        format!("{} left out", count(r.rows_dropped, "row is", "rows are"))
     } else {
-        format!("{} cells are filled with the column median", r.cells_filled)
+        format!("{} filled with the column median", count(r.cells_filled, "cell is", "cells are"))
     };
-    format!("{} rows have empty or non-numeric values ({}); {action}.", r.rows_with_bad_values, examples.join("; "))
+    let n = r.rows_with_bad_values;
+    format!(
+        "{} {} empty or non-numeric values ({}); {action}.",
+        count(n, "row", "rows"),
+        verb(n, "has", "have"),
+        examples.join("; ")
+    )
 }
 
 /// Checks `mapping` against `table` as training would use it.
@@ -127,13 +135,14 @@ pub fn check_table(table: &Table, mapping: &ColumnMapping, options: CheckOptions
 }
 
 /// Training needs 2 rows; k clusters need k rows and k distinct points (KMeans would fail at the
-/// very end of a run otherwise).
-fn enough_rows(f: &Features, k: usize) -> Option<String> {
+/// very end of a run otherwise). `None` when there are enough; else the message.
+pub fn enough_rows(f: &Features, k: usize) -> Option<String> {
     let rows = f.n_rows();
     let needed = k.max(2);
     if rows < needed {
         return Some(format!(
-            "Only {rows} usable rows: training needs at least 2 and k = {k} clusters need at least {k}. Load more songs or lower k in the settings."
+            "Only {}: training needs at least 2 and k = {k} clusters need at least {k}. Load more songs or lower k in the settings.",
+            count(rows, "usable row", "usable rows")
         ));
     }
     let distinct = distinct_rows(&f.values, f.n_features(), k);

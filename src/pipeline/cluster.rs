@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::check::distinct_rows;
+use super::limits::count;
 
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum ClusterError {
@@ -16,7 +17,7 @@ pub enum ClusterError {
     TooFewRows { k: usize, rows: usize },
     // The mapping check already made sure the songs themselves have k distinct rows, so fewer
     // distinct codes mean the model collapsed them.
-    #[error("The trained model maps the songs to only {distinct} distinct points, fewer than k = {k} clusters: training collapsed (a learning rate far above the default 0.001 does this). Lower the learning rate and train again.")]
+    #[error("The trained model maps the songs to only {}, fewer than k = {k} clusters: training collapsed (a learning rate far above the default 0.001 does this). Lower the learning rate and train again.", count(*.distinct, "distinct point", "distinct points"))]
     TooFewDistinct { k: usize, distinct: usize },
     #[error("KMeans failed: {0}")]
     Fit(String),

@@ -280,7 +280,9 @@ fn parse_bool(s: &str) -> Option<f32> {
 }
 
 /// Units and formats seen in real exports: `-6.85db`, `75%`, `0,55` (decimal comma),
-/// `1,234.5` / `1.234,5` / `1 234` (thousands separators).
+/// `1,234.5` / `1.234,5` / `1,234,567` (thousands separators). A single comma is a decimal
+/// comma and a single dot a decimal point, as in the file's other cells; spaces are not
+/// taken as separators, since `120 128` is as likely two numbers as one.
 fn recover_number(s: &str) -> Option<f64> {
     let lower = s.to_ascii_lowercase();
     let stripped = lower.trim_end_matches("db").trim_end_matches('%').trim();
@@ -297,15 +299,19 @@ fn recover_number(s: &str) -> Option<f64> {
 /// `1,234,567.5` → `1234567.5` and `1.234.567,5` → `1234567.5`, only when every group after the
 /// first has exactly three digits: anything else is not a number written with separators.
 fn without_thousands(s: &str) -> Option<String> {
-    let (sign, body) = s.strip_prefix('-').map_or(("", s), |b| ("-", b));
+    let (sign, body) = match s.as_bytes().first() {
+        Some(b'-') => ("-", &s[1..]),
+        Some(b'+') => ("", &s[1..]),
+        _ => ("", s),
+    };
     let last_comma = body.rfind(',');
     let last_dot = body.rfind('.');
-    let (group_sep, decimal_sep): (&[char], Option<char>) = match (last_comma, last_dot) {
-        (Some(c), Some(d)) if c < d => (&[','], Some('.')),
-        (Some(_), Some(_)) => (&['.'], Some(',')),
-        (Some(_), None) => (&[','], None),
-        (None, Some(_)) => (&['.'], None),
-        (None, None) => (&[' ', '\u{a0}', '\u{202f}', '\''], None),
+    let (group_sep, decimal_sep) = match (last_comma, last_dot) {
+        (Some(c), Some(d)) if c < d => (',', Some('.')),
+        (Some(_), Some(_)) => ('.', Some(',')),
+        (Some(_), None) => (',', None),
+        (None, Some(_)) => ('.', None),
+        (None, None) => return None,
     };
     let (int_part, frac) = match decimal_sep.and_then(|d| body.rsplit_once(d)) {
         Some((i, f)) => (i, Some(f)),
@@ -530,7 +536,12 @@ mod tests {
         assert_eq!(read("1,234.5"), Some(1234.5));
         assert_eq!(read("1.234,5"), Some(1234.5));
         assert_eq!(read("-1,234,567"), Some(-1_234_567.0));
-        assert_eq!(read("12 345"), Some(12345.0));
+        assert_eq!(read("+1,234,567"), Some(1_234_567.0));
+        // One separator is a decimal mark, as everywhere else in the file.
+        assert_eq!(read("1,234"), Some(1.234));
+        assert_eq!(read("1.234"), Some(1.234));
+        assert_eq!(read("120 128"), None);
+        assert_eq!(read("03:47"), None);
         assert_eq!(read("1.234.567"), Some(1_234_567.0));
         assert_eq!(read("1,23,4"), None);
         assert_eq!(read("12,34.5"), None);

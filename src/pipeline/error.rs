@@ -18,6 +18,9 @@ pub enum PipelineError {
     Mapping(#[from] MappingError),
     #[error("{0}")]
     Params(#[from] ParamError),
+    /// Too few rows or distinct songs for the settings (the message from `check::enough_rows`).
+    #[error("{0}")]
+    NotEnoughData(String),
     #[error("{0}")]
     Train(#[from] TrainError),
     #[error("{0}")]
@@ -33,6 +36,7 @@ impl PipelineError {
             PipelineError::Load(_) => "Reading the file",
             PipelineError::Mapping(_) => "Mapping the columns",
             PipelineError::Params(_) => "Checking the settings",
+            PipelineError::NotEnoughData(_) => "Checking the data",
             PipelineError::Train(_) => "Training",
             PipelineError::Cluster(_) => "Clustering",
             PipelineError::Export(_) => "Exporting",

@@ -26,6 +26,20 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// `n` and the noun, singular for 1: `"1 row"`, `"2 rows"`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// "is" for 1, "are" otherwise; "has"/"have" and the like through `one`/`many`.
+pub fn verb(n: usize, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
 /// A byte count as people say it: `"1.5 MB"`, `"256 MB"` (MiB, as file managers show them).
 pub fn megabytes(bytes: u64) -> String {
     let mb = bytes as f64 / (1024.0 * 1024.0);

@@ -24,7 +24,7 @@ pub enum LoadError {
     AllRowsRagged { expected: usize, line: u64, found: usize },
     #[error("The file is {kind}, not CSV text. {advice}")]
     KnownBinary { kind: &'static str, advice: &'static str },
-    #[error("The file is {} ({} bytes); Songscape reads files of at most {}. Split it, or keep only the columns it needs (title, artist and the audio features).", megabytes(*.bytes), thousands(*.bytes), megabytes(MAX_FILE_BYTES))]
+    #[error("The file has {} bytes ({}); Songscape reads files of at most {} bytes ({}). Split it, or keep only the columns it needs (title, artist and the audio features).", thousands(*.bytes), megabytes(*.bytes), thousands(MAX_FILE_BYTES), megabytes(MAX_FILE_BYTES))]
     TooLarge { bytes: u64 },
     #[error("The file has more than {} rows of songs; Songscape reads at most {}. Split the file or keep a sample of it.", thousands(MAX_ROWS as u64), thousands(MAX_ROWS as u64))]
     TooManyRows,
@@ -188,16 +188,20 @@ fn check_headers(raw: &StringRecord, notices: &mut Vec<String>) -> Result<Vec<St
         return Err(LoadError::TooManyColumns { found: raw.len() });
     }
     let mut headers = Vec::with_capacity(raw.len());
+    let mut unnamed = Vec::new();
     for (i, h) in raw.iter().enumerate() {
         let chars = h.chars().count();
         if chars > MAX_HEADER_CHARS {
             return Err(LoadError::HeaderTooLong { column: i + 1, chars });
         }
         let name = h.trim();
-        headers.push(if name.is_empty() { format!("(column {})", i + 1) } else { name.to_string() });
+        if name.is_empty() {
+            unnamed.push((i + 1).to_string());
+            headers.push(format!("(column {})", i + 1));
+        } else {
+            headers.push(name.to_string());
+        }
     }
-    let unnamed: Vec<String> =
-        raw.iter().enumerate().filter(|(_, h)| h.trim().is_empty()).map(|(i, _)| (i + 1).to_string()).collect();
     if !unnamed.is_empty() {
         notices
             .push(format!("Columns without a name in the header are called \"(column N)\": {}.", unnamed.join(", ")));
@@ -478,6 +482,14 @@ mod tests {
         damaged.extend_from_slice(b"\xFFx,6\n");
         let t = parse_csv(&damaged).unwrap();
         assert_eq!((t.cell(0, 0), t.cell(1, 0)), ("Café Déjà", "Bad \u{FFFD}x"));
+    }
+
+    #[test]
+    fn column_names_up_to_the_limit() {
+        let at_limit = format!("{},b,c\n1,2,3\n", "a".repeat(MAX_HEADER_CHARS));
+        assert_eq!(parse_csv(at_limit.as_bytes()).map(|t| t.headers[0].len()), Ok(MAX_HEADER_CHARS));
+        let over = format!("b,{},c\n1,2,3\n", "é".repeat(MAX_HEADER_CHARS + 1));
+        assert_eq!(parse_csv(over.as_bytes()).unwrap_err(), LoadError::HeaderTooLong { column: 2, chars: 501 });
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The stages joined up: used by the worker (which interleaves training with progress messages)
 //! and by native tests and benchmarks (which run straight through).
 
+use super::check::enough_rows;
 use super::cluster::{kmeans, Clustering};
 use super::columns::{extract, ColumnMapping, Features};
 use super::error::PipelineError;
@@ -22,6 +23,11 @@ pub struct Prepared {
 
 pub fn prepare(table: &Table, mapping: &ColumnMapping, params: &ValidParams) -> Result<Prepared, PipelineError> {
     let features = extract(table, mapping, params.missing)?;
+    // The page checked this mapping already, but with the k of that moment: the settings sent
+    // with Train are the ones that count.
+    if let Some(message) = enough_rows(&features, params.k) {
+        return Err(PipelineError::NotEnoughData(message));
+    }
     let scaler = StandardScaler::fit(&features.values, features.n_features());
     let scaled = scaler.transform(&features.values);
     Ok(Prepared { features, scaler, scaled })

@@ -6,6 +6,7 @@ use web_sys::{DragEvent, File, HtmlInputElement};
 
 use super::app::{demo_request, send, BridgeHandle};
 use super::state::AppState;
+use crate::pipeline::check::Tone;
 use crate::protocol::Request;
 
 fn load_file(file: File) {
@@ -65,7 +66,14 @@ fn DatasetSummary() -> impl IntoView {
     let state = expect_context::<AppState>();
     move || {
         state.dataset.get().map(|info| {
-            let notes: Vec<_> = info.notes().into_iter().map(|n| view! { <li>{n}</li> }).collect();
+            let notes: Vec<_> = info
+                .notes()
+                .into_iter()
+                .map(|(tone, text)| {
+                    let class = if tone == Tone::Warning { "warn" } else { "" };
+                    view! { <li class=class>{text}</li> }
+                })
+                .collect();
             // The headline starts with the file's name, shown in bold.
             let rest = info.headline().split_off(info.name.len());
             view! {

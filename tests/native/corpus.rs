@@ -117,50 +117,50 @@ fn cases() -> Vec<Case> {
         refused("blank-lines-only", b"\n\r\n  \n".to_vec(), "The file is empty. Expected a CSV file with a header row and at least one row of songs."),
         refused("header-only", format!("{HEADER}\n").into_bytes(), "The file has a header row but no rows of songs. Expected at least one data row after the header."),
         refused("header-only-bom-crlf", format!("\u{feff}{HEADER}\r\n").into_bytes(), "The file has a header row but no rows of songs. Expected at least one data row after the header."),
-        loaded("one-data-row", songs(1), &[], &["error: Only 1 usable rows: training needs at least 2 and k = 10 clusters need at least 10. Load more songs or lower k in the settings."]),
+        loaded("one-data-row", songs(1), &[], &["error: Only 1 usable row: training needs at least 2 and k = 10 clusters need at least 10. Load more songs or lower k in the settings."]),
         loaded("no-feature-columns", b"name,colour,size\nA,red,3\nB,blue,4\n".to_vec(), &[], &["error: Only 0 of the 12 audio features were recognised (none); at least 3 are needed. Map more columns by hand, or use a file with columns such as energy, danceability, valence, tempo, loudness."]),
         loaded("two-features", b"track_name,energy,tempo\nA,0.5,120\nB,0.6,100\n".to_vec(), &[], &["error: Only 2 of the 12 audio features were recognised (Tempo, Energy); at least 3 are needed. Map more columns by hand, or use a file with columns such as energy, danceability, valence, tempo, loudness."]),
         loaded("duplicate-header", songs(30).pipe_header(|h| h.replace("Speechiness", "Energy")),
-            &["The column name \"Energy\" appears 2 times (columns 10 and 13); automatic matching uses the first. Choose another under Columns if that is wrong."],
+            &["info: The column name \"Energy\" appears 2 times (columns 10 and 13); automatic matching uses the first. Choose another under Columns if that is wrong."],
             &["info: Training on 11 features with 30 of 30 rows. Missing features: Speechiness."]),
         loaded("ragged-short-rows", songs_with(30, |i, l| if i == 3 || i == 9 { l.rsplitn(4, ',').nth(3).unwrap_or("").to_string() } else { l }),
-            &["2 rows were set aside because their number of fields differs from the header (first: line 5 has 13 fields, the header has 16)."],
+            &["warn: 2 rows were set aside because their number of fields differs from the header (first: line 5 has 13 fields, the header has 16)."],
             &["info: Training on 12 features with 28 of 28 rows. Missing features: none."]),
         loaded("ragged-long-rows", songs_with(30, |i, l| if i == 0 { format!("{l},extra,cells") } else { l }),
-            &["1 rows were set aside because their number of fields differs from the header (first: line 2 has 18 fields, the header has 16)."],
+            &["warn: 1 row was set aside because their number of fields differs from the header (first: line 2 has 18 fields, the header has 16)."],
             &["info: Training on 12 features with 29 of 29 rows. Missing features: none."]),
         refused("all-rows-ragged", format!("{HEADER}\na,b,c\nd,e\n").into_bytes(), "No row has the header's 16 fields (the first bad row, line 2, has 3). Is the delimiter right?"),
         loaded("wrong-delimiter-colon", good.replace(',', ":").into_bytes(), &[], &["error: The header has only one column (\"artist:song:emotion:variance:Genre:Tempo:Loudness:Explicit:P…\"), so the file's delimiter was not recognised. Songscape reads columns separated by commas, semicolons, tabs or pipes; save the file as CSV with one of these."]),
         loaded("semicolons-and-decimal-commas", good.replace(',', ";").replace('.', ",").into_bytes(),
-            &["Columns are separated by semicolons."],
+            &["info: Columns are separated by semicolons."],
             &[ALL_FEATURES_30, "info: 60 values were read after removing a unit or reading a decimal comma or thousands separators (for example line 2, column variance: \"0,7\" was read as 0.7)."]),
         refused("quote-left-open", format!("{HEADER}\n{}\n\"Unfinished,{}\n{}\n", row(0, &[]), row(1, &[]), row(2, &[])).into_bytes(), "A quoted field that starts on line 3 is never closed, so the rest of the file would be read as one cell. Check that line for a stray \" character."),
         loaded("quotes-newlines-and-doubled-quotes", songs_where(&[4], &[("song", "\"She said \"\"hi\"\"\nand left, again\"")]), &[], &[ALL_FEATURES_30]),
         loaded("cr-only-line-ends", good.replace('\n', "\r").into_bytes(), &[], &[ALL_FEATURES_30]),
-        loaded("utf16-le-bom", utf16(&good, true), &["The file is UTF-16 text; it was converted."], &[ALL_FEATURES_30]),
-        loaded("utf16-be-bom", utf16(&good, false), &["The file is UTF-16 text; it was converted."], &[ALL_FEATURES_30]),
-        loaded("latin1", songs_where(&[0], &[("song", "Caf\u{e9}")]).latin1(), &["The file is not UTF-8; it was read as Windows-1252 (Western European) text."], &[ALL_FEATURES_30]),
+        loaded("utf16-le-bom", utf16(&good, true), &["info: The file is UTF-16 text; it was converted."], &[ALL_FEATURES_30]),
+        loaded("utf16-be-bom", utf16(&good, false), &["info: The file is UTF-16 text; it was converted."], &[ALL_FEATURES_30]),
+        loaded("latin1", songs_where(&[0], &[("song", "Caf\u{e9}")]).latin1(), &["info: The file is not UTF-8; it was read as Windows-1252 (Western European) text."], &[ALL_FEATURES_30]),
         loaded("utf8-bom", [b"\xEF\xBB\xBF".to_vec(), songs(30)].concat(), &[], &[ALL_FEATURES_30]),
         loaded("non-numeric-values", songs_where(&[2, 5], &[("Energy", "loud")]), &[],
             &["info: Training on 12 features with 28 of 30 rows. Missing features: none.", "warn: 2 rows have empty or non-numeric values (line 4, column Energy: \"loud\"; line 7, column Energy: \"loud\"); 2 rows are left out."]),
         loaded_with("non-numeric-filled-with-median", songs_where(&[2], &[("Tempo", "fast")]), FILL, &[],
-            &[ALL_FEATURES_30, "warn: 1 rows have empty or non-numeric values (line 4, column Tempo: \"fast\"); 1 cells are filled with the column median."]),
+            &[ALL_FEATURES_30, "warn: 1 row has empty or non-numeric values (line 4, column Tempo: \"fast\"); 1 cell is filled with the column median."]),
         loaded("empty-cells", songs_where(&[0], &[("Danceability", ""), ("Liveness", "  ")]), &[],
-            &["info: Training on 12 features with 29 of 30 rows. Missing features: none.", "warn: 1 rows have empty or non-numeric values (line 2, column Danceability: \"\"; line 2, column Liveness: \"  \"); 1 rows are left out."]),
+            &["info: Training on 12 features with 29 of 30 rows. Missing features: none.", "warn: 1 row has empty or non-numeric values (line 2, column Danceability: \"\"; line 2, column Liveness: \"  \"); 1 row is left out."]),
         loaded("nan", songs_where(&[1], &[("Energy", "NaN")]), &[],
-            &["info: Training on 12 features with 29 of 30 rows. Missing features: none.", "warn: 1 rows have empty or non-numeric values (line 3, column Energy: \"NaN\"); 1 rows are left out."]),
+            &["info: Training on 12 features with 29 of 30 rows. Missing features: none.", "warn: 1 row has empty or non-numeric values (line 3, column Energy: \"NaN\"); 1 row is left out."]),
         loaded("infinity", songs_where(&[1], &[("Energy", "inf"), ("Tempo", "-Infinity")]), &[],
-            &["info: Training on 12 features with 29 of 30 rows. Missing features: none.", "warn: 1 rows have empty or non-numeric values (line 3, column Tempo: \"-Infinity\"; line 3, column Energy: \"inf\"); 1 rows are left out."]),
+            &["info: Training on 12 features with 29 of 30 rows. Missing features: none.", "warn: 1 row has empty or non-numeric values (line 3, column Tempo: \"-Infinity\"; line 3, column Energy: \"inf\"); 1 row is left out."]),
         loaded("1e308", songs_where(&[1], &[("Loudness", "1e308")]), &[],
-            &["info: Training on 12 features with 29 of 30 rows. Missing features: none.", "warn: 1 rows have empty or non-numeric values (line 3, column Loudness: \"1e308\"); 1 rows are left out."]),
+            &["info: Training on 12 features with 29 of 30 rows. Missing features: none.", "warn: 1 row has empty or non-numeric values (line 3, column Loudness: \"1e308\"); 1 row is left out."]),
         loaded("huge-but-finite", songs_where(&[1], &[("Loudness", "1e30")]), &[], &[ALL_FEATURES_30]),
         loaded("negative-zero", songs_where(&[0, 1, 2], &[("Instrumentalness", "-0")]), &[], &[ALL_FEATURES_30]),
         loaded("thousands-separators", songs_where(&[0], &[("Popularity", "\"1,234.5\""), ("Tempo", "\"1.234,5\"")]), &[],
             &[ALL_FEATURES_30, "info: 2 values were read after removing a unit or reading a decimal comma or thousands separators (for example line 2, column Tempo: \"1.234,5\" was read as 1234.5)."]),
         loaded("decimal-comma-in-quotes", songs_where(&[3], &[("Energy", "\"0,55\"")]), &[],
-            &[ALL_FEATURES_30, "info: 1 values were read after removing a unit or reading a decimal comma or thousands separators (for example line 5, column Energy: \"0,55\" was read as 0.55)."]),
+            &[ALL_FEATURES_30, "info: 1 value was read after removing a unit or reading a decimal comma or thousands separators (for example line 5, column Energy: \"0,55\" was read as 0.55)."]),
         loaded("loudness-with-db", songs_where(&[0], &[("Loudness", "-6.5db")]), &[],
-            &[ALL_FEATURES_30, "info: 1 values were read after removing a unit or reading a decimal comma or thousands separators (for example line 2, column Loudness: \"-6.5db\" was read as -6.5)."]),
+            &[ALL_FEATURES_30, "info: 1 value was read after removing a unit or reading a decimal comma or thousands separators (for example line 2, column Loudness: \"-6.5db\" was read as -6.5)."]),
         loaded("explicit-as-words", songs_with(30, |i, _| row(i, &[("Explicit", ["No", "Yes"][i % 2])])), &[],
             &[ALL_FEATURES_30, "info: 30 Explicit values written as words (Yes/No, True/False) were read as 1 and 0."]),
         loaded("constant-column", songs_with(30, |i, _| row(i, &[("Liveness", "0.1")])), &[],
@@ -181,9 +181,9 @@ fn cases() -> Vec<Case> {
         refused("pdf-renamed-csv", b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n".to_vec(), "The file is a PDF document, not CSV text. Export it as CSV first (in a spreadsheet: File, Save as, CSV)."),
         refused("other-binary", b"song,energy\x00\x01\x02".to_vec(), "The file looks like binary data (a NUL byte at byte 11), not CSV text. Expected a .csv file exported from a spreadsheet, Spotify tools or Kaggle."),
         loaded("html-and-script-in-titles", songs_where(&[0, 1], &[("song", "<img src=x onerror=alert(1)>"), ("artist", "<script>alert('x')</script>")]), &[], &[ALL_FEATURES_30]),
-        loaded("excel-sep-line", [b"sep=;\r\n".to_vec(), good.replace(',', ";").into_bytes()].concat(), &["Columns are separated by semicolons."], &[ALL_FEATURES_30]),
+        loaded("excel-sep-line", [b"sep=;\r\n".to_vec(), good.replace(',', ";").into_bytes()].concat(), &["info: Columns are separated by semicolons."], &[ALL_FEATURES_30]),
         loaded("unnamed-column", songs(30).pipe_header(|h| format!("{h},")).pipe_rows(|l| format!("{l},x")),
-            &["Columns without a name in the header are called \"(column N)\": 17."], &[ALL_FEATURES_30]),
+            &["info: Columns without a name in the header are called \"(column N)\": 17."], &[ALL_FEATURES_30]),
         loaded("blank-lines-between-rows", good.replace('\n', "\n\n").into_bytes(), &[], &[ALL_FEATURES_30]),
         loaded("spaces-around-values", songs_where(&[0], &[("Energy", " 0.5 ")]), &[], &[ALL_FEATURES_30]),
         loaded("text-in-a-feature-column", songs_with(30, |i, _| row(i, &[("Tempo", "allegro")])), &[],
@@ -235,20 +235,17 @@ impl Edit for Vec<u8> {
 /// What the page shows for a file: the refusal, or its notes and mapping-check lines.
 fn shown(case: &Case) -> Result<(Vec<String>, Vec<String>), String> {
     let (_, info) = DatasetInfo::load(case.name, &case.bytes, case.options)?;
-    let check = info
-        .check
-        .lines()
-        .into_iter()
-        .map(|(tone, text)| {
-            let tone = match tone {
-                Tone::Info => "info",
-                Tone::Warning => "warn",
-                Tone::Error => "error",
-            };
-            format!("{tone}: {text}")
-        })
-        .collect();
-    Ok((info.notes(), check))
+    Ok((tagged(info.notes()), tagged(info.check.lines())))
+}
+
+/// Each line with its tone in front, as the page styles it: `"warn: 2 rows have …"`.
+fn tagged(lines: Vec<(Tone, String)>) -> Vec<String> {
+    let name = |tone| match tone {
+        Tone::Info => "info",
+        Tone::Warning => "warn",
+        Tone::Error => "error",
+    };
+    lines.into_iter().map(|(tone, text)| format!("{}: {text}", name(tone))).collect()
 }
 
 /// A file that passed the check trains, clusters and exports every row.
@@ -305,7 +302,7 @@ fn size_limit_is_checked_before_reading() {
     assert_eq!(check_size(MAX_FILE_BYTES), Ok(()));
     assert_eq!(
         check_size(MAX_FILE_BYTES + 1).map_err(|e| e.to_string()),
-        Err("The file is 256 MB (268,435,457 bytes); Songscape reads files of at most 256 MB. Split it, or keep only the columns it needs (title, artist and the audio features).".into())
+        Err("The file has 268,435,457 bytes (256 MB); Songscape reads files of at most 268,435,456 bytes (256 MB). Split it, or keep only the columns it needs (title, artist and the audio features).".into())
     );
 }
 

@@ -78,7 +78,7 @@ fn diverging_training_stops_with_a_message() {
 #[test]
 fn collapsed_training_is_named_as_such() {
     // lr = 1 kills every ReLU: all songs get the same code, so there is nothing to cluster.
-    assert_eq!(demo_error_at_learning_rate(1.0), "The trained model maps the songs to only 1 distinct points, fewer than k = 10 clusters: training collapsed (a learning rate far above the default 0.001 does this). Lower the learning rate and train again.");
+    assert_eq!(demo_error_at_learning_rate(1.0), "The trained model maps the songs to only 1 distinct point, fewer than k = 10 clusters: training collapsed (a learning rate far above the default 0.001 does this). Lower the learning rate and train again.");
 }
 
 #[test]
