@@ -11,7 +11,7 @@ use super::results::ResultsPanel;
 use super::settings::SettingsPanel;
 use super::state::AppState;
 use super::training::TrainingPanel;
-use crate::protocol::Request;
+use crate::protocol::{Request, CRASH_STAGE};
 
 /// Rows in the built-in demo dataset.
 pub const DEMO_ROWS: usize = 3000;
@@ -75,7 +75,7 @@ fn ErrorPanel() -> impl IntoView {
         state.error.get().map(|(stage, message)| {
             view! {
                 <section class="error" role="alert" aria-labelledby="error-title">
-                    <h2 id="error-title">{format!("{stage} failed")}</h2>
+                    <h2 id="error-title">{if stage == CRASH_STAGE { stage.clone() } else { format!("{stage} failed") }}</h2>
                     <p class="error-message">{message}</p>
                     <p>"Anything loaded or computed before this step is still here."</p>
                     <button on:click=move |_| state.error.set(None)>"Dismiss"</button>

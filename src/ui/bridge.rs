@@ -3,6 +3,7 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use js_sys::{Object, Reflect};
 use leptos::prelude::*;
@@ -12,7 +13,7 @@ use web_sys::{ErrorEvent, File, MessageEvent, Worker};
 
 use super::state::AppState;
 use crate::pipeline::columns::ColumnMapping;
-use crate::protocol::{decode_event, encode_request, Event, Request, CRASH_STAGE};
+use crate::protocol::{decode_event, encode_request, Event, Request, RunResults, CRASH_STAGE};
 
 /// The worker script Trunk writes beside index.html (`data-loader-shim`).
 const WORKER_URL: &str = "./worker_loader.js";
@@ -38,6 +39,9 @@ struct Inner {
     restore_mapping: Option<ColumnMapping>,
     /// The crash message, kept on screen when the replayed load arrives (a load clears errors).
     crash_error: Option<(String, String)>,
+    /// The results on screen at the crash, shown again once the replayed load arrives (a load
+    /// clears results). The new worker no longer holds the model behind them.
+    restore_results: Option<Arc<RunResults>>,
     state: AppState,
 }
 
@@ -57,6 +61,7 @@ impl Bridge {
             last_good_load: None,
             restore_mapping: None,
             crash_error: None,
+            restore_results: None,
             state,
         };
         let bridge = Bridge(Rc::new(RefCell::new(inner)));
@@ -135,8 +140,13 @@ impl Bridge {
             super::app::download_text(&csv, "songscape-clusters.csv", "text/csv");
         }
         if is_load {
-            if let Some(error) = self.0.borrow_mut().crash_error.take() {
+            let (error, results) = {
+                let mut inner = self.0.borrow_mut();
+                (inner.crash_error.take(), inner.restore_results.take())
+            };
+            if let Some(error) = error {
                 state.error.set(Some(error));
+                state.results.set(results);
             }
         }
         self.restore_mapping_after_replay();
@@ -195,17 +205,17 @@ impl Bridge {
         };
         state.training.set(false);
         state.busy.set(None);
-        state.results.set(None);
         if restarts > MAX_RESTARTS {
             state.ready.set(false);
             let text = format!("{message}. It failed {restarts} times, so it was not restarted again. Reload the page; your data never left this machine.");
             state.error.set(Some((CRASH_STAGE.into(), text)));
             return;
         }
-        let text = format!("{message}. It was restarted; the last file that loaded is being reloaded, and results must be computed again.");
+        let text = format!("{message}. It was restarted and the last file that loaded is being reloaded; the results shown stay, but train again before exporting.");
         let error = (CRASH_STAGE.to_string(), text);
         state.error.set(Some(error.clone()));
         self.0.borrow_mut().crash_error = replay.is_some().then_some(error);
+        self.0.borrow_mut().restore_results = state.results.get_untracked();
         self.0.borrow_mut().restore_mapping =
             state.dataset.with_untracked(Option::is_some).then(|| state.mapping.get_untracked());
         self.spawn();
