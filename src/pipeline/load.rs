@@ -115,37 +115,50 @@ fn known_binary(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
     SIGNATURES.iter().find(|(magic, _, _)| bytes.starts_with(magic)).map(|&(_, kind, advice)| (kind, advice))
 }
 
-/// The 1-based line where a quoted field opens and never closes, read the way the csv crate
-/// reads: a quote opens a field only at its start, and `""` inside quotes is a literal quote.
-/// The csv crate itself would silently take the rest of the file as one cell.
-fn unclosed_quote(text: &[u8], delimiter: u8) -> Option<u64> {
-    #[derive(Clone, Copy, PartialEq)]
-    enum At {
-        FieldStart,
-        Unquoted,
-        Quoted,
-        QuoteInQuoted,
+/// Quote state read the way the csv crate reads it: a quote opens a field only at the field's
+/// start, and inside quotes `""` is a literal quote; anywhere else a quote is a plain character.
+/// One machine for the unclosed-quote check and for delimiter detection, so they cannot disagree.
+#[derive(Default)]
+struct Quotes {
+    inside: bool,
+    just_closed: bool,
+    prev: Option<u8>,
+}
+
+impl Quotes {
+    /// Feeds one byte; `ends_field(b)` says which bytes separate fields.
+    fn step(&mut self, b: u8, ends_field: impl Fn(u8) -> bool) {
+        let at_field_start = self.prev.is_none_or(|p| ends_field(p) || p == b'\n' || p == b'\r');
+        let just_closed = std::mem::take(&mut self.just_closed);
+        self.prev = Some(b);
+        if b != b'"' {
+            return;
+        }
+        if self.inside {
+            self.inside = false;
+            self.just_closed = true;
+        } else if at_field_start || just_closed {
+            self.inside = true;
+        }
     }
-    let mut at = At::FieldStart;
+}
+
+/// The 1-based line where a quoted field opens and never closes. The csv crate itself would
+/// silently take the rest of the file as one cell.
+fn unclosed_quote(text: &[u8], delimiter: u8) -> Option<u64> {
+    let mut quotes = Quotes::default();
     let mut line = 1u64;
     let mut opened = 0u64;
     for (i, &b) in text.iter().enumerate() {
+        let was_inside = quotes.inside;
+        quotes.step(b, |p| p == delimiter);
+        if quotes.inside && !was_inside {
+            opened = line;
+        }
         let newline = b == b'\r' || (b == b'\n' && (i == 0 || text[i - 1] != b'\r'));
-        at = match (at, b) {
-            (At::FieldStart, b'"') => {
-                opened = line;
-                At::Quoted
-            }
-            (At::Quoted, b'"') => At::QuoteInQuoted,
-            (At::Quoted, _) => At::Quoted,
-            (At::QuoteInQuoted, b'"') => At::Quoted,
-            (_, b'\r' | b'\n') => At::FieldStart,
-            (_, b) if b == delimiter => At::FieldStart,
-            _ => At::Unquoted,
-        };
         line += u64::from(newline);
     }
-    (at == At::Quoted).then_some(opened)
+    quotes.inside.then_some(opened)
 }
 
 /// Excel writes `sep=;` as a first line to name the delimiter: honour it and skip the line.
@@ -382,9 +395,8 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<bool> {
 /// Picks the delimiter that splits the header line into the most fields, ignoring quoted text.
 pub fn detect_delimiter(text: &str) -> u8 {
     let header = first_logical_line(text);
-    let candidates = [b',', b';', b'\t', b'|'];
     let mut best = (b',', 0usize);
-    for &d in &candidates {
+    for &d in &DELIMITERS {
         let count = count_unquoted(header, d);
         if count > best.1 {
             best = (d, count);
@@ -393,28 +405,28 @@ pub fn detect_delimiter(text: &str) -> u8 {
     best.0
 }
 
+const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+
+/// The first line that is not blank, up to a line end outside quotes (any candidate delimiter
+/// may end a field here: the delimiter is not known yet).
 fn first_logical_line(text: &str) -> &str {
     let text = text.trim_start_matches(['\r', '\n']);
-    let mut in_quotes = false;
-    for (i, c) in text.char_indices() {
-        match c {
-            '"' => in_quotes = !in_quotes,
-            '\n' | '\r' if !in_quotes => return &text[..i],
-            _ => {}
+    let mut quotes = Quotes::default();
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        if (b == b'\n' || b == b'\r') && !quotes.inside {
+            return &text[..i];
         }
+        quotes.step(b, |p| DELIMITERS.contains(&p));
     }
     text
 }
 
 fn count_unquoted(line: &str, delimiter: u8) -> usize {
-    let mut in_quotes = false;
+    let mut quotes = Quotes::default();
     let mut count = 0;
     for &b in line.as_bytes() {
-        if b == b'"' {
-            in_quotes = !in_quotes;
-        } else if b == delimiter && !in_quotes {
-            count += 1;
-        }
+        quotes.step(b, |p| p == delimiter);
+        count += usize::from(b == delimiter && !quotes.inside);
     }
     count
 }
@@ -447,6 +459,9 @@ mod tests {
         assert_eq!(detect_delimiter("a;b;c\n1;2;3"), b';');
         assert_eq!(detect_delimiter("a\tb\tc\n"), b'\t');
         assert_eq!(detect_delimiter("\"a;b\",c\n"), b',');
+        // A quote inside a field is a plain character: it opens nothing.
+        assert_eq!(detect_delimiter("title;12\" mix;energy\nA;B;1\n"), b';');
+        assert_eq!(detect_delimiter("a,\"say \"\"hi\"\"; now\",c\n1,2,3"), b',');
     }
 
     #[test]
