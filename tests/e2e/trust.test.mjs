@@ -102,6 +102,11 @@ test('bad files show their exact message and keep what was loaded', async () => 
     assert.equal(await page.locator('.error-message').textContent(), message);
     assert.match(await page.locator('#dataset-summary').textContent(), /Demo dataset \(synthetic\): 3000 rows/, `${name} lost nothing`);
   }
+  // At the column limit the file loads.
+  const names = ['energy', 'tempo', 'valence', ...Array.from({ length: 997 }, (_, i) => `x${i}`)];
+  const rows = Array.from({ length: 20 }, (_, i) => [0.1 + i / 50, 100 + i, 0.9 - i / 50, ...Array(997).fill(1)].join(','));
+  await upload(page, 'wide-1000.csv', Buffer.from(`${names.join(',')}\n${rows.join('\n')}\n`));
+  await page.locator('#dataset-summary').filter({ hasText: 'wide-1000.csv: 20 rows, 1000 columns' }).waitFor();
   await upload(page, 'constant.csv', Buffer.from(`energy,tempo,valence\n${Array.from({ length: 20 }, (_, i) => `0.5,${100 + i},0.${i % 10}`).join('\n')}\n`));
   await page.locator('#mapping-check').filter({ hasText: 'Column energy (Energy) has the same value, 0.5, in every usable row; it carries no information and is scaled to 0.' }).waitFor();
   assert.ok(await page.getByRole('button', { name: 'Train', exact: true }).isEnabled(), 'a constant column is a warning, not a stop');
