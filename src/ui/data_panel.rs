@@ -6,7 +6,7 @@ use web_sys::{DragEvent, File, HtmlInputElement};
 
 use super::app::{demo_request, send, BridgeHandle};
 use super::state::AppState;
-use crate::pipeline::check::Tone;
+use super::tone_class;
 use crate::protocol::Request;
 
 fn load_file(file: File) {
@@ -70,8 +70,7 @@ fn DatasetSummary() -> impl IntoView {
                 .notes()
                 .into_iter()
                 .map(|(tone, text)| {
-                    let class = if tone == Tone::Warning { "warn" } else { "" };
-                    view! { <li class=class>{text}</li> }
+                    view! { <li class=tone_class(tone)>{text}</li> }
                 })
                 .collect();
             // The headline starts with the file's name, shown in bold.

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::app::recheck;
 use super::state::AppState;
-use crate::pipeline::check::Tone;
+use super::tone_class;
 use crate::pipeline::columns::{Feature, MissingPolicy, Slot};
 
 const NONE: &str = "";
@@ -95,8 +95,7 @@ fn CheckReport() -> impl IntoView {
                 .lines()
                 .into_iter()
                 .map(|(tone, text)| {
-                    let class = if tone == Tone::Warning { "warn" } else { "" };
-                    view! { <p class=class>{text}</p> }
+                    view! { <p class=tone_class(tone)>{text}</p> }
                 })
                 .collect();
             view! {

@@ -21,3 +21,11 @@ pub fn start() {
     leptos::mount::mount_to_body(app::App);
     offline::register_service_worker();
 }
+
+/// The CSS class for a line of a check or a note.
+fn tone_class(tone: crate::pipeline::check::Tone) -> &'static str {
+    match tone {
+        crate::pipeline::check::Tone::Warning => "warn",
+        _ => "",
+    }
+}

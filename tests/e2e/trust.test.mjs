@@ -31,6 +31,15 @@ function hostileCsv() {
   return Buffer.from(lines.join('\n'));
 }
 
+/** Loads the demo, opens the settings, sets the epochs and trains. */
+async function trainDemo(page, epochs) {
+  await page.getByRole('button', { name: 'Try the demo dataset' }).click();
+  await page.locator('#dataset-summary').filter({ hasText: '3000 rows' }).waitFor();
+  await openSettings(page);
+  await setSetting(page, 'Epochs', String(epochs));
+  await train(page);
+}
+
 /** Trains when results are already shown: waits for a new "Done:" status, not the old table. */
 async function trainAgain(page) {
   await page.evaluate(() => {
@@ -116,11 +125,7 @@ test('bad files show their exact message and keep what was loaded', async () => 
 
 test('diverging training keeps the last good results; the same seed gives the identical export', async () => {
   const { page, errors, context } = await openApp(browser, server.url);
-  await page.getByRole('button', { name: 'Try the demo dataset' }).click();
-  await page.locator('#dataset-summary').filter({ hasText: '3000 rows' }).waitFor();
-  await openSettings(page);
-  await setSetting(page, 'Epochs', '3');
-  await train(page);
+  await trainDemo(page, 3);
   const first = (await download(page, 'Download CSV with clusters')).bytes;
   const sizes = await clusterSizes(page);
   await trainAgain(page);
@@ -140,11 +145,7 @@ test('diverging training keeps the last good results; the same seed gives the id
 
 test('a crashed worker is restarted: the data comes back, the results stay, training works again', async () => {
   const { page, errors, context } = await openApp(browser, server.url);
-  await page.getByRole('button', { name: 'Try the demo dataset' }).click();
-  await page.locator('#dataset-summary').filter({ hasText: '3000 rows' }).waitFor();
-  await openSettings(page);
-  await setSetting(page, 'Epochs', '2');
-  await train(page);
+  await trainDemo(page, 2);
   const sizes = await clusterSizes(page);
   // A real uncaught error inside the worker: the page sees the worker's error event, as it
   // would for any crash, and no test hook exists in the app.
