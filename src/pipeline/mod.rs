@@ -3,6 +3,7 @@
 //! `demo` writes the built-in synthetic dataset; `params` checks the user's settings.
 
 pub mod check;
+pub mod choose_k;
 pub mod cluster;
 pub mod columns;
 pub mod demo;

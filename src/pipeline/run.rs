@@ -72,6 +72,28 @@ pub fn analyse(
     Analysis { codes, latent, clustering, pca, first_two, summaries, recon_mse }
 }
 
+/// The same codes clustered again with another k: no retraining. The reconstruction error and
+/// both projections stay; clusters and their summaries are new.
+pub fn recluster(
+    table: &Table,
+    mapping: &ColumnMapping,
+    prepared: &Prepared,
+    analysis: &Analysis,
+    params: &ValidParams,
+) -> Result<Analysis, PipelineError> {
+    let clustering = cluster(&analysis.codes, analysis.latent, params)?;
+    let view = RunView {
+        table,
+        mapping,
+        features: &prepared.features,
+        codes: &analysis.codes,
+        dim: analysis.latent,
+        clustering: &clustering,
+    };
+    let summaries = summarise(&view);
+    Ok(Analysis { clustering, summaries, ..analysis.clone() })
+}
+
 /// The whole pipeline without interruption: prepare, train, encode, cluster, analyse.
 pub fn run_all(
     table: &Table,

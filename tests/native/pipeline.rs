@@ -2,7 +2,7 @@ use songscape::pipeline::columns::ColumnMapping;
 use songscape::pipeline::demo::demo_csv;
 use songscape::pipeline::load::parse_csv;
 use songscape::pipeline::params::{Projection, TrainParams};
-use songscape::pipeline::run::{export, run_all};
+use songscape::pipeline::run::{export, recluster, run_all};
 
 use super::util::shared_dataset;
 
@@ -99,4 +99,22 @@ fn real_dataset_matches_the_reference_quality() {
     // The reference (Keras) reaches 0.1183 / 0.1236 / 0.1179 on this file.
     assert!(analysis.recon_mse < 0.2, "reconstruction MSE {}", analysis.recon_mse);
     assert_eq!(analysis.clustering.sizes.iter().sum::<usize>(), 39_280);
+}
+
+#[test]
+fn reclustering_keeps_the_model_and_changes_only_the_clusters() {
+    let table = parse_csv(demo_csv(600, 5).as_bytes()).unwrap();
+    let mapping = ColumnMapping::guess(&table.headers);
+    let (prepared, _, before) = run_all(&table, &mapping, &params(2).check().unwrap()).unwrap();
+    let four = TrainParams { k: 4, ..params(2) }.check().unwrap();
+    let after = recluster(&table, &mapping, &prepared, &before, &four).unwrap();
+    assert_eq!((after.clustering.sizes.len(), after.summaries.len()), (4, 4));
+    assert_eq!(after.clustering.sizes.iter().sum::<usize>(), 600);
+    assert_eq!((&after.codes, &after.pca, after.recon_mse), (&before.codes, &before.pca, before.recon_mse));
+    let csv = export(&table, &prepared, &after, Projection::Pca).unwrap();
+    let mut rows = csv::Reader::from_reader(csv.as_bytes());
+    let cluster = rows.headers().unwrap().iter().position(|h| h == "cluster").unwrap();
+    let labels: std::collections::BTreeSet<String> =
+        rows.records().map(|r| r.unwrap().get(cluster).unwrap().to_string()).collect();
+    assert_eq!(labels.into_iter().collect::<Vec<_>>(), ["0", "1", "2", "3"]);
 }
