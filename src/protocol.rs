@@ -7,6 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::pipeline::check::{check_table, Tone};
+use crate::pipeline::choose_k::KScore;
 use crate::pipeline::columns::ColumnMapping;
 use crate::pipeline::limits::count;
 use crate::pipeline::load::{delimiter_name, parse_csv, RaggedRow, Table};
@@ -42,6 +43,15 @@ pub enum Request {
     Export {
         projection: Projection,
     },
+    /// KMeans for every k in `from..=to` on the last run's codes, scored (no retraining).
+    ChooseK {
+        from: usize,
+        to: usize,
+    },
+    /// The last run's codes clustered again with `k` (no retraining).
+    Recluster {
+        k: usize,
+    },
 }
 
 pub use crate::pipeline::check::{CheckOptions, MappingCheck};
@@ -72,6 +82,19 @@ pub enum Event {
     },
     Exported {
         csv: String,
+    },
+    /// `ChooseK` has scored `done` of `total` values of k; `k` is the one being run now.
+    KProgress {
+        k: usize,
+        done: usize,
+        total: usize,
+    },
+    /// `ChooseK` finished: one score per k tried, the suggestion, and how many rows the
+    /// silhouette was measured on.
+    KScores {
+        scores: Vec<KScore>,
+        suggested: Option<usize>,
+        sample: usize,
     },
 }
 

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::bridge::Bridge;
+use super::choose_k::ChooseKPanel;
 use super::cluster_table::ClusterTable;
 use super::data_panel::DataPanel;
 use super::mapping::MappingPanel;
@@ -63,6 +64,7 @@ pub fn App() -> impl IntoView {
             <TrainingPanel/>
             <ResultsPanel/>
             <ClusterTable/>
+            <ChooseKPanel/>
         </main>
     }
 }

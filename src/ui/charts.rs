@@ -6,6 +6,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use web_sys::HtmlCanvasElement;
 
 use super::measured_canvas::MeasuredCanvas;
+use crate::pipeline::choose_k::KScore;
 use crate::pipeline::train::EpochLoss;
 
 /// Colour-blind-aware categorical palette: Okabe–Ito's hues, with its yellow and sky blue
@@ -108,6 +109,68 @@ fn try_draw_losses(
         chart.draw_series(LineSeries::new(val, orange.stroke_width(stroke)))?;
         legend.push(("validation".to_string(), Marker::Line(orange)));
     }
+    draw_legend(&root, chart.plotting_area().get_pixel_range(), &legend, ratio)?;
+    root.present()?;
+    Ok(())
+}
+
+/// Inertia (left axis) and mean silhouette (right axis) for each k; the suggested k is marked.
+pub fn draw_k_chart(canvas: &HtmlCanvasElement, scores: &[KScore], suggested: Option<usize>) {
+    let ratio = fit_to_screen(canvas, 640, 260);
+    let Some(backend) = MeasuredCanvas::new(canvas) else { return };
+    let _ = try_draw_k_chart(backend, scores, suggested, ratio);
+}
+
+fn try_draw_k_chart(
+    backend: MeasuredCanvas,
+    scores: &[KScore],
+    suggested: Option<usize>,
+    ratio: f64,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let (Some(first), Some(last)) = (scores.first(), scores.last()) else { return Ok(()) };
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE)?;
+    let px = |v: f64| (v * ratio) as u32;
+    let ks = first.k as f64..(last.k as f64).max(first.k as f64 + 1.0);
+    let top = scores.iter().map(|s| s.inertia).fold(0.0, f64::max).max(1e-9) * 1.1;
+    let lo = scores.iter().map(|s| s.silhouette).fold(0.0, f64::min) - 0.05;
+    let hi = scores.iter().map(|s| s.silhouette).fold(0.0, f64::max) + 0.05;
+    let mut chart = ChartBuilder::on(&root)
+        .margin(px(10.0))
+        .x_label_area_size(px(34.0))
+        .y_label_area_size(px(64.0))
+        .right_y_label_area_size(px(52.0))
+        .build_cartesian_2d(ks.clone(), 0f64..top)?
+        .set_secondary_coord(ks, lo..hi);
+    chart
+        .configure_mesh()
+        .x_desc("k")
+        .y_desc("Inertia")
+        .x_labels(scores.len().clamp(2, 20))
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .label_style(font(12.0, ratio))
+        .axis_desc_style(font(13.0, ratio))
+        .draw()?;
+    chart
+        .configure_secondary_axes()
+        .y_desc("Silhouette")
+        .label_style(font(12.0, ratio))
+        .axis_desc_style(font(13.0, ratio))
+        .draw()?;
+    let (blue, orange, stroke) = (cluster_colour(0), cluster_colour(1), px(2.0));
+    chart.draw_series(LineSeries::new(scores.iter().map(|s| (s.k as f64, s.inertia)), blue.stroke_width(stroke)))?;
+    chart.draw_secondary_series(LineSeries::new(
+        scores.iter().map(|s| (s.k as f64, s.silhouette)),
+        orange.stroke_width(stroke),
+    ))?;
+    if let Some(best) = scores.iter().find(|s| Some(s.k) == suggested) {
+        let marker = Circle::new((best.k as f64, best.silhouette), px(6.0), orange.filled());
+        chart.draw_secondary_series(std::iter::once(marker))?;
+    }
+    let legend = [
+        ("inertia".to_string(), Marker::Line(blue)),
+        ("silhouette (dot: suggested k)".to_string(), Marker::Line(orange)),
+    ];
     draw_legend(&root, chart.plotting_area().get_pixel_range(), &legend, ratio)?;
     root.present()?;
     Ok(())

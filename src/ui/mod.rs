@@ -4,6 +4,7 @@
 mod app;
 mod bridge;
 mod charts;
+mod choose_k;
 mod cluster_table;
 mod data_panel;
 mod mapping;

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use crate::pipeline::choose_k::KScore;
 use crate::pipeline::columns::ColumnMapping;
 use crate::pipeline::params::{Projection, TrainParams};
 use crate::pipeline::train::EpochLoss;
@@ -31,6 +32,19 @@ pub struct AppState {
     pub projection: RwSignal<Projection>,
     /// The label of a setting whose text is not a valid number; Train waits until it is fixed.
     pub unreadable: RwSignal<Option<&'static str>>,
+    /// Comparing k: (k being run, values done, values in all).
+    pub k_progress: RwSignal<Option<(usize, usize, usize)>>,
+    /// The last comparison of k for the current model.
+    pub k_scores: RwSignal<Option<Arc<KChoice>>>,
+}
+
+/// What comparing k found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KChoice {
+    pub scores: Vec<KScore>,
+    pub suggested: Option<usize>,
+    /// Rows the silhouette was measured on.
+    pub sample: usize,
 }
 
 impl AppState {
@@ -50,6 +64,8 @@ impl AppState {
             results: RwSignal::new(None),
             projection: RwSignal::new(Projection::Pca),
             unreadable: RwSignal::new(None),
+            k_progress: RwSignal::new(None),
+            k_scores: RwSignal::new(None),
         }
     }
 
@@ -71,9 +87,24 @@ impl AppState {
             Event::Epoch(loss) => self.on_epoch(loss),
             Event::Finished(results) => self.on_finished(*results),
             Event::Cancelled => {
-                self.end_work("Training cancelled. The loaded data and any earlier results are kept.");
+                let what = if self.k_progress.get_untracked().is_some() { "Comparing k" } else { "Training" };
+                self.k_progress.set(None);
+                self.end_work(&format!("{what} cancelled. The loaded data and any earlier results are kept."));
+            }
+            Event::KProgress { k, done, total } => self.k_progress.set(Some((k, done, total))),
+            Event::KScores { scores, suggested, sample } => {
+                self.k_progress.set(None);
+                let message = match suggested {
+                    Some(k) => {
+                        format!("Compared {} values of k; suggested k = {k} (highest silhouette).", scores.len())
+                    }
+                    None => "Compared k; no value could be scored.".to_string(),
+                };
+                self.k_scores.set(Some(Arc::new(KChoice { scores, suggested, sample })));
+                self.end_work(&message);
             }
             Event::Failed { stage, message } => {
+                self.k_progress.set(None);
                 // The alert panel reads the message; the status line only points to it.
                 self.end_work(&format!("{stage} failed; the message is shown below the status line."));
                 self.error.set(Some((stage, message)));
@@ -102,6 +133,7 @@ impl AppState {
         self.check.set(Some(info.check.clone()));
         self.dataset.set(Some(Arc::new(info)));
         self.results.set(None);
+        self.k_scores.set(None);
         self.history.set(Vec::new());
         self.progress.set(None);
         self.busy.set(None);

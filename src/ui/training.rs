@@ -22,6 +22,7 @@ pub fn TrainingPanel() -> impl IntoView {
     let train = move |_| {
         state.training.set(true);
         state.history.set(Vec::new());
+        state.k_scores.set(None);
         state.progress.set(None);
         state.error.set(None);
         send(Request::Train { mapping: state.mapping.get_untracked(), params: state.params.get_untracked() });

@@ -3,9 +3,11 @@
 //! `File` object through untouched (read here with `FileReaderSync`, off the page's thread) and to
 //! interleave training with the event loop so `Cancel` is seen mid-epoch; both are a few lines here.
 
+mod k_task;
 mod train_task;
 
 use std::cell::{Cell, RefCell};
+use std::future::Future;
 
 use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -16,17 +18,50 @@ use crate::pipeline::check::check_table;
 use crate::pipeline::columns::ColumnMapping;
 use crate::pipeline::demo::demo_csv;
 use crate::pipeline::load::{check_size, Table};
-use crate::pipeline::params::Projection;
+use crate::pipeline::params::{Projection, ValidParams};
 use crate::pipeline::run::{self, Analysis, Prepared};
+use crate::pipeline::train::EpochLoss;
 use crate::protocol::{
-    decode_request, encode_event, CheckOptions, DatasetInfo, Event, MappingCheck, Request, CRASH_STAGE,
+    decode_request, encode_event, CheckOptions, DatasetInfo, Event, MappingCheck, Request, RunResults, Timings,
+    CRASH_STAGE,
 };
 
 /// The dataset and the last good results. Kept across failures of later steps.
 #[derive(Default)]
 struct State {
     table: Option<Table>,
-    last: Option<(Prepared, Analysis)>,
+    last: Option<LastRun>,
+}
+
+/// The last finished run: what export, choosing k and re-clustering work on.
+struct LastRun {
+    mapping: ColumnMapping,
+    params: ValidParams,
+    prepared: Prepared,
+    analysis: Analysis,
+    history: Vec<EpochLoss>,
+    timings: Timings,
+}
+
+impl LastRun {
+    /// Everything the page draws for this run.
+    fn results(&self) -> RunResults {
+        let (a, p) = (&self.analysis, &self.prepared);
+        RunResults {
+            features: p.features.features.iter().map(|f| f.name().to_string()).collect(),
+            rows: p.features.n_rows(),
+            history: self.history.clone(),
+            recon_mse: a.recon_mse,
+            k: self.params.k,
+            inertia: a.clustering.inertia,
+            clusters: a.summaries.clone(),
+            labels: a.clustering.labels.iter().map(|&l| l as u16).collect(),
+            pca: a.pca.clone(),
+            first_two: a.first_two.clone(),
+            latent_size: a.latent,
+            timings: self.timings.clone(),
+        }
+    }
 }
 
 thread_local! {
@@ -49,6 +84,28 @@ pub(crate) fn post(event: &Event) {
 
 pub(crate) fn fail(stage: &str, message: impl ToString) {
     post(&Event::Failed { stage: stage.to_string(), message: message.to_string() });
+}
+
+/// Runs a long step: other steps are refused meanwhile, and Cancel is cleared at its start.
+fn run_busy(step: impl Future<Output = ()> + 'static) {
+    BUSY.with(|b| b.set(true));
+    CANCEL.with(|c| c.set(false));
+    wasm_bindgen_futures::spawn_local(async move {
+        step.await;
+        BUSY.with(|b| b.set(false));
+    });
+}
+
+/// Gives the worker's event loop a turn (a zero-delay timeout), so queued messages are handled.
+async fn yield_now() {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+fn cancelled() -> bool {
+    CANCEL.with(Cell::get)
 }
 
 /// Worker panics: tell the page, which restarts the worker and reloads the data it had sent.
@@ -87,6 +144,8 @@ fn handle(ev: MessageEvent) {
         Request::LoadFile { name, options } => load_file(&name, &data, options),
         Request::Train { mapping, params } => train_task::spawn(mapping, params),
         Request::Export { projection } => export(projection),
+        Request::ChooseK { from, to } => k_task::spawn_choose_k(from, to),
+        Request::Recluster { k } => k_task::recluster(k),
     }
 }
 
@@ -130,7 +189,9 @@ fn export(projection: Projection) {
     let csv = STATE.with(|s| {
         let s = s.borrow();
         match (&s.table, &s.last) {
-            (Some(t), Some((p, a))) => run::export(t, p, a, projection).map_err(|e| e.to_string()),
+            (Some(t), Some(last)) => {
+                run::export(t, &last.prepared, &last.analysis, projection).map_err(|e| e.to_string())
+            }
             _ => Err("Train a model first: the export adds each song's cluster.".to_string()),
         }
     });

@@ -1,42 +1,22 @@
 //! Training inside the worker, cut into slices of about 50 ms so the worker's event loop can
 //! deliver a `Cancel` mid-epoch and progress reaches the page while it runs.
 
-use std::cell::Cell;
-
-use js_sys::Promise;
-use wasm_bindgen_futures::{spawn_local, JsFuture};
-
-use super::{fail, now_ms, post, scope, BUSY, CANCEL, STATE};
+use super::{cancelled, fail, now_ms, post, run_busy, yield_now, LastRun, STATE};
 use crate::pipeline::columns::ColumnMapping;
 use crate::pipeline::params::{TrainParams, ValidParams};
 use crate::pipeline::run::{self, Prepared};
 use crate::pipeline::train::{Step, Trained, Trainer};
 use crate::pipeline::PipelineError;
-use crate::protocol::{Event, Progress, RunResults, Timings};
+use crate::protocol::{Event, Progress, Timings};
 
 const SLICE_MS: f64 = 50.0;
 
 pub(super) fn spawn(mapping: ColumnMapping, params: TrainParams) {
-    BUSY.with(|b| b.set(true));
-    CANCEL.with(|c| c.set(false));
-    spawn_local(async move {
+    run_busy(async move {
         if let Err(e) = train(mapping, params).await {
             fail(e.stage(), e);
         }
-        BUSY.with(|b| b.set(false));
     });
-}
-
-/// Gives the worker's event loop a turn (a zero-delay timeout), so queued messages are handled.
-async fn yield_now() {
-    let promise = Promise::new(&mut |resolve, _reject| {
-        let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
-    });
-    let _ = JsFuture::from(promise).await;
-}
-
-fn cancelled() -> bool {
-    CANCEL.with(Cell::get)
 }
 
 async fn train(mapping: ColumnMapping, params: TrainParams) -> Result<(), PipelineError> {
@@ -133,24 +113,9 @@ async fn finish(
         return Ok(());
     };
     timings.project_ms = now_ms() - t;
-    let results = RunResults {
-        features: prepared.features.features.iter().map(|f| f.name().to_string()).collect(),
-        rows: prepared.features.n_rows(),
-        history: trained.history.clone(),
-        recon_mse: analysis.recon_mse,
-        k: params.k,
-        inertia: analysis.clustering.inertia,
-        clusters: analysis.summaries.clone(),
-        labels: analysis.clustering.labels.iter().map(|&l| l as u16).collect(),
-        pca: analysis.pca.clone(),
-        first_two: analysis.first_two.clone(),
-        latent_size: analysis.latent,
-        timings,
-    };
-    STATE.with(|s| {
-        let mut s = s.borrow_mut();
-        s.last = Some((prepared, analysis));
-    });
+    let last = LastRun { mapping, params, prepared, analysis, history: trained.history.clone(), timings };
+    let results = last.results();
+    STATE.with(|s| s.borrow_mut().last = Some(last));
     post(&Event::Finished(Box::new(results)));
     Ok(())
 }

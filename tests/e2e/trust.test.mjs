@@ -240,5 +240,9 @@ test('axe-core finds no serious or critical violations at any step', async () =>
   await setSetting(page, 'Epochs', '2');
   await train(page);
   assert.deepEqual(await axeViolations(page), [], 'results shown');
+  await page.getByRole('button', { name: 'Compare k = 2 to 20' }).click();
+  await page.getByRole('status').filter({ hasText: /^Compared/ }).waitFor({ timeout: 120_000 });
+  await page.getByText('Scores for each k as a table').click();
+  assert.deepEqual(await axeViolations(page), [], 'k compared, its table open');
   await context.close();
 });

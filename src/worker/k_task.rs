@@ -1,0 +1,68 @@
+//! Choosing k and re-clustering on the last run's codes, without retraining. Comparing k runs
+//! KMeans up to 19 times, so it yields between values of k: progress reaches the page and
+//! Cancel is honoured.
+
+use super::{cancelled, fail, post, run_busy, yield_now, STATE};
+use crate::pipeline::choose_k::{score_k, silhouette_rows, suggest_k, KScore};
+use crate::pipeline::params::TrainParams;
+use crate::pipeline::run;
+use crate::protocol::Event;
+
+const STAGE: &str = "Comparing k";
+const NO_RUN: &str = "Train a model first: k is chosen on the codes it learns.";
+
+pub(super) fn spawn_choose_k(from: usize, to: usize) {
+    run_busy(async move {
+        if let Err(message) = choose_k(from, to).await {
+            fail(STAGE, message);
+        }
+    });
+}
+
+async fn choose_k(from: usize, to: usize) -> Result<(), String> {
+    if !(2 <= from && from <= to && to <= 100) {
+        return Err(format!("k must run from at least 2 to at most 100 (got {from} to {to})."));
+    }
+    let last =
+        STATE.with(|s| s.borrow().last.as_ref().map(|l| (l.analysis.codes.clone(), l.analysis.latent, l.params.seed)));
+    let (codes, dim, seed) = last.ok_or(NO_RUN)?;
+    post(&Event::Stage { name: STAGE.into() });
+    let rows = silhouette_rows(codes.len() / dim.max(1), seed);
+    let mut scores: Vec<KScore> = Vec::new();
+    let total = to - from + 1;
+    for (done, k) in (from..=to).enumerate() {
+        post(&Event::KProgress { k, done, total });
+        yield_now().await;
+        if cancelled() {
+            post(&Event::Cancelled);
+            return Ok(());
+        }
+        // A k beyond the number of distinct codes cannot be fitted; neither can any larger one.
+        match score_k(&codes, dim, k, seed, &rows) {
+            Ok(score) => scores.push(score),
+            Err(_) if !scores.is_empty() => break,
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    post(&Event::KScores { suggested: suggest_k(&scores), scores, sample: rows.len() });
+    Ok(())
+}
+
+/// Clusters the last run's codes again with `k` and sends the new results.
+pub(super) fn recluster(k: usize) {
+    let outcome = STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        let state = &mut *s;
+        let (Some(table), Some(last)) = (&state.table, &mut state.last) else { return Err(NO_RUN.to_string()) };
+        let params = TrainParams { k, ..(*last.params).clone() }.check().map_err(|e| e.to_string())?;
+        let analysis =
+            run::recluster(table, &last.mapping, &last.prepared, &last.analysis, &params).map_err(|e| e.to_string())?;
+        last.analysis = analysis;
+        last.params = params;
+        Ok(last.results())
+    });
+    match outcome {
+        Ok(results) => post(&Event::Finished(Box::new(results))),
+        Err(message) => fail("Clustering", message),
+    }
+}
