@@ -14,8 +14,10 @@ pub mod load;
 pub mod model;
 pub mod params;
 pub mod project;
+pub mod recommend;
 pub mod run;
 pub mod scale;
+pub mod search;
 pub mod summary;
 pub mod train;
 
