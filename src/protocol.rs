@@ -12,6 +12,7 @@ use crate::pipeline::columns::ColumnMapping;
 use crate::pipeline::limits::count;
 use crate::pipeline::load::{delimiter_name, parse_csv, RaggedRow, Table};
 use crate::pipeline::params::{Projection, TrainParams};
+use crate::pipeline::recommend::Metric;
 use crate::pipeline::summary::ClusterSummary;
 use crate::pipeline::train::EpochLoss;
 
@@ -52,6 +53,16 @@ pub enum Request {
     Recluster {
         k: usize,
     },
+    /// Songs of the last run whose title or artist matches `query`.
+    Search {
+        query: String,
+    },
+    /// The `n` songs nearest song `row` (a row of the last run) in the latent space.
+    Recommend {
+        row: usize,
+        n: usize,
+        metric: Metric,
+    },
 }
 
 pub use crate::pipeline::check::{CheckOptions, MappingCheck};
@@ -89,6 +100,12 @@ pub enum Event {
         done: usize,
         total: usize,
     },
+    /// Answer to `Search` for `query`.
+    SearchResults {
+        query: String,
+        hits: Vec<SongRef>,
+    },
+    Recommended(Box<Recommendation>),
     /// `ChooseK` finished: one score per k tried, the suggestion, and how many rows the
     /// silhouette was measured on.
     KScores {
@@ -218,6 +235,33 @@ pub struct RunResults {
     pub first_two: Vec<f32>,
     pub latent_size: usize,
     pub timings: Timings,
+}
+
+/// A song of the last run, as lists show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SongRef {
+    /// Row among the run's usable rows (the index of its code).
+    pub row: usize,
+    pub title: String,
+    pub artist: String,
+    pub cluster: usize,
+}
+
+/// A chosen song, its features, and the songs nearest it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recommendation {
+    pub song: SongRef,
+    /// Each mapped feature and the song's value, in the file's own units.
+    pub features: Vec<(String, f32)>,
+    pub metric: Metric,
+    pub similar: Vec<SimilarSong>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SimilarSong {
+    pub song: SongRef,
+    /// Cosine similarity, or Euclidean distance, in the latent space.
+    pub score: f32,
 }
 
 /// The `Failed` stage that means the worker itself died (sent by its panic hook).

@@ -7,6 +7,7 @@ use super::bridge::Bridge;
 use super::choose_k::ChooseKPanel;
 use super::cluster_table::ClusterTable;
 use super::data_panel::DataPanel;
+use super::find_song::FindSongPanel;
 use super::mapping::MappingPanel;
 use super::results::ResultsPanel;
 use super::settings::SettingsPanel;
@@ -65,6 +66,7 @@ pub fn App() -> impl IntoView {
             <ResultsPanel/>
             <ClusterTable/>
             <ChooseKPanel/>
+            <FindSongPanel/>
         </main>
     }
 }

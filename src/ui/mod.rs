@@ -7,6 +7,7 @@ mod charts;
 mod choose_k;
 mod cluster_table;
 mod data_panel;
+mod find_song;
 mod mapping;
 mod measured_canvas;
 mod offline;

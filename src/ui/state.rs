@@ -9,7 +9,7 @@ use crate::pipeline::choose_k::KScore;
 use crate::pipeline::columns::ColumnMapping;
 use crate::pipeline::params::{Projection, TrainParams};
 use crate::pipeline::train::EpochLoss;
-use crate::protocol::{CheckOptions, DatasetInfo, Event, MappingCheck, Progress, RunResults};
+use crate::protocol::{CheckOptions, DatasetInfo, Event, MappingCheck, Progress, Recommendation, RunResults, SongRef};
 
 #[derive(Clone, Copy)]
 pub struct AppState {
@@ -36,6 +36,11 @@ pub struct AppState {
     pub k_progress: RwSignal<Option<(usize, usize, usize)>>,
     /// The last comparison of k for the current model.
     pub k_scores: RwSignal<Option<Arc<KChoice>>>,
+    /// What is typed in the song search, and the songs found for it.
+    pub search_query: RwSignal<String>,
+    pub search_hits: RwSignal<Vec<SongRef>>,
+    /// The chosen song and the songs most like it.
+    pub recommendation: RwSignal<Option<Arc<Recommendation>>>,
 }
 
 /// What comparing k found.
@@ -66,6 +71,9 @@ impl AppState {
             unreadable: RwSignal::new(None),
             k_progress: RwSignal::new(None),
             k_scores: RwSignal::new(None),
+            search_query: RwSignal::new(String::new()),
+            search_hits: RwSignal::new(Vec::new()),
+            recommendation: RwSignal::new(None),
         }
     }
 
@@ -90,6 +98,16 @@ impl AppState {
                 let what = if self.k_progress.get_untracked().is_some() { "Comparing k" } else { "Training" };
                 self.k_progress.set(None);
                 self.end_work(&format!("{what} cancelled. The loaded data and any earlier results are kept."));
+            }
+            Event::SearchResults { query, hits } => {
+                // An answer to an older query (the user kept typing) is dropped.
+                if self.search_query.with_untracked(|q| *q == query) {
+                    self.search_hits.set(hits);
+                }
+            }
+            Event::Recommended(r) => {
+                self.status.set(format!("{} songs similar to {}.", r.similar.len(), r.song.title));
+                self.recommendation.set(Some(Arc::new(*r)));
             }
             Event::KProgress { k, done, total } => self.k_progress.set(Some((k, done, total))),
             Event::KScores { scores, suggested, sample } => {
@@ -134,6 +152,7 @@ impl AppState {
         self.dataset.set(Some(Arc::new(info)));
         self.results.set(None);
         self.k_scores.set(None);
+        self.forget_songs();
         self.history.set(Vec::new());
         self.progress.set(None);
         self.busy.set(None);
@@ -152,7 +171,14 @@ impl AppState {
         self.history.update(|h| h.push(loss));
     }
 
+    /// A new run or new clusters: songs found and recommendations belong to the old one.
+    pub fn forget_songs(&self) {
+        self.search_hits.set(Vec::new());
+        self.recommendation.set(None);
+    }
+
     fn on_finished(&self, results: RunResults) {
+        self.forget_songs();
         let message = format!(
             "Done: {} songs in {} clusters; reconstruction MSE {:.4}.",
             results.rows, results.k, results.recon_mse

@@ -3,6 +3,7 @@
 //! `File` object through untouched (read here with `FileReaderSync`, off the page's thread) and to
 //! interleave training with the event loop so `Cancel` is seen mid-epoch; both are a few lines here.
 
+mod find;
 mod k_task;
 mod train_task;
 
@@ -20,6 +21,7 @@ use crate::pipeline::demo::demo_csv;
 use crate::pipeline::load::{check_size, Table};
 use crate::pipeline::params::{Projection, ValidParams};
 use crate::pipeline::run::{self, Analysis, Prepared};
+use crate::pipeline::search::SearchIndex;
 use crate::pipeline::train::EpochLoss;
 use crate::protocol::{
     decode_request, encode_event, CheckOptions, DatasetInfo, Event, MappingCheck, Request, RunResults, Timings,
@@ -41,6 +43,8 @@ struct LastRun {
     analysis: Analysis,
     history: Vec<EpochLoss>,
     timings: Timings,
+    /// Titles and artists of the run's rows, folded for search.
+    search: SearchIndex,
 }
 
 impl LastRun {
@@ -146,6 +150,8 @@ fn handle(ev: MessageEvent) {
         Request::Export { projection } => export(projection),
         Request::ChooseK { from, to } => k_task::spawn_choose_k(from, to),
         Request::Recluster { k } => k_task::recluster(k),
+        Request::Search { query } => find::search(query),
+        Request::Recommend { row, n, metric } => find::recommend(row, n, metric),
     }
 }
 

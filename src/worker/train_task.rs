@@ -1,10 +1,11 @@
 //! Training inside the worker, cut into slices of about 50 ms so the worker's event loop can
 //! deliver a `Cancel` mid-epoch and progress reaches the page while it runs.
 
-use super::{cancelled, fail, now_ms, post, run_busy, yield_now, LastRun, STATE};
+use super::{cancelled, fail, find, now_ms, post, run_busy, yield_now, LastRun, STATE};
 use crate::pipeline::columns::ColumnMapping;
 use crate::pipeline::params::{TrainParams, ValidParams};
 use crate::pipeline::run::{self, Prepared};
+use crate::pipeline::search::SearchIndex;
 use crate::pipeline::train::{Step, Trained, Trainer};
 use crate::pipeline::PipelineError;
 use crate::protocol::{Event, Progress, Timings};
@@ -113,7 +114,10 @@ async fn finish(
         return Ok(());
     };
     timings.project_ms = now_ms() - t;
-    let last = LastRun { mapping, params, prepared, analysis, history: trained.history.clone(), timings };
+    let search = STATE
+        .with(|s| s.borrow().table.as_ref().map(|t| find::index(t, &mapping, &prepared)))
+        .unwrap_or_else(|| SearchIndex::new(std::iter::empty()));
+    let last = LastRun { mapping, params, prepared, analysis, history: trained.history.clone(), timings, search };
     let results = last.results();
     STATE.with(|s| s.borrow_mut().last = Some(last));
     post(&Event::Finished(Box::new(results)));

@@ -244,5 +244,13 @@ test('axe-core finds no serious or critical violations at any step', async () =>
   await page.getByRole('status').filter({ hasText: /^Compared/ }).waitFor({ timeout: 120_000 });
   await page.getByText('Scores for each k as a table').click();
   assert.deepEqual(await axeViolations(page), [], 'k compared, its table open');
+  const search = page.getByRole('combobox', { name: 'Find a song by title or artist' });
+  await search.fill('a');
+  await page.getByRole('listbox', { name: 'Songs found' }).getByRole('option').first().waitFor();
+  await search.press('ArrowDown');
+  assert.deepEqual(await axeViolations(page), [], 'search results open');
+  await search.press('Enter');
+  await page.locator('#similar-table').waitFor();
+  assert.deepEqual(await axeViolations(page), [], 'a song and its similar songs shown');
   await context.close();
 });

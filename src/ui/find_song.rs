@@ -1,0 +1,179 @@
+//! Step 8: find a song (an accessible combobox: a search box whose results are a listbox,
+//! usable with the arrow keys and Enter) and the songs most like it in the latent space.
+
+use leptos::prelude::*;
+use web_sys::KeyboardEvent;
+
+use super::app::send;
+use super::state::AppState;
+use crate::pipeline::recommend::Metric;
+use crate::protocol::{Recommendation, Request, SongRef};
+
+const DEFAULT_N: usize = 20;
+const MAX_N: usize = 1000;
+
+fn option_id(i: usize) -> String {
+    format!("song-option-{i}")
+}
+
+fn describe(song: &SongRef) -> String {
+    match song.artist.as_str() {
+        "" => format!("{} · cluster {}", song.title, song.cluster),
+        artist => format!("{} — {artist} · cluster {}", song.title, song.cluster),
+    }
+}
+
+#[component]
+pub fn FindSongPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let active = RwSignal::new(None::<usize>);
+    let open = RwSignal::new(false);
+    let n = RwSignal::new(DEFAULT_N);
+    let metric = RwSignal::new(Metric::Cosine);
+    let selected = RwSignal::new(None::<usize>);
+    let ask = move || {
+        if let Some(row) = selected.get_untracked() {
+            send(Request::Recommend { row, n: n.get_untracked(), metric: metric.get_untracked() });
+        }
+    };
+    let choose = move |row: usize| {
+        selected.set(Some(row));
+        open.set(false);
+        active.set(None);
+        ask();
+    };
+    let on_input = move |ev: leptos::ev::Event| {
+        let query = event_target_value(&ev);
+        state.search_query.set(query.clone());
+        active.set(None);
+        open.set(!query.trim().is_empty());
+        if query.trim().is_empty() {
+            state.search_hits.set(Vec::new());
+        } else {
+            send(Request::Search { query });
+        }
+    };
+    let on_key = move |ev: KeyboardEvent| {
+        let count = state.search_hits.with_untracked(Vec::len);
+        match ev.key().as_str() {
+            "ArrowDown" if count > 0 => {
+                ev.prevent_default();
+                open.set(true);
+                active.update(|a| *a = Some(a.map_or(0, |i| (i + 1) % count)));
+            }
+            "ArrowUp" if count > 0 => {
+                ev.prevent_default();
+                active.update(|a| *a = Some(a.map_or(count - 1, |i| (i + count - 1) % count)));
+            }
+            "Enter" => {
+                let row =
+                    active.get_untracked().and_then(|i| state.search_hits.with_untracked(|h| h.get(i).map(|s| s.row)));
+                if let Some(row) = row {
+                    ev.prevent_default();
+                    choose(row);
+                }
+            }
+            "Escape" => open.set(false),
+            _ => {}
+        }
+    };
+    let on_n = move |ev: leptos::ev::Event| {
+        if let Ok(v) = event_target_value(&ev).trim().parse::<usize>() {
+            n.set(v.clamp(1, MAX_N));
+            ask();
+        }
+    };
+    let on_metric = move |ev: leptos::ev::Event| {
+        metric.set(if event_target_value(&ev) == "euclidean" { Metric::Euclidean } else { Metric::Cosine });
+        ask();
+    };
+    let options = move || {
+        state
+            .search_hits
+            .get()
+            .into_iter()
+            .enumerate()
+            .map(|(i, song)| {
+                let row = song.row;
+                view! {
+                    <li role="option" id=option_id(i) class:active=move || active.get() == Some(i)
+                        aria-selected=move || (active.get() == Some(i)).to_string()
+                        on:mousedown=move |ev| { ev.prevent_default(); choose(row); }>
+                        {describe(&song)}
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <section class="panel" aria-labelledby="find-title" hidden=move || state.results.get().is_none()>
+            <h2 id="find-title">"8. Find a song and similar songs"</h2>
+            <div class="combobox">
+                <label for="song-search">"Find a song by title or artist"</label>
+                <input id="song-search" type="search" role="combobox" autocomplete="off" aria-autocomplete="list"
+                    aria-controls="song-results" aria-expanded=move || (open.get() && !state.search_hits.with(Vec::is_empty)).to_string()
+                    aria-activedescendant=move || active.get().map(option_id).unwrap_or_default()
+                    prop:value=move || state.search_query.get()
+                    prop:disabled=move || !state.idle()
+                    on:input=on_input on:keydown=on_key on:blur=move |_| open.set(false) />
+                <ul id="song-results" role="listbox" aria-label="Songs found"
+                    hidden=move || !open.get() || state.search_hits.with(Vec::is_empty)>{options}</ul>
+                <p class="help" hidden=move || !open.get() || !state.search_hits.with(Vec::is_empty)>"No song matches."</p>
+            </div>
+            <div class="map-controls">
+                <label for="rec-n">"Similar songs to show"</label>
+                <input id="rec-n" type="number" min="1" max=MAX_N.to_string() prop:value=move || n.get().to_string() on:change=on_n/>
+                <label for="rec-metric">"Closeness"</label>
+                <select id="rec-metric" on:change=on_metric>
+                    <option value="cosine" selected=true>"Cosine similarity of the codes"</option>
+                    <option value="euclidean">"Euclidean distance between the codes"</option>
+                </select>
+            </div>
+            {move || state.recommendation.get().map(|r| recommendation_view(&r))}
+        </section>
+    }
+}
+
+fn recommendation_view(r: &Recommendation) -> impl IntoView {
+    let features = r
+        .features
+        .iter()
+        .map(|(name, v)| view! { <div><dt>{name.clone()}</dt><dd>{format!("{v}")}</dd></div> })
+        .collect_view();
+    let score_header = if r.metric == Metric::Cosine { "Similarity (cosine)" } else { "Distance" };
+    let own = r.song.cluster;
+    let rows = r
+        .similar
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            view! {
+                <tr>
+                    <td class="num">{i + 1}</td>
+                    <td>{s.song.title.clone()}</td>
+                    <td>{s.song.artist.clone()}</td>
+                    <td class="num">{format!("{:.3}", s.score)}</td>
+                    <td class="num">{s.song.cluster}</td>
+                    <td>{if s.song.cluster == own { "yes" } else { "no" }}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div id="selected-song">
+            <h3>{describe(&r.song)}</h3>
+            <dl class="metrics">{features}</dl>
+        </div>
+        <h3 id="similar-title">"Similar songs"</h3>
+        <div class="table-scroll" tabindex="0" role="region" aria-labelledby="similar-title">
+            <table id="similar-table">
+                <caption>{format!("The {} songs nearest {} in the model's latent space.", r.similar.len(), r.song.title)}</caption>
+                <thead><tr>
+                    <th scope="col">"#"</th><th scope="col">"Title"</th><th scope="col">"Artist"</th>
+                    <th scope="col">{score_header}</th><th scope="col">"Cluster"</th><th scope="col">"Same cluster"</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
