@@ -14,7 +14,7 @@ SECONDS ?= 60
 FUZZ_TARGET := load_map_scale
 FUZZ_CORPUS := $(CURDIR)/fuzz/corpus/$(FUZZ_TARGET)
 
-.PHONY: setup setup-test setup-fuzz serve build test test-native test-e2e dist-e2e fuzz clean
+.PHONY: setup setup-test setup-fuzz serve build test test-native test-e2e dist-e2e fuzz bench-find clean
 
 setup:
 	@bash scripts/setup.sh
@@ -54,6 +54,10 @@ fuzz: setup-fuzz
 	@echo "[fuzz] $(FUZZ_TARGET) for $(SECONDS) s (findings go to fuzz/artifacts/)"
 	cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run $(FUZZ_TARGET) --sanitizer none --target-dir $(CARGO_TARGET_DIR)/fuzz \
 		$(FUZZ_CORPUS) -- -max_total_time=$(SECONDS) -max_len=1048576 -timeout=30 -rss_limit_mb=4096
+
+# Search and recommendation times at 1M songs, native (JSON lines).
+bench-find: setup
+	cargo run --release --example bench_find
 
 clean:
 	rm -rf dist $(CARGO_TARGET_DIR)
