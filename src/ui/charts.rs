@@ -182,6 +182,7 @@ const LEGEND_MAX: usize = 12;
 enum Marker {
     Line(RGBColor),
     Dot(RGBColor),
+    Ring,
 }
 
 /// A legend in the upper right of the plotting area. Drawn here rather than with plotters'
@@ -212,6 +213,9 @@ fn draw_legend(
                 c.stroke_width(px(2.0).max(1) as u32),
             ))?,
             Marker::Dot(c) => root.draw(&Circle::new((left + pad + mark / 2, y), px(5.0), c.filled()))?,
+            Marker::Ring => {
+                root.draw(&Circle::new((left + pad + mark / 2, y), px(6.0), BLACK.stroke_width(px(2.0).max(1) as u32)))?
+            }
         }
         root.draw(&Text::new(label.clone(), (left + 2 * pad + mark, y), anchored.clone()))?;
     }
@@ -226,6 +230,8 @@ pub struct MapData<'a> {
     pub k: usize,
     pub x_desc: &'a str,
     pub y_desc: &'a str,
+    /// A chosen song and the songs recommended for it (rows of `xy`), ringed on top.
+    pub highlight: Option<(usize, &'a [usize])>,
 }
 
 /// The 2D map: one dot per song, coloured by cluster, with axes and a legend.
@@ -285,8 +291,17 @@ fn try_draw_map(backend: MeasuredCanvas, data: &MapData, ratio: f64) -> Result<(
         chart.draw_series(points.map(|p| Circle::new(p, radius, colour.mix(0.7).filled())))?;
     }
     // A legend of more entries would cover the map; the cluster table lists them all.
-    let legend: Vec<(String, Marker)> =
+    let mut legend: Vec<(String, Marker)> =
         (0..data.k.min(LEGEND_MAX)).map(|c| (format!("Cluster {c}"), Marker::Dot(cluster_colour(c)))).collect();
+    if let Some((chosen, similar)) = data.highlight {
+        let at = |row: usize| data.xy.get(row * 2..row * 2 + 2).map(|p| (p[0], p[1]));
+        let ring = |width: f64| BLACK.stroke_width(px(width).max(1));
+        chart.draw_series(similar.iter().filter_map(|&r| at(r)).map(|p| Circle::new(p, px(5.0), ring(1.5))))?;
+        if let Some(p) = at(chosen) {
+            chart.draw_series([Circle::new(p, px(9.0), ring(3.0)), Circle::new(p, px(3.0), BLACK.filled())])?;
+        }
+        legend.push(("chosen song (thick ring), similar songs".to_string(), Marker::Ring));
+    }
     draw_legend(&root, chart.plotting_area().get_pixel_range(), &legend, ratio)?;
     root.present()?;
     Ok(())

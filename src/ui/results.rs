@@ -23,7 +23,11 @@ pub fn ResultsPanel() -> impl IntoView {
             Projection::FirstTwo => (&results.first_two, "Latent dimension 0", "Latent dimension 1"),
         };
         let t0 = now_ms();
-        draw_map(&c, &MapData { xy, labels: &results.labels, k: results.k, x_desc, y_desc });
+        let recommendation = state.recommendation.get();
+        let similar: Vec<usize> =
+            recommendation.as_ref().map(|r| r.similar.iter().map(|s| s.song.row).collect()).unwrap_or_default();
+        let highlight = recommendation.as_ref().map(|r| (r.song.row, similar.as_slice()));
+        draw_map(&c, &MapData { xy, labels: &results.labels, k: results.k, x_desc, y_desc, highlight });
         draw_ms.set(Some(now_ms() - t0));
     });
     let save_png = move |_| {

@@ -1,5 +1,5 @@
 // End-to-end: find a song with the search combobox (typing, arrow keys, Enter) and read the songs
-// most like it, by cosine similarity and by Euclidean distance.
+// most like it, by cosine similarity and by Euclidean distance, ringed on the map.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { serve, launch, openApp, openSettings, train, DIST } from './harness.mjs';
@@ -7,6 +7,14 @@ import { serve, launch, openApp, openSettings, train, DIST } from './harness.mjs
 let server; let browser;
 before(async () => { server = await serve(DIST); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
+
+/** Near-black pixels on the map: axes and text, plus the rings drawn around chosen songs. */
+const blackPixels = (page) => page.$eval('#map', (c) => {
+  const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+  let black = 0;
+  for (let i = 0; i < data.length; i += 4) if (data[i] < 30 && data[i + 1] < 30 && data[i + 2] < 30) black++;
+  return black;
+});
 
 const cells = (page) => page.locator('#similar-table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
 
@@ -30,11 +38,19 @@ test('search by title, choose with the keyboard, get similar songs by cosine and
   assert.equal(await search.getAttribute('aria-expanded'), 'true');
   await search.press('ArrowDown');
   assert.equal(await search.getAttribute('aria-activedescendant'), 'song-option-0');
+  const before = await blackPixels(page);
   await search.press('Enter');
 
   await page.getByRole('heading', { name: 'Similar songs', exact: true }).waitFor();
   assert.match(await page.locator('#selected-song h3').textContent(), new RegExp(`^${title.replace(/[#]/g, '\\#')} — .* · cluster \\d+$`));
   assert.ok(await page.locator('#selected-song dt').count() >= 12, 'all mapped features of the song are shown');
+  await page.waitForFunction((n) => {
+    const c = document.querySelector('#map');
+    const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+    let black = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i] < 30 && data[i + 1] < 30 && data[i + 2] < 30) black++;
+    return black > n + 200;
+  }, before);
   const byCosine = await cells(page);
   assert.equal(byCosine.length, 20, 'N = 20 by default');
   assert.ok(byCosine.every((r) => r[1] !== title), 'the song itself is not recommended');
