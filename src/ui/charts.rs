@@ -60,15 +60,27 @@ fn fit_to_screen(canvas: &HtmlCanvasElement, default_w: u32, default_h: u32) -> 
     ratio
 }
 
+/// Sizes `canvas` for the screen (`default` CSS pixels when it has no box yet) and draws with
+/// `draw`. A chart that cannot be drawn leaves the canvas blank; the page's tables carry the
+/// same numbers, so nothing is lost and nothing panics.
+fn draw_on(
+    canvas: &HtmlCanvasElement,
+    default: (u32, u32),
+    draw: impl FnOnce(MeasuredCanvas, f64) -> Result<(), Box<dyn std::error::Error>>,
+) {
+    let ratio = fit_to_screen(canvas, default.0, default.1);
+    if let Some(backend) = MeasuredCanvas::new(canvas) {
+        let _ = draw(backend, ratio);
+    }
+}
+
 fn font(size: f64, ratio: f64) -> (&'static str, f64) {
     ("sans-serif", size * ratio)
 }
 
 /// Training and validation loss per epoch.
 pub fn draw_losses(canvas: &HtmlCanvasElement, history: &[EpochLoss], epochs: usize) {
-    let ratio = fit_to_screen(canvas, 640, 260);
-    let Some(backend) = MeasuredCanvas::new(canvas) else { return };
-    let _ = try_draw_losses(backend, history, epochs, ratio);
+    draw_on(canvas, (640, 260), |backend, ratio| try_draw_losses(backend, history, epochs, ratio));
 }
 
 fn try_draw_losses(
@@ -116,9 +128,7 @@ fn try_draw_losses(
 
 /// Inertia (left axis) and mean silhouette (right axis) for each k; the suggested k is marked.
 pub fn draw_k_chart(canvas: &HtmlCanvasElement, scores: &[KScore], suggested: Option<usize>) {
-    let ratio = fit_to_screen(canvas, 640, 260);
-    let Some(backend) = MeasuredCanvas::new(canvas) else { return };
-    let _ = try_draw_k_chart(backend, scores, suggested, ratio);
+    draw_on(canvas, (640, 260), |backend, ratio| try_draw_k_chart(backend, scores, suggested, ratio));
 }
 
 fn try_draw_k_chart(
@@ -236,9 +246,7 @@ pub struct MapData<'a> {
 
 /// The 2D map: one dot per song, coloured by cluster, with axes and a legend.
 pub fn draw_map(canvas: &HtmlCanvasElement, data: &MapData) {
-    let ratio = fit_to_screen(canvas, 800, 560);
-    let Some(backend) = MeasuredCanvas::new(canvas) else { return };
-    let _ = try_draw_map(backend, data, ratio);
+    draw_on(canvas, (800, 560), |backend, ratio| try_draw_map(backend, data, ratio));
 }
 
 fn bounds(values: impl Iterator<Item = f32>) -> (f32, f32) {

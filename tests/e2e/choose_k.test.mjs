@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  serve, launch, openApp, openSettings, train, clusterSizes, paintedPixels, download, parseCsv, DIST,
+  serve, launch, openApp, trainDemo, clusterSizes, paintedPixels, download, parseCsv, DIST,
 } from './harness.mjs';
 
 let server; let browser;
@@ -12,12 +12,7 @@ after(async () => { await browser?.close(); await server?.close(); });
 
 test('compare k = 2 to 20, then re-cluster with a chosen k without retraining', async () => {
   const { page, errors, context } = await openApp(browser, server.url);
-  await page.getByRole('button', { name: 'Try the demo dataset' }).click();
-  await page.locator('#dataset-summary').filter({ hasText: '3000 rows' }).waitFor();
-  await openSettings(page);
-  await page.getByLabel('Epochs', { exact: true }).fill('3');
-  await page.getByLabel('Epochs', { exact: true }).blur();
-  await train(page);
+  await trainDemo(page, 3);
   const trainLoss = await page.locator('#metric-train-loss').textContent();
 
   await page.getByRole('button', { name: 'Compare k = 2 to 20' }).click();

@@ -2,7 +2,7 @@
 // most like it, by cosine similarity and by Euclidean distance, ringed on the map.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openApp, openSettings, train, DIST } from './harness.mjs';
+import { serve, launch, openApp, trainDemo, DIST } from './harness.mjs';
 
 let server; let browser;
 before(async () => { server = await serve(DIST); browser = await launch(); });
@@ -20,12 +20,7 @@ const cells = (page) => page.locator('#similar-table tbody tr').evaluateAll((trs
 
 test('search by title, choose with the keyboard, get similar songs by cosine and by distance', async () => {
   const { page, errors, context } = await openApp(browser, server.url);
-  await page.getByRole('button', { name: 'Try the demo dataset' }).click();
-  await page.locator('#dataset-summary').filter({ hasText: '3000 rows' }).waitFor();
-  await openSettings(page);
-  await page.getByLabel('Epochs', { exact: true }).fill('3');
-  await page.getByLabel('Epochs', { exact: true }).blur();
-  await train(page);
+  await trainDemo(page, 3);
 
   // A title from the cluster table, typed in upper case: search ignores case.
   const example = (await page.locator('#cluster-table .examples li').first().textContent()).trim();

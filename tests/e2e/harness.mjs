@@ -121,3 +121,18 @@ export function foreignRequests(requests, base) {
     return !OWN_FILES.includes(file);
   });
 }
+
+/** Types `value` into the setting labelled `label` and leaves the field, as a person would. */
+export async function setSetting(page, label, value) {
+  await page.getByLabel(label, { exact: true }).fill(value);
+  await page.getByLabel(label, { exact: true }).blur();
+}
+
+/** Loads the demo, opens the settings, sets the epochs and trains. */
+export async function trainDemo(page, epochs) {
+  await page.getByRole('button', { name: 'Try the demo dataset' }).click();
+  await page.locator('#dataset-summary').filter({ hasText: '3000 rows' }).waitFor();
+  await openSettings(page);
+  await setSetting(page, 'Epochs', String(epochs));
+  await train(page);
+}

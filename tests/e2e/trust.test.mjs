@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import {
-  serve, launch, openApp, openSettings, train, clusterSizes, download, parseCsv, DIST, SUBPATH_DIST, foreignRequests,
+  serve, launch, openApp, openSettings, train, trainDemo, setSetting, clusterSizes, download, parseCsv, DIST, SUBPATH_DIST,
+  foreignRequests,
 } from './harness.mjs';
 
 const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -31,15 +32,6 @@ function hostileCsv() {
   return Buffer.from(lines.join('\n'));
 }
 
-/** Loads the demo, opens the settings, sets the epochs and trains. */
-async function trainDemo(page, epochs) {
-  await page.getByRole('button', { name: 'Try the demo dataset' }).click();
-  await page.locator('#dataset-summary').filter({ hasText: '3000 rows' }).waitFor();
-  await openSettings(page);
-  await setSetting(page, 'Epochs', String(epochs));
-  await train(page);
-}
-
 /** Trains when results are already shown: waits for a new "Done:" status, not the old table. */
 async function trainAgain(page) {
   await page.evaluate(() => {
@@ -56,10 +48,6 @@ async function upload(page, name, buffer) {
   await page.getByLabel('CSV file').setInputFiles({ name, mimeType: 'text/csv', buffer });
 }
 
-async function setSetting(page, label, value) {
-  await page.getByLabel(label, { exact: true }).fill(value);
-  await page.getByLabel(label, { exact: true }).blur();
-}
 
 test('HTML and script in titles, artists, genres, headers and file names are shown as text, under the CSP', async () => {
   const { page, errors, context, requests } = await openApp(browser, server.url);
