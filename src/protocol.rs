@@ -155,9 +155,16 @@ impl DatasetInfo {
     /// message the page shows instead. Never panics.
     pub fn load(name: &str, bytes: &[u8], options: CheckOptions) -> Result<(Table, DatasetInfo), String> {
         let table = parse_csv(bytes).map_err(|e| format!("{name}: {e}"))?;
+        let info = DatasetInfo::describe(name, &table, options);
+        Ok((table, info))
+    }
+
+    /// What the page shows about a parsed file: the guessed mapping and its check.
+    /// `parse_ms` is left at 0 for the caller, who has a clock, to fill in.
+    pub fn describe(name: &str, table: &Table, options: CheckOptions) -> DatasetInfo {
         let mapping = ColumnMapping::guess(&table.headers);
-        let check = check_table(&table, &mapping, options);
-        let info = DatasetInfo {
+        let check = check_table(table, &mapping, options);
+        DatasetInfo {
             name: name.to_string(),
             rows: table.n_rows(),
             columns: table.headers.clone(),
@@ -168,8 +175,7 @@ impl DatasetInfo {
             mapping,
             check,
             parse_ms: 0.0,
-        };
-        Ok((table, info))
+        }
     }
 
     /// The first line of the summary, as the page shows it.

@@ -6,6 +6,9 @@ use std::collections::BinaryHeap;
 
 use serde::{Deserialize, Serialize};
 
+/// Most neighbours the page asks for at once.
+pub const MAX_NEIGHBOURS: usize = 1000;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum Metric {
     #[default]

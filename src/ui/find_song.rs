@@ -6,11 +6,10 @@ use web_sys::KeyboardEvent;
 
 use super::app::send;
 use super::state::AppState;
-use crate::pipeline::recommend::Metric;
+use crate::pipeline::recommend::{Metric, MAX_NEIGHBOURS};
 use crate::protocol::{Recommendation, Request, SongRef};
 
 const DEFAULT_N: usize = 20;
-const MAX_N: usize = 1000;
 
 fn option_id(i: usize) -> String {
     format!("song-option-{i}")
@@ -79,7 +78,7 @@ pub fn FindSongPanel() -> impl IntoView {
     };
     let on_n = move |ev: leptos::ev::Event| {
         if let Ok(v) = event_target_value(&ev).trim().parse::<usize>() {
-            n.set(v.clamp(1, MAX_N));
+            n.set(v.clamp(1, MAX_NEIGHBOURS));
             ask();
         }
     };
@@ -122,7 +121,7 @@ pub fn FindSongPanel() -> impl IntoView {
             </div>
             <div class="map-controls">
                 <label for="rec-n">"Similar songs to show"</label>
-                <input id="rec-n" type="number" min="1" max=MAX_N.to_string() prop:value=move || n.get().to_string() on:change=on_n/>
+                <input id="rec-n" type="number" min="1" max=MAX_NEIGHBOURS.to_string() prop:value=move || n.get().to_string() on:change=on_n/>
                 <label for="rec-metric">"Closeness"</label>
                 <select id="rec-metric" on:change=on_metric>
                     <option value="cosine" selected=true>"Cosine similarity of the codes"</option>

@@ -1,17 +1,15 @@
 //! Finding songs and recommending similar ones, on the last run's rows and codes.
 
-use super::{fail, post, LastRun, STATE};
+use super::{post, with_run, LastRun};
 use crate::pipeline::columns::ColumnMapping;
 use crate::pipeline::load::Table;
-use crate::pipeline::recommend::{nearest, Metric};
+use crate::pipeline::recommend::{nearest, Metric, MAX_NEIGHBOURS};
 use crate::pipeline::run::Prepared;
 use crate::pipeline::search::SearchIndex;
 use crate::protocol::{Event, Recommendation, SimilarSong, SongRef};
 
 /// Search results shown at once.
 const HITS: usize = 12;
-/// Most recommendations asked for at once.
-pub const MAX_RECOMMENDATIONS: usize = 1000;
 const NO_RUN: &str = "Train a model first: songs are found among the rows it mapped.";
 
 /// The search index of a run: title and artist of each usable row.
@@ -43,17 +41,8 @@ fn song(table: &Table, last: &LastRun, row: usize) -> SongRef {
     }
 }
 
-/// Runs `f` on the table and the last run, or fails with a message.
-fn with_run<T>(stage: &str, f: impl FnOnce(&Table, &LastRun) -> Result<T, String>) -> Option<T> {
-    let outcome = STATE.with(|s| match &*s.borrow() {
-        super::State { table: Some(t), last: Some(l) } => f(t, l),
-        _ => Err(NO_RUN.to_string()),
-    });
-    outcome.map_err(|e| fail(stage, e)).ok()
-}
-
 pub(super) fn search(query: String) {
-    let hits = with_run("Finding songs", |table, last| {
+    let hits = with_run("Finding songs", NO_RUN, |table, last| {
         Ok(last.search.search(&query, HITS).into_iter().map(|r| song(table, last, r)).collect())
     });
     if let Some(hits) = hits {
@@ -62,12 +51,12 @@ pub(super) fn search(query: String) {
 }
 
 pub(super) fn recommend(row: usize, n: usize, metric: Metric) {
-    let found = with_run("Recommending", |table, last| {
+    let found = with_run("Recommending", NO_RUN, |table, last| {
         if row >= last.prepared.features.n_rows() {
             return Err(format!("There is no song number {row} in this run."));
         }
-        if !(1..=MAX_RECOMMENDATIONS).contains(&n) {
-            return Err(format!("The number of similar songs must be between 1 and {MAX_RECOMMENDATIONS} (got {n})."));
+        if !(1..=MAX_NEIGHBOURS).contains(&n) {
+            return Err(format!("The number of similar songs must be between 1 and {MAX_NEIGHBOURS} (got {n})."));
         }
         let d = last.prepared.features.n_features();
         let values = &last.prepared.features.values[row * d..(row + 1) * d];

@@ -2,7 +2,7 @@
 //! KMeans up to 19 times, so it yields between values of k: progress reaches the page and
 //! Cancel is honoured.
 
-use super::{cancelled, fail, post, run_busy, yield_now, STATE};
+use super::{cancelled, fail, post, run_busy, with_run, yield_now, STATE};
 use crate::pipeline::choose_k::{score_k, silhouette_rows, suggest_k, KScore};
 use crate::pipeline::params::TrainParams;
 use crate::pipeline::run;
@@ -23,9 +23,8 @@ async fn choose_k(from: usize, to: usize) -> Result<(), String> {
     if !(2 <= from && from <= to && to <= 100) {
         return Err(format!("k must run from at least 2 to at most 100 (got {from} to {to})."));
     }
-    let last =
-        STATE.with(|s| s.borrow().last.as_ref().map(|l| (l.analysis.codes.clone(), l.analysis.latent, l.params.seed)));
-    let (codes, dim, seed) = last.ok_or(NO_RUN)?;
+    let run = with_run(STAGE, NO_RUN, |_, l| Ok((l.analysis.codes.clone(), l.analysis.latent, l.params.seed)));
+    let Some((codes, dim, seed)) = run else { return Ok(()) }; // with_run told the page why
     post(&Event::Stage { name: STAGE.into() });
     let rows = silhouette_rows(codes.len() / dim.max(1), seed);
     let mut scores: Vec<KScore> = Vec::new();
