@@ -4,7 +4,7 @@
 use burn::module::{Module, ModuleVisitor, Param};
 use burn::nn::{Initializer, Linear, LinearConfig};
 use burn::tensor::activation::relu;
-use burn::tensor::{Device, Tensor};
+use burn::tensor::{Device, Tensor, TensorData};
 
 /// Layer sizes. `ValidParams` decides them; this only builds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +28,37 @@ fn dense(inputs: usize, outputs: usize, device: &Device) -> Linear {
     // burn gives the bias the kernel's initializer; Keras starts biases at zero.
     layer.bias = Some(Initializer::Zeros.init([outputs], device));
     layer
+}
+
+/// The layers in forward order, by field name.
+pub const LAYER_NAMES: [&str; 4] = ["enc1", "enc2", "dec1", "dec2"];
+
+/// One dense layer as plain numbers: `weight` is `inputs × outputs`, row-major, as burn stores it
+/// (`y = x · weight + bias`); `bias` has `outputs` values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DenseWeights {
+    pub inputs: usize,
+    pub outputs: usize,
+    pub weight: Vec<f32>,
+    pub bias: Vec<f32>,
+}
+
+fn read_dense(layer: &Linear) -> Result<DenseWeights, String> {
+    let [inputs, outputs] = layer.weight.val().dims();
+    let weight = layer.weight.val().into_data().try_into_vec::<f32>().map_err(|e| format!("{e:?}"))?;
+    let bias = match &layer.bias {
+        Some(b) => b.val().into_data().try_into_vec::<f32>().map_err(|e| format!("{e:?}"))?,
+        None => vec![0.0; outputs],
+    };
+    Ok(DenseWeights { inputs, outputs, weight, bias })
+}
+
+/// The caller has checked `weight.len() == inputs * outputs` and `bias.len() == outputs`.
+fn build_dense(w: &DenseWeights, device: &Device) -> Linear {
+    Linear {
+        weight: Param::from_data(TensorData::new(w.weight.clone(), [w.inputs, w.outputs]), device),
+        bias: Some(Param::from_data(TensorData::new(w.bias.clone(), [w.outputs]), device)),
+    }
 }
 
 /// Touches every parameter so burn's lazy initialisation draws now, in a fixed order, from the
@@ -55,6 +86,17 @@ impl ModelConfig {
 }
 
 impl Autoencoder {
+    /// The weights of the layers named in `LAYER_NAMES`, in that order.
+    pub fn weights(&self) -> Result<[DenseWeights; 4], String> {
+        Ok([read_dense(&self.enc1)?, read_dense(&self.enc2)?, read_dense(&self.dec1)?, read_dense(&self.dec2)?])
+    }
+
+    /// The model with these weights (as `weights` returns them; shapes checked by the caller).
+    pub fn from_weights(layers: &[DenseWeights; 4], device: &Device) -> Autoencoder {
+        let [enc1, enc2, dec1, dec2] = layers.each_ref().map(|w| build_dense(w, device));
+        Autoencoder { enc1, enc2, dec1, dec2 }
+    }
+
     /// # Shapes
     /// `x`: [batch, inputs] → [batch, latent]
     pub fn encode(&self, x: Tensor<2>) -> Tensor<2> {

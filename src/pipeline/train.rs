@@ -14,7 +14,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::model::{Autoencoder, ModelConfig};
+use super::model::{Autoencoder, DenseWeights, ModelConfig};
 use super::params::ValidParams;
 
 #[derive(Debug, Error, Clone, PartialEq)]
@@ -249,6 +249,17 @@ pub struct Trained {
 impl Trained {
     pub fn latent_size(&self) -> usize {
         self.config.latent
+    }
+
+    /// The layers' weights as plain numbers (see `Autoencoder::weights`).
+    pub fn weights(&self) -> Result<[DenseWeights; 4], TrainError> {
+        let model = self.model.as_ref().ok_or_else(|| TrainError::Tensor("the model was lost".into()))?;
+        model.weights().map_err(TrainError::Tensor)
+    }
+
+    /// An inference model from saved weights, whose shapes the caller has checked against `config`.
+    pub fn from_weights(config: ModelConfig, layers: &[DenseWeights; 4]) -> Trained {
+        Trained { model: Some(Autoencoder::from_weights(layers, &cpu())), config, history: Vec::new() }
     }
 
     /// Latent codes, `rows × latent`, row-major.
