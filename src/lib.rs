@@ -5,6 +5,7 @@
 //! Both of the latter exist only for `wasm32`.
 
 pub mod pipeline;
+pub mod mapview;
 pub mod protocol;
 
 #[cfg(target_arch = "wasm32")]

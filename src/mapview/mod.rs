@@ -1,0 +1,135 @@
+//! The map's geometry, pure and tested natively: which part of the 2D projection is on screen
+//! (`Viewport`), the dots rasterised into an RGBA buffer (`raster`), the song under the pointer
+//! (`index`), and the colour of each dot (`colours`). The page only puts the result on a canvas.
+
+pub mod colours;
+pub mod index;
+pub mod raster;
+
+/// The rectangle of data space that is on screen. y grows upwards, as on the axes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Viewport {
+    pub x0: f32,
+    pub x1: f32,
+    pub y0: f32,
+    pub y1: f32,
+}
+
+/// The most a user can zoom in, relative to the whole map: beyond it dots only spread apart.
+pub const MAX_ZOOM: f32 = 10_000.0;
+
+impl Viewport {
+    /// Everything in `xy` (`[x, y]` per song) with a 5% margin; a unit square for no data.
+    pub fn fit(xy: &[f32]) -> Viewport {
+        let (x0, x1) = padded_range(xy.iter().step_by(2).copied());
+        let (y0, y1) = padded_range(xy.iter().skip(1).step_by(2).copied());
+        Viewport { x0, x1, y0, y1 }
+    }
+
+    pub fn width(&self) -> f32 {
+        self.x1 - self.x0
+    }
+
+    pub fn height(&self) -> f32 {
+        self.y1 - self.y0
+    }
+
+    pub fn centre(&self) -> (f32, f32) {
+        ((self.x0 + self.x1) / 2.0, (self.y0 + self.y1) / 2.0)
+    }
+
+    /// How far in this view is zoomed compared with `whole`.
+    pub fn zoom_of(&self, whole: &Viewport) -> f32 {
+        whole.width() / self.width().max(f32::MIN_POSITIVE)
+    }
+
+    /// Zoomed by `factor` (>1 closer) keeping the data point `(x, y)` where it is on screen, as
+    /// a wheel turn under the pointer does. Held between the whole map and `MAX_ZOOM`.
+    pub fn zoomed(&self, factor: f32, (x, y): (f32, f32), whole: &Viewport) -> Viewport {
+        if !factor.is_finite() || factor <= 0.0 {
+            return *self;
+        }
+        let zoom = (self.zoom_of(whole) * factor).clamp(1.0, MAX_ZOOM);
+        let scale = whole.width() / zoom / self.width().max(f32::MIN_POSITIVE);
+        let v = Viewport {
+            x0: x - (x - self.x0) * scale,
+            x1: x + (self.x1 - x) * scale,
+            y0: y - (y - self.y0) * scale,
+            y1: y + (self.y1 - y) * scale,
+        };
+        if zoom <= 1.0 {
+            *whole
+        } else {
+            v
+        }
+    }
+
+    /// Moved by `(dx, dy)` in data units.
+    pub fn panned(&self, dx: f32, dy: f32) -> Viewport {
+        Viewport { x0: self.x0 + dx, x1: self.x1 + dx, y0: self.y0 + dy, y1: self.y1 + dy }
+    }
+
+    /// The same size, centred on `(x, y)`.
+    pub fn centred_on(&self, (x, y): (f32, f32)) -> Viewport {
+        let (cx, cy) = self.centre();
+        self.panned(x - cx, y - cy)
+    }
+
+    /// Data point → pixel in a `w × h` box (pixel y grows downwards).
+    pub fn to_pixel(&self, (x, y): (f32, f32), w: f32, h: f32) -> (f32, f32) {
+        ((x - self.x0) / self.width() * w, (self.y1 - y) / self.height() * h)
+    }
+
+    /// Pixel in a `w × h` box → data point.
+    pub fn to_data(&self, (px, py): (f32, f32), w: f32, h: f32) -> (f32, f32) {
+        (self.x0 + px / w.max(1.0) * self.width(), self.y1 - py / h.max(1.0) * self.height())
+    }
+}
+
+fn padded_range(values: impl Iterator<Item = f32>) -> (f32, f32) {
+    let (lo, hi) =
+        values.filter(|v| v.is_finite()).fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    if lo > hi {
+        return (-1.0, 1.0);
+    }
+    let pad = ((hi - lo) * 0.05).max(1e-3);
+    (lo - pad, hi + pad)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_pads_and_handles_nothing() {
+        let v = Viewport::fit(&[0.0, 0.0, 10.0, 20.0]);
+        assert_eq!((v.x0, v.x1, v.y0, v.y1), (-0.5, 10.5, -1.0, 21.0));
+        assert_eq!(Viewport::fit(&[]), Viewport { x0: -1.0, x1: 1.0, y0: -1.0, y1: 1.0 });
+        assert_eq!(Viewport::fit(&[f32::NAN, 1.0]).y0, 1.0 - 1e-3);
+    }
+
+    #[test]
+    fn zoom_keeps_the_point_under_the_pointer_and_stays_in_bounds() {
+        let whole = Viewport { x0: 0.0, x1: 10.0, y0: 0.0, y1: 10.0 };
+        let v = whole.zoomed(2.0, (2.0, 8.0), &whole);
+        assert_eq!((v.x0, v.x1, v.y0, v.y1), (1.0, 6.0, 4.0, 9.0));
+        let (px, py) = whole.to_pixel((2.0, 8.0), 100.0, 100.0);
+        let (qx, qy) = v.to_pixel((2.0, 8.0), 100.0, 100.0);
+        assert!((px / 100.0 - 0.2).abs() < 1e-6 && (qx / 100.0 - 0.2).abs() < 1e-6 && (py - qy).abs() < 1e-4);
+        assert_eq!(v.zoomed(0.25, (3.0, 3.0), &whole), whole);
+        let deep = (0..40).fold(whole, |v, _| v.zoomed(10.0, (5.0, 5.0), &whole));
+        assert!((deep.zoom_of(&whole) - MAX_ZOOM).abs() / MAX_ZOOM < 1e-3);
+        assert_eq!(whole.zoomed(f32::NAN, (1.0, 1.0), &whole), whole);
+    }
+
+    #[test]
+    fn pixels_and_data_round_trip_and_centring_moves_the_view() {
+        let v = Viewport { x0: -2.0, x1: 2.0, y0: 0.0, y1: 8.0 };
+        let p = v.to_pixel((1.0, 2.0), 400.0, 800.0);
+        assert_eq!(p, (300.0, 600.0));
+        assert_eq!(v.to_data(p, 400.0, 800.0), (1.0, 2.0));
+        let c = v.centred_on((10.0, 10.0));
+        assert_eq!(c.centre(), (10.0, 10.0));
+        assert_eq!((c.width(), c.height()), (4.0, 8.0));
+    }
+}
