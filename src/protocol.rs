@@ -6,8 +6,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::mapview::colours::Colouring;
 use crate::pipeline::check::{check_table, Tone};
 use crate::pipeline::choose_k::KScore;
+use crate::pipeline::compare::{Representation, RepresentationScore};
+use crate::pipeline::naming::ClusterName;
 use crate::pipeline::columns::ColumnMapping;
 use crate::pipeline::limits::count;
 use crate::pipeline::load::{delimiter_name, parse_csv, RaggedRow, Table};
@@ -40,9 +43,11 @@ pub enum Request {
     },
     /// Stop training at the next batch.
     Cancel,
-    /// The loaded dataset with the last run's results, as CSV, with the map shown.
+    /// The loaded dataset with the last run's results, as CSV, with the map shown and the
+    /// user's cluster names (one per cluster; empty keeps the automatic name).
     Export {
         projection: Projection,
+        names: Vec<String>,
     },
     /// KMeans for every k in `from..=to` on the last run's codes, scored (no retraining).
     ChooseK {
@@ -63,6 +68,41 @@ pub enum Request {
         n: usize,
         metric: Metric,
     },
+    /// Title, artist and cluster of song `row` (the map's pointer).
+    Describe {
+        row: usize,
+    },
+    /// The `n` songs most like the whole playlist (table rows).
+    MoreLikeThese {
+        table_rows: Vec<usize>,
+        n: usize,
+        metric: Metric,
+    },
+    /// The playlist's songs (table rows, in order) as CSV with every original column.
+    ExportPlaylist {
+        table_rows: Vec<usize>,
+        names: Vec<String>,
+    },
+    /// The map's dots coloured by a column of the file (an index into its header).
+    ColourBy {
+        column: usize,
+    },
+    /// Scores of the three representations with the run's k.
+    Compare,
+    /// Cluster, recommend and map with another representation (no retraining).
+    UseRepresentation {
+        representation: Representation,
+    },
+    /// The last run's model as a file, with the user's cluster names.
+    DownloadModel {
+        names: Vec<String>,
+    },
+    /// Apply the model file sent with this request to the loaded CSV.
+    ApplyModel {
+        name: String,
+    },
+    /// Compute the t-SNE map of the last run.
+    Tsne,
 }
 
 pub use crate::pipeline::check::{CheckOptions, MappingCheck};
@@ -91,8 +131,35 @@ pub enum Event {
         stage: String,
         message: String,
     },
+    /// A CSV ready to download as `file`.
     Exported {
         csv: String,
+        file: String,
+    },
+    Described(SongRef),
+    /// Answer to `MoreLikeThese`.
+    SetRecommended(Box<SetRecommendation>),
+    Coloured(Box<Colouring>),
+    /// Answer to `Compare`; `label` names the label column the scores were measured against.
+    Compared {
+        scores: Vec<RepresentationScore>,
+        label: Option<String>,
+    },
+    /// t-SNE: `done` of `total` steps (iterations, then songs placed, in `phase`).
+    TsneProgress {
+        phase: String,
+        done: usize,
+        total: usize,
+    },
+    /// The t-SNE map, `[x, y]` per song of the last run; `sample` songs were laid out by t-SNE.
+    TsneReady {
+        xy: Vec<f32>,
+        sample: usize,
+    },
+    /// A model file ready to download as `file`.
+    ModelSaved {
+        json: String,
+        file: String,
     },
     /// `ChooseK` has scored `done` of `total` values of k; `k` is the one being run now.
     KProgress {
@@ -241,6 +308,14 @@ pub struct RunResults {
     pub first_two: Vec<f32>,
     pub latent_size: usize,
     pub timings: Timings,
+    /// Each cluster's automatic name (genre–emotion table).
+    pub names: Vec<ClusterName>,
+    /// What was clustered.
+    pub representation: Representation,
+    /// The model file these results came from, when one was applied instead of training.
+    pub model_file: Option<String>,
+    /// Cluster names saved in that model file (the user's own, shown instead of the automatic).
+    pub saved_names: Vec<String>,
 }
 
 /// A song of the last run, as lists show it.
@@ -248,6 +323,8 @@ pub struct RunResults {
 pub struct SongRef {
     /// Row among the run's usable rows (the index of its code).
     pub row: usize,
+    /// Row of the file (0-based, after the header): stable across runs, so playlists keep it.
+    pub table_row: usize,
     pub title: String,
     pub artist: String,
     pub cluster: usize,
@@ -268,6 +345,15 @@ pub struct SimilarSong {
     pub song: SongRef,
     /// Cosine similarity, or Euclidean distance, in the latent space.
     pub score: f32,
+}
+
+/// Songs like a whole playlist.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SetRecommendation {
+    /// Playlist songs that are in the last run (the others were set aside for bad values).
+    pub seeds: usize,
+    pub metric: Metric,
+    pub similar: Vec<SimilarSong>,
 }
 
 /// The `Failed` stage that means the worker itself died (sent by its panic hook).

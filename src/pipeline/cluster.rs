@@ -61,12 +61,14 @@ pub fn kmeans(points: &[f32], dim: usize, k: usize, seed: u64) -> Result<Cluster
     Ok(finish(points, dim, k, labels, centroids))
 }
 
-fn finish(points: &[f32], dim: usize, k: usize, labels: Vec<usize>, centroids: Vec<f32>) -> Clustering {
+/// Sizes and inertia for labels and centres found elsewhere (KMeans, or a saved model's centres).
+pub fn finish(points: &[f32], dim: usize, k: usize, labels: Vec<usize>, centroids: Vec<f32>) -> Clustering {
     let mut sizes = vec![0usize; k];
     let mut inertia = 0.0f64;
     for (row, &label) in points.chunks_exact(dim).zip(&labels) {
+        let Some(centre) = centroids.get(label * dim..(label + 1) * dim) else { continue };
         sizes[label] += 1;
-        inertia += squared_distance(row, &centroids[label * dim..(label + 1) * dim]);
+        inertia += squared_distance(row, centre);
     }
     Clustering { labels, centroids, sizes, inertia }
 }

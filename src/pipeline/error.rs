@@ -7,6 +7,7 @@ use super::cluster::ClusterError;
 use super::columns::MappingError;
 use super::export::ExportError;
 use super::load::LoadError;
+use super::model_file::ModelFileError;
 use super::params::ParamError;
 use super::train::TrainError;
 
@@ -27,6 +28,8 @@ pub enum PipelineError {
     Cluster(#[from] ClusterError),
     #[error("{0}")]
     Export(#[from] ExportError),
+    #[error("{0}")]
+    Model(#[from] ModelFileError),
 }
 
 impl PipelineError {
@@ -40,6 +43,7 @@ impl PipelineError {
             PipelineError::Train(_) => "Training",
             PipelineError::Cluster(_) => "Clustering",
             PipelineError::Export(_) => "Exporting",
+            PipelineError::Model(_) => "Using the model file",
         }
     }
 }

@@ -20,9 +20,11 @@ pub struct RunColumns<'a> {
     pub dim: usize,
     /// `[x, y]` per result row.
     pub map: &'a [f32],
+    /// Each cluster's name, by cluster id.
+    pub names: &'a [String],
 }
 
-/// Original columns, then `cluster`, `z0..z{dim-1}`, `map_x`, `map_y`. Rows that were set aside
+/// Original columns, then `cluster`, `cluster_name`, `z0..z{dim-1}`, `map_x`, `map_y`. Rows that were set aside
 /// (bad values) keep their original cells and get empty result cells, so no song is lost.
 pub fn export_csv(table: &Table, run: &RunColumns) -> Result<String, ExportError> {
     let mut result_of = vec![None; table.n_rows()];
@@ -32,9 +34,9 @@ pub fn export_csv(table: &Table, run: &RunColumns) -> Result<String, ExportError
         }
     }
     let mut w = WriterBuilder::new().from_writer(Vec::with_capacity(table.n_rows() * 128));
-    let extra = run.dim + 3;
+    let extra = run.dim + 4;
     let mut header: Vec<String> = table.headers.clone();
-    header.push("cluster".into());
+    header.extend(["cluster".to_string(), "cluster_name".to_string()]);
     header.extend((0..run.dim).map(|j| format!("z{j}")));
     header.extend(["map_x".to_string(), "map_y".to_string()]);
     w.write_record(&header).map_err(|e| ExportError::Write(e.to_string()))?;
@@ -53,10 +55,41 @@ pub fn export_csv(table: &Table, run: &RunColumns) -> Result<String, ExportError
 }
 
 fn push_results(record: &mut Vec<String>, run: &RunColumns, i: usize) {
-    record.push(run.labels[i].to_string());
+    let label = run.labels[i];
+    record.push(label.to_string());
+    record.push(run.names.get(label).cloned().unwrap_or_default());
     record.extend(run.codes[i * run.dim..(i + 1) * run.dim].iter().map(|v| v.to_string()));
     record.push(run.map[2 * i].to_string());
     record.push(run.map[2 * i + 1].to_string());
+}
+
+/// What a playlist export adds to each song, when a run has clustered it.
+pub struct PlaylistSong {
+    pub table_row: usize,
+    /// Cluster id and name, if the song is in the last run.
+    pub cluster: Option<(usize, String)>,
+}
+
+/// The playlist in its order: `position`, every original column, `cluster`, `cluster_name`.
+/// Rows beyond the table (a playlist saved for another version of the file) are skipped.
+pub fn playlist_csv(table: &Table, songs: &[PlaylistSong]) -> Result<String, ExportError> {
+    let mut w = WriterBuilder::new().from_writer(Vec::with_capacity(songs.len() * 128 + 256));
+    let mut header = vec!["position".to_string()];
+    header.extend(table.headers.iter().cloned());
+    header.extend(["cluster".to_string(), "cluster_name".to_string()]);
+    w.write_record(&header).map_err(|e| ExportError::Write(e.to_string()))?;
+    let present = songs.iter().filter(|s| s.table_row < table.n_rows());
+    for (position, song) in present.enumerate() {
+        let mut record = vec![(position + 1).to_string()];
+        record.extend(table.rows[song.table_row].iter().map(str::to_string));
+        match &song.cluster {
+            Some((id, name)) => record.extend([id.to_string(), name.clone()]),
+            None => record.extend([String::new(), String::new()]),
+        }
+        w.write_record(&record).map_err(|e| ExportError::Write(e.to_string()))?;
+    }
+    let bytes = w.into_inner().map_err(|e| ExportError::Write(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| ExportError::Write(e.to_string()))
 }
 
 #[cfg(test)]
@@ -74,16 +107,33 @@ mod tests {
             codes: &[0.5, 0.25, 1.0, 2.0],
             dim: 2,
             map: &[1.0, 2.0, 3.0, 4.0],
+            names: &["calm".to_string(), "loud, \"fast\"".to_string()],
         };
         let out = export_csv(&t, &run).unwrap();
         let back = parse_csv(out.as_bytes()).unwrap();
-        assert_eq!(back.headers, ["song", "energy", "cluster", "z0", "z1", "map_x", "map_y"]);
+        assert_eq!(back.headers, ["song", "energy", "cluster", "cluster_name", "z0", "z1", "map_x", "map_y"]);
         for r in 0..3 {
             assert_eq!(back.cell(r, 0), t.cell(r, 0));
             assert_eq!(back.cell(r, 1), t.cell(r, 1));
         }
-        assert_eq!(back.rows[0].iter().skip(2).collect::<Vec<_>>(), ["1", "0.5", "0.25", "1", "2"]);
+        assert_eq!(back.rows[0].iter().skip(2).collect::<Vec<_>>(), ["1", "loud, \"fast\"", "0.5", "0.25", "1", "2"]);
         assert_eq!(back.cell(1, 2), "");
         assert_eq!(back.cell(2, 2), "0");
+        assert_eq!(back.cell(2, 3), "calm");
+    }
+
+    #[test]
+    fn playlist_keeps_its_order_and_skips_unknown_rows() {
+        let t = parse_csv(b"song,energy\nA,1\nB,2\nC,3\n").unwrap();
+        let songs = [
+            PlaylistSong { table_row: 2, cluster: Some((4, "Dance-like".into())) },
+            PlaylistSong { table_row: 7, cluster: None },
+            PlaylistSong { table_row: 0, cluster: None },
+        ];
+        let back = parse_csv(playlist_csv(&t, &songs).unwrap().as_bytes()).unwrap();
+        assert_eq!(back.headers, ["position", "song", "energy", "cluster", "cluster_name"]);
+        assert_eq!(back.n_rows(), 2);
+        assert_eq!(back.rows[0].iter().collect::<Vec<_>>(), ["1", "C", "3", "4", "Dance-like"]);
+        assert_eq!(back.rows[1].iter().collect::<Vec<_>>(), ["2", "A", "1", "", ""]);
     }
 }

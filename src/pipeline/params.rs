@@ -14,6 +14,9 @@ pub enum Projection {
     Pca,
     /// The first two latent dimensions as they are.
     FirstTwo,
+    /// t-SNE on a sample, the other songs placed among their nearest sampled ones
+    /// (`tsne::Tsne`); computed on request, in slices, by the worker.
+    Tsne,
 }
 
 /// Settings as typed by the user. Defaults are the reference project's.

@@ -52,17 +52,65 @@ impl Ord for Candidate {
 /// closest first.
 pub fn nearest(codes: &[f32], dim: usize, row: usize, n: usize, metric: Metric) -> Vec<Neighbour> {
     let Some(target) = codes.get(row * dim..(row + 1) * dim) else { return Vec::new() };
-    let target_norm = norm(target);
+    let closeness = |code: &[f32]| match metric {
+        Metric::Cosine => cosine(target, code, norm(target)),
+        Metric::Euclidean => -euclidean(target, code),
+    };
+    ranked(codes, dim, &[row], n, metric, closeness)
+}
+
+/// "More like these": the `n` rows, outside `rows`, with the highest MEAN closeness to the
+/// songs in `rows`. For cosine that is the dot product with the mean of the members' unit
+/// vectors; for Euclidean, the distance to the members' centroid ranks rows exactly as their
+/// mean squared distance to the members does. So each member counts equally, whatever its
+/// place in the list, and the whole search is one pass over the codes (a per-member search
+/// would be `rows.len()` passes). Scores are the mean cosine similarity, or the distance to
+/// the centroid.
+pub fn nearest_to_set(codes: &[f32], dim: usize, rows: &[usize], n: usize, metric: Metric) -> Vec<Neighbour> {
+    let mut members: Vec<usize> = rows.iter().copied().filter(|&r| (r + 1) * dim <= codes.len()).collect();
+    members.sort_unstable();
+    members.dedup();
+    if members.is_empty() || dim == 0 {
+        return Vec::new();
+    }
+    let mut target = vec![0.0f32; dim];
+    for &r in &members {
+        let code = &codes[r * dim..(r + 1) * dim];
+        let length = if metric == Metric::Cosine { norm(code) } else { 1.0 };
+        if length > 0.0 {
+            for (t, v) in target.iter_mut().zip(code) {
+                *t += (f64::from(*v) / length / members.len() as f64) as f32;
+            }
+        }
+    }
+    let closeness = |code: &[f32]| match metric {
+        Metric::Cosine => match norm(code) {
+            0.0 => 0.0,
+            length => dot(&target, code) / length,
+        },
+        Metric::Euclidean => -euclidean(&target, code),
+    };
+    ranked(codes, dim, &members, n, metric, closeness)
+}
+
+/// The `n` rows not in `excluded` (sorted) with the highest `closeness`, closest first.
+fn ranked(
+    codes: &[f32],
+    dim: usize,
+    excluded: &[usize],
+    n: usize,
+    metric: Metric,
+    closeness: impl Fn(&[f32]) -> f64,
+) -> Vec<Neighbour> {
     let mut heap: BinaryHeap<Candidate> = BinaryHeap::with_capacity(n + 1);
+    if n == 0 {
+        return Vec::new();
+    }
     for (other, code) in codes.chunks_exact(dim.max(1)).enumerate() {
-        if other == row || n == 0 {
+        if excluded.binary_search(&other).is_ok() {
             continue;
         }
-        let closeness = match metric {
-            Metric::Cosine => cosine(target, code, target_norm),
-            Metric::Euclidean => -euclidean(target, code),
-        };
-        heap.push(Candidate { closeness, row: other });
+        heap.push(Candidate { closeness: closeness(code), row: other });
         if heap.len() > n {
             heap.pop();
         }
@@ -77,6 +125,10 @@ pub fn nearest(codes: &[f32], dim: usize, row: usize, n: usize, metric: Metric) 
         .collect()
 }
 
+fn dot(a: &[f32], b: &[f32]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| f64::from(*x) * f64::from(*y)).sum()
+}
+
 fn norm(v: &[f32]) -> f64 {
     v.iter().map(|x| f64::from(*x).powi(2)).sum::<f64>().sqrt()
 }
@@ -87,7 +139,7 @@ fn cosine(a: &[f32], b: &[f32], a_norm: f64) -> f64 {
     if denominator == 0.0 {
         return 0.0;
     }
-    a.iter().zip(b).map(|(x, y)| f64::from(*x) * f64::from(*y)).sum::<f64>() / denominator
+    dot(a, b) / denominator
 }
 
 fn euclidean(a: &[f32], b: &[f32]) -> f64 {
@@ -124,5 +176,22 @@ mod tests {
         assert_eq!(nearest(&CODES, 2, 4, 99, Metric::Cosine).len(), 4);
         assert!(nearest(&CODES, 2, 9, 3, Metric::Cosine).is_empty(), "no such row");
         assert!(nearest(&CODES, 2, 0, 0, Metric::Cosine).is_empty());
+    }
+
+    #[test]
+    fn more_like_these_uses_the_mean_and_leaves_out_every_member() {
+        // Members (1, 0) and (0, 1): their mean direction is the diagonal.
+        let codes = [1.0, 0.0, 0.0, 1.0, 2.0, 2.0, 3.0, -3.0, -1.0, -1.0];
+        let near = nearest_to_set(&codes, 2, &[1, 0, 1], 3, Metric::Cosine);
+        assert_eq!(near.iter().map(|n| n.row).collect::<Vec<_>>(), vec![2, 3, 4]);
+        // Mean cosine of (2, 2) to the members is (0.707 + 0.707) / 2.
+        assert!((near[0].score - 0.5f32.sqrt()).abs() < 1e-6);
+        assert!(near[1].score.abs() < 1e-6, "(3, -3) is at +45 and -135 degrees: mean 0");
+        // Euclidean: centroid (0.5, 0.5); (2, 2) is sqrt(4.5) away, (-1, -1) too: earlier row first.
+        let far = nearest_to_set(&codes, 2, &[0, 1], 2, Metric::Euclidean);
+        assert_eq!(far.iter().map(|n| n.row).collect::<Vec<_>>(), vec![2, 4]);
+        assert!((far[0].score - 4.5f32.sqrt()).abs() < 1e-6);
+        assert!(nearest_to_set(&codes, 2, &[], 3, Metric::Cosine).is_empty());
+        assert!(nearest_to_set(&codes, 2, &[99], 3, Metric::Cosine).is_empty(), "no such row");
     }
 }

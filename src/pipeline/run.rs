@@ -2,11 +2,14 @@
 //! and by native tests and benchmarks (which run straight through).
 
 use super::check::enough_rows;
-use super::cluster::{kmeans, Clustering};
+use super::cluster::{finish, kmeans, Clustering};
+use super::model_file::ModelFile;
 use super::columns::{extract, ColumnMapping, Features};
 use super::error::PipelineError;
 use super::export::{export_csv, RunColumns};
+use super::compare::{label_codes, pca_codes, Representation};
 use super::load::Table;
+use super::naming::{name_clusters, ClusterName};
 use super::params::{Projection, ValidParams};
 use super::project::project;
 use super::scale::StandardScaler;
@@ -36,12 +39,21 @@ pub fn prepare(table: &Table, mapping: &ColumnMapping, params: &ValidParams) -> 
 /// What comes after training: codes, clusters, both 2D maps, cluster summaries.
 #[derive(Debug, Clone)]
 pub struct Analysis {
+    /// The autoencoder's codes, `rows × latent`: exported whatever is clustered.
     pub codes: Vec<f32>,
     pub latent: usize,
+    /// What clustering, recommendations and the maps work on: the codes (the reference), PCA
+    /// of the scaled features, or the scaled features themselves.
+    pub representation: Representation,
+    /// The rows in that representation, `rows × point_dim`.
+    pub points: Vec<f32>,
+    pub point_dim: usize,
     pub clustering: Clustering,
     pub pca: Vec<f32>,
     pub first_two: Vec<f32>,
     pub summaries: Vec<ClusterSummary>,
+    /// Each cluster's name from the reference's genre–emotion table.
+    pub names: Vec<ClusterName>,
     pub recon_mse: f32,
 }
 
@@ -63,17 +75,50 @@ pub fn analyse(
     clustering: Clustering,
 ) -> Analysis {
     let latent = trained.latent_size();
-    let pca = project(&codes, latent, Projection::Pca);
-    let first_two = project(&codes, latent, Projection::FirstTwo);
-    let view =
-        RunView { table, mapping, features: &prepared.features, codes: &codes, dim: latent, clustering: &clustering };
-    let summaries = summarise(&view);
     let recon_mse = trained.reconstruction_mse(&prepared.scaled);
-    Analysis { codes, latent, clustering, pca, first_two, summaries, recon_mse }
+    let base = Analysis {
+        points: codes.clone(),
+        point_dim: latent,
+        codes,
+        latent,
+        representation: Representation::Autoencoder,
+        clustering: clustering.clone(),
+        pca: Vec::new(),
+        first_two: Vec::new(),
+        summaries: Vec::new(),
+        names: Vec::new(),
+        recon_mse,
+    };
+    describe(table, mapping, prepared, base, clustering)
 }
 
-/// The same codes clustered again with another k: no retraining. The reconstruction error and
-/// both projections stay; clusters and their summaries are new.
+/// Maps, summaries and names for `analysis`'s points clustered as `clustering`.
+fn describe(
+    table: &Table,
+    mapping: &ColumnMapping,
+    prepared: &Prepared,
+    analysis: Analysis,
+    clustering: Clustering,
+) -> Analysis {
+    let (points, dim) = (&analysis.points, analysis.point_dim);
+    let pca = project(points, dim, Projection::Pca);
+    let first_two = project(points, dim, Projection::FirstTwo);
+    let view = RunView {
+        table,
+        mapping,
+        features: &prepared.features,
+        scaled: &prepared.scaled,
+        codes: points,
+        dim,
+        clustering: &clustering,
+    };
+    let summaries = summarise(&view);
+    let names = name_clusters(&prepared.features, &clustering.labels, clustering.sizes.len());
+    Analysis { clustering, pca, first_two, summaries, names, ..analysis }
+}
+
+/// The same points clustered again with another k: no retraining. The reconstruction error and
+/// both projections stay; clusters, summaries and names are new.
 pub fn recluster(
     table: &Table,
     mapping: &ColumnMapping,
@@ -81,17 +126,77 @@ pub fn recluster(
     analysis: &Analysis,
     params: &ValidParams,
 ) -> Result<Analysis, PipelineError> {
-    let clustering = cluster(&analysis.codes, analysis.latent, params)?;
+    let clustering = cluster(&analysis.points, analysis.point_dim, params)?;
     let view = RunView {
         table,
         mapping,
         features: &prepared.features,
-        codes: &analysis.codes,
-        dim: analysis.latent,
+        scaled: &prepared.scaled,
+        codes: &analysis.points,
+        dim: analysis.point_dim,
         clustering: &clustering,
     };
     let summaries = summarise(&view);
-    Ok(Analysis { clustering, summaries, ..analysis.clone() })
+    let names = name_clusters(&prepared.features, &clustering.labels, clustering.sizes.len());
+    Ok(Analysis { clustering, summaries, names, ..analysis.clone() })
+}
+
+/// The rows in `representation`, its width, and its reconstruction error where it has one.
+/// PCA keeps as many components as the autoencoder has latent dimensions, for a fair match.
+pub fn represent(prepared: &Prepared, analysis: &Analysis, representation: Representation) -> (Vec<f32>, usize, Option<f32>) {
+    let d = prepared.features.n_features();
+    match representation {
+        Representation::Autoencoder => (analysis.codes.clone(), analysis.latent, Some(analysis.recon_mse)),
+        Representation::Pca => {
+            let p = pca_codes(&prepared.scaled, d, analysis.latent);
+            (p.codes, p.dim, Some(p.recon_mse))
+        }
+        Representation::Scaled => (prepared.scaled.clone(), d, None),
+    }
+}
+
+/// The run clustered, mapped and summarised on another representation (no retraining).
+pub fn use_representation(
+    table: &Table,
+    mapping: &ColumnMapping,
+    prepared: &Prepared,
+    analysis: &Analysis,
+    representation: Representation,
+    params: &ValidParams,
+) -> Result<Analysis, PipelineError> {
+    let (points, point_dim, _) = represent(prepared, analysis, representation);
+    let clustering = cluster(&points, point_dim, params)?;
+    let moved = Analysis { points, point_dim, representation, ..analysis.clone() };
+    Ok(describe(table, mapping, prepared, moved, clustering))
+}
+
+/// The label column (genre, emotion…) as ids per usable row, when one is mapped.
+pub fn label_ids(table: &Table, mapping: &ColumnMapping, prepared: &Prepared) -> Option<Vec<usize>> {
+    let column = mapping.label?;
+    let texts: Vec<&str> = prepared.features.rows.iter().map(|&r| table.cell(r, column)).collect();
+    Some(label_codes(&texts).0)
+}
+
+/// A saved model applied to a table: everything a trained run has, without training.
+pub struct FromModel {
+    pub mapping: ColumnMapping,
+    pub params: ValidParams,
+    pub prepared: Prepared,
+    pub trained: Trained,
+    pub analysis: Analysis,
+}
+
+/// Maps the table's columns by the model's names, scales with the model's scaler, encodes, and
+/// puts each song in the saved cluster whose centre is nearest: the clusters keep their meaning
+/// (and names) from the file the model was trained on.
+pub fn apply_model(table: &Table, file: &ModelFile) -> Result<FromModel, PipelineError> {
+    let applied = file.apply(table)?;
+    let params = file.params.check()?;
+    let trained = file.trained()?;
+    let clustering = finish(&applied.codes, file.latent, file.k, applied.labels, file.centroids.clone());
+    let prepared = Prepared { features: applied.features, scaler: file.scaler.clone(), scaled: applied.scaled };
+    let analysis = analyse(table, &applied.mapping, &prepared, &trained, applied.codes, clustering);
+    Ok(FromModel { mapping: applied.mapping, params, prepared, trained, analysis })
 }
 
 /// The whole pipeline without interruption: prepare, train, encode, cluster, analyse.
@@ -108,23 +213,33 @@ pub fn run_all(
     Ok((prepared, trained, analysis))
 }
 
-/// The export CSV for a finished run; `map_x`/`map_y` are the projection the user is looking at.
+/// The export CSV for a finished run; `map` is the projection the user is looking at
+/// (`[x, y]` per row) and `names` the clusters' names.
 pub fn export(
     table: &Table,
     prepared: &Prepared,
     analysis: &Analysis,
-    projection: Projection,
+    map: &[f32],
+    names: &[String],
 ) -> Result<String, PipelineError> {
-    let map = match projection {
-        Projection::Pca => &analysis.pca,
-        Projection::FirstTwo => &analysis.first_two,
-    };
     let run = RunColumns {
         rows: &prepared.features.rows,
         labels: &analysis.clustering.labels,
         codes: &analysis.codes,
         dim: analysis.latent,
         map,
+        names,
     };
     Ok(export_csv(table, &run)?)
+}
+
+impl Analysis {
+    /// The stored 2D map for `projection`; `None` for one computed on request (t-SNE).
+    pub fn map(&self, projection: Projection) -> Option<&[f32]> {
+        match projection {
+            Projection::Pca => Some(&self.pca),
+            Projection::FirstTwo => Some(&self.first_two),
+            Projection::Tsne => None,
+        }
+    }
 }

@@ -13,19 +13,27 @@ pub struct ClusterSummary {
     pub size: usize,
     /// Mean of each mapped feature (same order as `Features::features`), original units.
     pub means: Vec<f32>,
-    /// "Title — Artist" of the songs nearest the centre.
+    /// Mean z-score of each mapped feature: the cluster's profile against the whole file.
+    pub zmeans: Vec<f32>,
+    /// "Title — Artist" of the songs nearest the centre, nearest first.
     pub examples: Vec<String>,
     /// The most common value of the label column (e.g. genre) and its share of the cluster.
     pub top_label: Option<(String, f32)>,
+    /// The label column's most common values and their shares, then "other" for the rest.
+    pub label_mix: Vec<(String, f32)>,
 }
 
-const EXAMPLES: usize = 3;
+const EXAMPLES: usize = 10;
+/// Label values listed by name in a cluster's make-up.
+const LABEL_MIX: usize = 6;
 
 /// Everything a summary is computed from.
 pub struct RunView<'a> {
     pub table: &'a Table,
     pub mapping: &'a ColumnMapping,
     pub features: &'a Features,
+    /// The features as z-scores, `rows × features`.
+    pub scaled: &'a [f32],
     /// `rows × dim` latent codes.
     pub codes: &'a [f32],
     pub dim: usize,
@@ -48,16 +56,34 @@ fn summarise_one(run: &RunView, c: usize) -> ClusterSummary {
     }
     let size = members.len();
     let means = means.iter().map(|m| (m / size.max(1) as f64) as f32).collect();
+    let zmeans = column_means(run.scaled, d, &members);
     let centre = &run.clustering.centroids[c * dim..(c + 1) * dim];
     let mut by_distance: Vec<(f64, usize)> =
         members.iter().map(|&i| (squared_distance(&run.codes[i * dim..(i + 1) * dim], centre), i)).collect();
     by_distance.sort_by(|a, b| a.0.total_cmp(&b.0));
     let examples =
         by_distance.iter().take(EXAMPLES).map(|&(_, i)| song_name(run.table, run.mapping, features.rows[i])).collect();
-    let top_label =
-        run.mapping.label.and_then(|col| top_value(run.table, col, members.iter().map(|&i| features.rows[i])));
-    ClusterSummary { id: c, size, means, examples, top_label }
+    let label_mix = run
+        .mapping
+        .label
+        .map(|col| label_mix(run.table, col, members.iter().map(|&i| features.rows[i])))
+        .unwrap_or_default();
+    let top_label = label_mix.first().filter(|(v, _)| v != OTHER).cloned();
+    ClusterSummary { id: c, size, means, zmeans, examples, top_label, label_mix }
 }
+
+fn column_means(values: &[f32], d: usize, members: &[usize]) -> Vec<f32> {
+    let mut sums = vec![0.0f64; d];
+    for &i in members {
+        for (m, v) in sums.iter_mut().zip(values.get(i * d..(i + 1) * d).unwrap_or(&[])) {
+            *m += f64::from(*v);
+        }
+    }
+    sums.iter().map(|m| (m / members.len().max(1) as f64) as f32).collect()
+}
+
+/// The name of the share of a cluster outside its most common labels.
+pub const OTHER: &str = "(other)";
 
 /// "Title — Artist", or what of it the file has, or the line number.
 pub fn song_name(table: &Table, mapping: &ColumnMapping, row: usize) -> String {
@@ -71,13 +97,22 @@ pub fn song_name(table: &Table, mapping: &ColumnMapping, row: usize) -> String {
     }
 }
 
-fn top_value(table: &Table, col: usize, rows: impl Iterator<Item = usize>) -> Option<(String, f32)> {
+/// The most common values of `col` among `rows` with their shares, most common first (ties by
+/// value, so the same file always reads the same), then "(other)" for the rest.
+fn label_mix(table: &Table, col: usize, rows: impl Iterator<Item = usize>) -> Vec<(String, f32)> {
     let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     let mut total = 0usize;
     for r in rows {
         *counts.entry(table.cell(r, col).trim()).or_default() += 1;
         total += 1;
     }
-    let (value, count) = counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))?;
-    Some((value.to_string(), count as f32 / total.max(1) as f32))
+    let mut ranked: Vec<(&str, usize)> = counts.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let share = |count: usize| count as f32 / total.max(1) as f32;
+    let mut mix: Vec<(String, f32)> = ranked.iter().take(LABEL_MIX).map(|(v, c)| (v.to_string(), share(*c))).collect();
+    let rest: usize = ranked.iter().skip(LABEL_MIX).map(|(_, c)| c).sum();
+    if rest > 0 {
+        mix.push((OTHER.to_string(), share(rest)));
+    }
+    mix
 }

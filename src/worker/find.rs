@@ -3,10 +3,12 @@
 use super::{post, with_run, LastRun};
 use crate::pipeline::columns::ColumnMapping;
 use crate::pipeline::load::Table;
-use crate::pipeline::recommend::{nearest, Metric, MAX_NEIGHBOURS};
+use crate::mapview::colours::{colouring_of_column, colouring_of_values};
+use crate::pipeline::export::{playlist_csv, PlaylistSong};
+use crate::pipeline::recommend::{nearest, nearest_to_set, Metric, MAX_NEIGHBOURS};
 use crate::pipeline::run::Prepared;
 use crate::pipeline::search::SearchIndex;
-use crate::protocol::{Event, Recommendation, SimilarSong, SongRef};
+use crate::protocol::{Event, Recommendation, SetRecommendation, SimilarSong, SongRef};
 
 /// Search results shown at once.
 const HITS: usize = 12;
@@ -35,6 +37,7 @@ fn song(table: &Table, last: &LastRun, row: usize) -> SongRef {
     };
     SongRef {
         row,
+        table_row,
         title,
         artist: cell(table, table_row, last.mapping.artist).to_string(),
         cluster: last.analysis.clustering.labels[row],
@@ -62,7 +65,7 @@ pub(super) fn recommend(row: usize, n: usize, metric: Metric) {
         let values = &last.prepared.features.values[row * d..(row + 1) * d];
         let features =
             last.prepared.features.features.iter().zip(values).map(|(f, v)| (f.name().to_string(), *v)).collect();
-        let similar = nearest(&last.analysis.codes, last.analysis.latent, row, n, metric)
+        let similar = nearest(&last.analysis.points, last.analysis.point_dim, row, n, metric)
             .into_iter()
             .map(|nb| SimilarSong { song: song(table, last, nb.row), score: nb.score })
             .collect();
@@ -70,5 +73,87 @@ pub(super) fn recommend(row: usize, n: usize, metric: Metric) {
     });
     if let Some(r) = found {
         post(&Event::Recommended(Box::new(r)));
+    }
+}
+
+pub(super) fn describe(row: usize) {
+    let found = with_run("Describing a song", NO_RUN, |table, last| {
+        if row >= last.prepared.features.n_rows() {
+            return Err(format!("There is no song number {row} in this run."));
+        }
+        Ok(song(table, last, row))
+    });
+    if let Some(s) = found {
+        post(&Event::Described(s));
+    }
+}
+
+/// The run row of each table row that the run kept (rows with bad values were set aside).
+fn run_rows(last: &LastRun, table_rows: &[usize]) -> Vec<usize> {
+    let rows = &last.prepared.features.rows;
+    table_rows.iter().filter_map(|t| rows.binary_search(t).ok()).collect()
+}
+
+pub(super) fn more_like_these(table_rows: Vec<usize>, n: usize, metric: Metric) {
+    let found = with_run("Recommending for the playlist", NO_RUN, |table, last| {
+        if !(1..=MAX_NEIGHBOURS).contains(&n) {
+            return Err(format!("The number of similar songs must be between 1 and {MAX_NEIGHBOURS} (got {n})."));
+        }
+        let seeds = run_rows(last, &table_rows);
+        if seeds.is_empty() {
+            return Err("None of the playlist's songs is in the last run: add songs from this file first.".into());
+        }
+        let similar = nearest_to_set(&last.analysis.points, last.analysis.point_dim, &seeds, n, metric)
+            .into_iter()
+            .map(|nb| SimilarSong { song: song(table, last, nb.row), score: nb.score })
+            .collect();
+        Ok(SetRecommendation { seeds: seeds.len(), metric, similar })
+    });
+    if let Some(r) = found {
+        post(&Event::SetRecommended(Box::new(r)));
+    }
+}
+
+/// Works with or without a run: without one, the songs' clusters are left empty.
+pub(super) fn export_playlist(table_rows: Vec<usize>, names: Vec<String>) {
+    let csv = super::STATE.with(|s| {
+        let s = s.borrow();
+        let Some(table) = &s.table else { return Err("No file is loaded.".to_string()) };
+        let cluster = |t: usize| {
+            let last = s.last.as_ref()?;
+            let row = last.prepared.features.rows.binary_search(&t).ok()?;
+            let id = last.analysis.clustering.labels[row];
+            Some((id, names.get(id).cloned().unwrap_or_default()))
+        };
+        let songs: Vec<PlaylistSong> =
+            table_rows.iter().map(|&t| PlaylistSong { table_row: t, cluster: cluster(t) }).collect();
+        playlist_csv(table, &songs).map_err(|e| e.to_string())
+    });
+    match csv {
+        Ok(csv) => post(&Event::Exported { csv, file: "songscape-playlist.csv".into() }),
+        Err(e) => super::fail("Exporting the playlist", e),
+    }
+}
+
+pub(super) fn colour_by(column: usize) {
+    let colouring = with_run("Colouring the map", NO_RUN, |table, last| {
+        if column >= table.headers.len() {
+            return Err(format!("There is no column number {column} in this file."));
+        }
+        let features = &last.prepared.features;
+        let mapped = last.mapping.present().into_iter().find(|&(_, c)| c == column);
+        let position = mapped.and_then(|(f, _)| features.features.iter().position(|&g| g == f));
+        Ok(match position {
+            // A mapped feature was read already, with units and separators recovered.
+            Some(j) => {
+                let d = features.n_features();
+                let values = features.values.iter().skip(j).step_by(d).copied().collect();
+                colouring_of_values(&table.headers[column], values)
+            }
+            None => colouring_of_column(table, &features.rows, column),
+        })
+    });
+    if let Some(c) = colouring {
+        post(&Event::Coloured(Box::new(c)));
     }
 }

@@ -2,7 +2,9 @@
 //! KMeans up to 19 times, so it yields between values of k: progress reaches the page and
 //! Cancel is honoured.
 
-use super::{cancelled, fail, post, run_busy, with_run, yield_now, STATE};
+use super::{cancelled, fail, post, run_busy, with_run, yield_now, LastRun, STATE};
+use crate::pipeline::compare::{score_representation, Representation};
+use crate::pipeline::load::Table;
 use crate::pipeline::choose_k::{score_k, silhouette_rows, suggest_k, KScore};
 use crate::pipeline::params::TrainParams;
 use crate::pipeline::run;
@@ -23,7 +25,7 @@ async fn choose_k(from: usize, to: usize) -> Result<(), String> {
     if !(2 <= from && from <= to && to <= 100) {
         return Err(format!("k must run from at least 2 to at most 100 (got {from} to {to})."));
     }
-    let run = with_run(STAGE, NO_RUN, |_, l| Ok((l.analysis.codes.clone(), l.analysis.latent, l.params.seed)));
+    let run = with_run(STAGE, NO_RUN, |_, l| Ok((l.analysis.points.clone(), l.analysis.point_dim, l.params.seed)));
     let Some((codes, dim, seed)) = run else { return Ok(()) }; // with_run told the page why
     post(&Event::Stage { name: STAGE.into() });
     let rows = silhouette_rows(codes.len() / dim.max(1), seed);
@@ -47,21 +49,85 @@ async fn choose_k(from: usize, to: usize) -> Result<(), String> {
     Ok(())
 }
 
-/// Clusters the last run's codes again with `k` and sends the new results.
+/// Clusters the last run's points again with `k` and sends the new results.
 pub(super) fn recluster(k: usize) {
+    update_run("Clustering", |table, last| {
+        let params = TrainParams { k, ..(*last.params).clone() }.check().map_err(|e| e.to_string())?;
+        last.analysis =
+            run::recluster(table, &last.mapping, &last.prepared, &last.analysis, &params).map_err(|e| e.to_string())?;
+        last.params = params;
+        // New clusters: names saved for the old ones no longer fit.
+        last.saved_names.clear();
+        Ok(())
+    });
+}
+
+/// Clusters, maps and recommends with another representation, and sends the new results.
+pub(super) fn use_representation(representation: Representation) {
+    update_run("Changing the representation", |table, last| {
+        last.analysis =
+            run::use_representation(table, &last.mapping, &last.prepared, &last.analysis, representation, &last.params)
+                .map_err(|e| e.to_string())?;
+        last.tsne = None;
+        last.saved_names.clear();
+        Ok(())
+    });
+}
+
+/// Changes the last run with `change`; on success the page gets the new results, on failure
+/// the old run stays as it was.
+fn update_run(stage: &str, change: impl FnOnce(&Table, &mut LastRun) -> Result<(), String>) {
     let outcome = STATE.with(|s| {
         let mut s = s.borrow_mut();
         let state = &mut *s;
         let (Some(table), Some(last)) = (&state.table, &mut state.last) else { return Err(NO_RUN.to_string()) };
-        let params = TrainParams { k, ..(*last.params).clone() }.check().map_err(|e| e.to_string())?;
-        let analysis =
-            run::recluster(table, &last.mapping, &last.prepared, &last.analysis, &params).map_err(|e| e.to_string())?;
-        last.analysis = analysis;
-        last.params = params;
-        Ok(last.results())
+        let before = (last.analysis.clone(), last.params.clone());
+        match change(table, last) {
+            Ok(()) => Ok(last.results()),
+            Err(e) => {
+                (last.analysis, last.params) = before;
+                Err(e)
+            }
+        }
     });
     match outcome {
         Ok(results) => post(&Event::Finished(Box::new(results))),
-        Err(message) => fail("Clustering", message),
+        Err(message) => fail(stage, message),
     }
+}
+
+pub(super) fn spawn_compare() {
+    run_busy(async move {
+        if let Err(message) = compare().await {
+            fail("Comparing representations", message);
+        }
+    });
+}
+
+/// Scores each representation; yields before each so progress shows and Cancel is seen.
+async fn compare() -> Result<(), String> {
+    let mut scores = Vec::new();
+    for representation in Representation::ALL {
+        post(&Event::Stage { name: format!("Comparing representations: {}", representation.label()) });
+        yield_now().await;
+        if cancelled() {
+            post(&Event::Cancelled);
+            return Ok(());
+        }
+        let score = with_run("Comparing representations", NO_RUN, |table, l| {
+            let (points, dim, recon) = run::represent(&l.prepared, &l.analysis, representation);
+            let labels = run::label_ids(table, &l.mapping, &l.prepared);
+            score_representation(representation, &points, dim, recon, l.params.k, l.params.seed, labels.as_deref())
+                .map(|(s, _)| s)
+                .map_err(|e| e.to_string())
+        });
+        let Some(score) = score else { return Ok(()) };
+        scores.push(score);
+    }
+    let label = with_run("Comparing representations", NO_RUN, |table, l| {
+        Ok(l.mapping.label.and_then(|c| table.headers.get(c).cloned()))
+    })
+    .flatten();
+    post(&Event::Compared { scores, label });
+    Ok(())
 }

@@ -5,6 +5,8 @@
 
 mod find;
 mod k_task;
+mod model_task;
+mod tsne_task;
 mod train_task;
 
 use std::cell::{Cell, RefCell};
@@ -22,7 +24,7 @@ use crate::pipeline::load::{check_size, parse_csv, Table};
 use crate::pipeline::params::{Projection, ValidParams};
 use crate::pipeline::run::{self, Analysis, Prepared};
 use crate::pipeline::search::SearchIndex;
-use crate::pipeline::train::EpochLoss;
+use crate::pipeline::train::{EpochLoss, Trained};
 use crate::protocol::{
     decode_request, encode_event, CheckOptions, DatasetInfo, Event, MappingCheck, Request, RunResults, Timings,
     CRASH_STAGE,
@@ -45,9 +47,25 @@ struct LastRun {
     timings: Timings,
     /// Titles and artists of the run's rows, folded for search.
     search: SearchIndex,
+    /// The model, kept so it can be downloaded.
+    trained: Trained,
+    /// The model file applied, when the run came from one rather than from training.
+    model_file: Option<String>,
+    /// The cluster names saved in that file.
+    saved_names: Vec<String>,
+    /// The t-SNE map, once computed.
+    tsne: Option<Vec<f32>>,
 }
 
 impl LastRun {
+    /// The 2D map for `projection`, if it has been computed.
+    fn map(&self, projection: Projection) -> Option<&[f32]> {
+        match projection {
+            Projection::Tsne => self.tsne.as_deref(),
+            other => self.analysis.map(other),
+        }
+    }
+
     /// Everything the page draws for this run.
     fn results(&self) -> RunResults {
         let (a, p) = (&self.analysis, &self.prepared);
@@ -64,6 +82,10 @@ impl LastRun {
             first_two: a.first_two.clone(),
             latent_size: a.latent,
             timings: self.timings.clone(),
+            names: a.names.clone(),
+            representation: a.representation,
+            model_file: self.model_file.clone(),
+            saved_names: self.saved_names.clone(),
         }
     }
 }
@@ -139,6 +161,8 @@ fn handle(ev: MessageEvent) {
         Request::Cancel => CANCEL.with(|c| c.set(true)),
         // Checking only reads the table, which training holds no borrow of across its yields.
         Request::Check { mapping, options } => post(&Event::Checked(Box::new(check(&mapping, options)))),
+        // Hovering the map must answer even while a long step runs (between its slices).
+        Request::Describe { row } => find::describe(row),
         _ if BUSY.with(Cell::get) => {
             fail("Starting a step", "Another step is still running; wait for it or press Cancel.")
         }
@@ -147,29 +171,40 @@ fn handle(ev: MessageEvent) {
         }
         Request::LoadFile { name, options } => load_file(&name, &data, options),
         Request::Train { mapping, params } => train_task::spawn(mapping, params),
-        Request::Export { projection } => export(projection),
+        Request::Export { projection, names } => export(projection, names),
         Request::ChooseK { from, to } => k_task::spawn_choose_k(from, to),
         Request::Recluster { k } => k_task::recluster(k),
         Request::Search { query } => find::search(query),
         Request::Recommend { row, n, metric } => find::recommend(row, n, metric),
+        Request::MoreLikeThese { table_rows, n, metric } => find::more_like_these(table_rows, n, metric),
+        Request::ExportPlaylist { table_rows, names } => find::export_playlist(table_rows, names),
+        Request::ColourBy { column } => find::colour_by(column),
+        Request::Compare => k_task::spawn_compare(),
+        Request::UseRepresentation { representation } => k_task::use_representation(representation),
+        Request::DownloadModel { names } => model_task::download(names),
+        Request::ApplyModel { name } => model_task::apply(&name, &data),
+        Request::Tsne => tsne_task::spawn(),
     }
 }
 
 fn load_file(name: &str, data: &JsValue, options: CheckOptions) {
     post(&Event::Stage { name: "Reading the file".into() });
+    match read_file(name, data) {
+        Ok(bytes) => load_bytes(name, &bytes, options),
+        Err(message) => fail("Reading the file", message),
+    }
+}
+
+/// The bytes of the `File` sent with a request. The size is checked before reading: a file
+/// over the limit is never copied into memory.
+pub(crate) fn read_file(name: &str, data: &JsValue) -> Result<Vec<u8>, String> {
     let file: Option<File> = Reflect::get(data, &JsValue::from_str("file")).ok().and_then(|f| f.dyn_into().ok());
-    let Some(file) = file else {
-        return fail("Reading the file", "No file came with the request.");
-    };
-    // Checked before reading: a file over the limit is never copied into memory.
-    if let Err(e) = check_size(file.size() as u64) {
-        return fail("Reading the file", format!("{name}: {e}"));
-    }
-    let bytes = FileReaderSync::new().and_then(|r| r.read_as_array_buffer(&file));
-    match bytes {
-        Ok(buffer) => load_bytes(name, &Uint8Array::new(&buffer).to_vec(), options),
-        Err(e) => fail("Reading the file", format!("The browser could not read {name}: {e:?}")),
-    }
+    let file = file.ok_or("No file came with the request.")?;
+    check_size(file.size() as u64).map_err(|e| format!("{name}: {e}"))?;
+    let buffer = FileReaderSync::new()
+        .and_then(|r| r.read_as_array_buffer(&file))
+        .map_err(|e| format!("The browser could not read {name}: {e:?}"))?;
+    Ok(Uint8Array::new(&buffer).to_vec())
 }
 
 fn load_bytes(name: &str, bytes: &[u8], options: CheckOptions) {
@@ -193,12 +228,15 @@ fn check(mapping: &ColumnMapping, options: CheckOptions) -> MappingCheck {
     })
 }
 
-fn export(projection: Projection) {
+fn export(projection: Projection, names: Vec<String>) {
     let csv = with_run("Exporting", "Train a model first: the export adds each song's cluster.", |t, last| {
-        run::export(t, &last.prepared, &last.analysis, projection).map_err(|e| e.to_string())
+        let map = last.map(projection).ok_or_else(|| {
+            "That map has not been computed for this run yet; choose it above the map first.".to_string()
+        })?;
+        run::export(t, &last.prepared, &last.analysis, map, &names).map_err(|e| e.to_string())
     });
     if let Some(csv) = csv {
-        post(&Event::Exported { csv });
+        post(&Event::Exported { csv, file: "songscape-clusters.csv".into() });
     }
 }
 

@@ -9,7 +9,6 @@ use songscape::pipeline::check::{CheckOptions, Tone};
 use songscape::pipeline::columns::MissingPolicy;
 use songscape::pipeline::limits::{MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS};
 use songscape::pipeline::load::{check_size, parse_csv};
-use songscape::pipeline::params::Projection;
 use songscape::pipeline::params::TrainParams;
 use songscape::pipeline::run::{export, run_all};
 use songscape::protocol::DatasetInfo;
@@ -266,7 +265,7 @@ fn run_through(case: &Case) {
         "{}: a cluster for every usable row",
         case.name
     );
-    let csv = export(&table, &prepared, &analysis, Projection::Pca).unwrap_or_else(|e| panic!("{e}"));
+    let csv = export(&table, &prepared, &analysis, &analysis.pca, &[]).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(csv.lines().next().map(|h| h.ends_with("map_x,map_y")), Some(true), "{}", case.name);
 }
 

@@ -1,7 +1,7 @@
 use songscape::pipeline::columns::ColumnMapping;
 use songscape::pipeline::demo::demo_csv;
 use songscape::pipeline::load::parse_csv;
-use songscape::pipeline::params::{Projection, TrainParams};
+use songscape::pipeline::params::TrainParams;
 use songscape::pipeline::run::{export, recluster, run_all};
 
 use super::util::shared_dataset;
@@ -25,7 +25,7 @@ fn demo_pipeline_trains_clusters_and_exports() {
     assert_eq!(analysis.pca.len(), 2000 * 2);
     assert_eq!(analysis.summaries.len(), 10);
 
-    let csv = export(&table, &prepared, &analysis, Projection::Pca).unwrap();
+    let csv = export(&table, &prepared, &analysis, &analysis.pca, &[]).unwrap();
     let back = parse_csv(csv.as_bytes()).unwrap();
     assert_eq!(back.n_rows(), table.n_rows());
     let n = table.headers.len();
@@ -51,8 +51,8 @@ fn same_seed_same_result() {
     assert_eq!(a.codes, b.codes);
     assert_eq!(a.clustering.labels, b.clustering.labels);
     assert_eq!(
-        export(&table, &prep_a, &a, Projection::Pca).unwrap(),
-        export(&table, &prep_b, &b, Projection::Pca).unwrap()
+        export(&table, &prep_a, &a, &a.pca, &[]).unwrap(),
+        export(&table, &prep_b, &b, &b.pca, &[]).unwrap()
     );
     let other = TrainParams { seed: 43, ..params(3) }.check().unwrap();
     let (_, _, c) = run_all(&table, &mapping, &other).unwrap();
@@ -111,7 +111,7 @@ fn reclustering_keeps_the_model_and_changes_only_the_clusters() {
     assert_eq!((after.clustering.sizes.len(), after.summaries.len()), (4, 4));
     assert_eq!(after.clustering.sizes.iter().sum::<usize>(), 600);
     assert_eq!((&after.codes, &after.pca, after.recon_mse), (&before.codes, &before.pca, before.recon_mse));
-    let csv = export(&table, &prepared, &after, Projection::Pca).unwrap();
+    let csv = export(&table, &prepared, &after, &after.pca, &[]).unwrap();
     let mut rows = csv::Reader::from_reader(csv.as_bytes());
     let cluster = rows.headers().unwrap().iter().position(|h| h == "cluster").unwrap();
     let labels: std::collections::BTreeSet<String> =

@@ -1,0 +1,70 @@
+//! The t-SNE map, in slices of about 50 ms: iterations first, then the songs outside the sample
+//! placed among their nearest sampled songs. Progress reaches the page and Cancel is honoured.
+
+use super::{cancelled, fail, now_ms, post, run_busy, with_run, yield_now, STATE};
+use crate::pipeline::tsne::{Tsne, TsneOptions};
+use crate::protocol::Event;
+
+const STAGE: &str = "Computing the t-SNE map";
+const SLICE_MS: f64 = 50.0;
+/// Songs placed between checks of the clock.
+const PLACE_CHUNK: usize = 20_000;
+
+pub(super) fn spawn() {
+    run_busy(async move {
+        if let Err(message) = run().await {
+            fail(STAGE, message);
+        }
+    });
+}
+
+async fn run() -> Result<(), String> {
+    let input = with_run(STAGE, "Train a model first: t-SNE lays out its codes.", |_, l| {
+        Ok((l.analysis.points.clone(), l.analysis.point_dim, l.params.seed))
+    });
+    let Some((points, dim, seed)) = input else { return Ok(()) };
+    post(&Event::Stage { name: STAGE.into() });
+    yield_now().await;
+    let mut tsne = Tsne::new(&points, dim, seed, TsneOptions::default());
+    let total = tsne.total();
+    while tsne.done() < total {
+        let start = now_ms();
+        while tsne.done() < total && now_ms() - start < SLICE_MS {
+            tsne.step(5);
+        }
+        post(&Event::TsneProgress { phase: "iterations".into(), done: tsne.done(), total });
+        yield_now().await;
+        if cancelled() {
+            post(&Event::Cancelled);
+            return Ok(());
+        }
+    }
+    let n = points.len() / dim.max(1);
+    let mut xy = vec![0.0f32; 2 * n];
+    let mut placed = 0;
+    while placed < n {
+        let end = (placed + PLACE_CHUNK).min(n);
+        tsne.place_rows(&points, dim, placed..end, &mut xy[2 * placed..2 * end]);
+        placed = end;
+        post(&Event::TsneProgress { phase: "songs placed".into(), done: placed, total: n });
+        yield_now().await;
+        if cancelled() {
+            post(&Event::Cancelled);
+            return Ok(());
+        }
+    }
+    let sample = tsne.sample_rows().len();
+    // Kept only if the run is still the one it was computed for.
+    let kept = STATE.with(|s| match s.borrow_mut().last.as_mut() {
+        Some(last) if last.analysis.points.len() == points.len() && last.analysis.points == points => {
+            last.tsne = Some(xy.clone());
+            true
+        }
+        _ => false,
+    });
+    if !kept {
+        return Err("The run changed while t-SNE was computed; choose t-SNE again.".into());
+    }
+    post(&Event::TsneReady { xy, sample });
+    Ok(())
+}
