@@ -5,10 +5,14 @@ use wasm_bindgen::JsCast;
 
 use super::bridge::Bridge;
 use super::choose_k::ChooseKPanel;
+use super::compare::ComparePanel;
+use super::inspector::InspectorPanel;
+use super::model_panel::ModelPanel;
 use super::cluster_table::ClusterTable;
 use super::data_panel::DataPanel;
 use super::find_song::FindSongPanel;
 use super::mapping::MappingPanel;
+use super::playlist::PlaylistPanel;
 use super::results::ResultsPanel;
 use super::settings::SettingsPanel;
 use super::state::AppState;
@@ -65,8 +69,12 @@ pub fn App() -> impl IntoView {
             <TrainingPanel/>
             <ResultsPanel/>
             <ClusterTable/>
+            <InspectorPanel/>
             <ChooseKPanel/>
             <FindSongPanel/>
+            <PlaylistPanel/>
+            <ComparePanel/>
+            <ModelPanel/>
         </main>
     }
 }

@@ -136,8 +136,9 @@ impl Bridge {
         }
         let is_load = matches!(event, Event::Loaded(_));
         let state = self.0.borrow().state;
-        if let Some(csv) = state.apply(event) {
-            super::app::download_text(&csv, "songscape-clusters.csv", "text/csv");
+        if let Some((csv, file)) = state.apply(event) {
+            let mime = if file.ends_with(".json") { "application/json" } else { "text/csv" };
+            super::app::download_text(&csv, &file, mime);
         }
         if is_load {
             let (error, results) = {

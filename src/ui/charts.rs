@@ -3,45 +3,20 @@
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use web_sys::HtmlCanvasElement;
+use wasm_bindgen::{Clamped, JsCast};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 use super::measured_canvas::MeasuredCanvas;
+use crate::mapview::raster::{radius_for, rasterize, Raster};
+use crate::mapview::colours::{categorical, Palette};
+use crate::mapview::Viewport;
 use crate::pipeline::choose_k::KScore;
 use crate::pipeline::train::EpochLoss;
 
-/// Colour-blind-aware categorical palette: Okabe–Ito's hues, with its yellow and sky blue
-/// darkened so every dot keeps about 3:1 contrast on the white map; then extra hues.
-const PALETTE: [(u8, u8, u8); 12] = [
-    (0, 114, 178),
-    (230, 159, 0),
-    (0, 158, 115),
-    (204, 121, 167),
-    (51, 146, 204),
-    (213, 94, 0),
-    (150, 138, 0),
-    (0, 0, 0),
-    (148, 103, 189),
-    (140, 86, 75),
-    (127, 127, 127),
-    (23, 190, 207),
-];
-
-/// Colour of cluster `i`; beyond the palette, hues spaced by the golden angle.
+/// Colour of cluster `i` in the default palette (loss and k charts, cluster swatches).
 pub fn cluster_colour(i: usize) -> RGBColor {
-    match PALETTE.get(i) {
-        Some(&(r, g, b)) => RGBColor(r, g, b),
-        None => {
-            let hue = (i as f64 * 137.508) % 360.0;
-            let HSLColor(h, s, l) = HSLColor(hue / 360.0, 0.65, 0.45);
-            let rgb = HSLColor(h, s, l).to_backend_color().rgb;
-            RGBColor(rgb.0, rgb.1, rgb.2)
-        }
-    }
-}
-
-pub fn css_colour(i: usize) -> String {
-    let RGBColor(r, g, b) = cluster_colour(i);
-    format!("rgb({r},{g},{b})")
+    let [r, g, b] = categorical(i, Palette::OkabeIto);
+    RGBColor(r, g, b)
 }
 
 /// Sizes the canvas's backing store to its CSS box × devicePixelRatio; returns that ratio.
@@ -186,13 +161,13 @@ fn try_draw_k_chart(
     Ok(())
 }
 
-const LEGEND_MAX: usize = 12;
+/// A legend of more entries would cover the map; the tables list them all.
+pub const LEGEND_MAX: usize = 12;
 
 /// How a legend entry is marked.
 enum Marker {
     Line(RGBColor),
     Dot(RGBColor),
-    Ring,
 }
 
 /// A legend in the upper right of the plotting area. Drawn here rather than with plotters'
@@ -223,9 +198,6 @@ fn draw_legend(
                 c.stroke_width(px(2.0).max(1) as u32),
             ))?,
             Marker::Dot(c) => root.draw(&Circle::new((left + pad + mark / 2, y), px(5.0), c.filled()))?,
-            Marker::Ring => {
-                root.draw(&Circle::new((left + pad + mark / 2, y), px(6.0), BLACK.stroke_width(px(2.0).max(1) as u32)))?
-            }
         }
         root.draw(&Text::new(label.clone(), (left + 2 * pad + mark, y), anchored.clone()))?;
     }
@@ -236,40 +208,54 @@ fn draw_legend(
 pub struct MapData<'a> {
     /// `[x, y]` per song.
     pub xy: &'a [f32],
-    pub labels: &'a [u16],
-    pub k: usize,
+    /// One colour per song.
+    pub colours: &'a [[u8; 3]],
+    pub view: Viewport,
+    /// How far the view is zoomed in (1 = the whole map).
+    pub zoom: f32,
     pub x_desc: &'a str,
     pub y_desc: &'a str,
-    /// A chosen song and the songs recommended for it (rows of `xy`), ringed on top.
-    pub highlight: Option<(usize, &'a [usize])>,
+    pub legend: Vec<(String, [u8; 3])>,
 }
 
-/// The 2D map: one dot per song, coloured by cluster, with axes and a legend.
-pub fn draw_map(canvas: &HtmlCanvasElement, data: &MapData) {
-    draw_on(canvas, (800, 560), |backend, ratio| try_draw_map(backend, data, ratio));
+/// Where the plotting area ended up on the canvas, in canvas pixels: the overlay and the
+/// pointer need it to turn pixels into map coordinates.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PlotArea {
+    pub left: f64,
+    pub top: f64,
+    pub width: f64,
+    pub height: f64,
+    /// Canvas pixels per CSS pixel.
+    pub ratio: f64,
 }
 
-fn bounds(values: impl Iterator<Item = f32>) -> (f32, f32) {
-    let (lo, hi) =
-        values.filter(|v| v.is_finite()).fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
-    if lo > hi {
-        return (-1.0, 1.0);
-    }
-    let pad = ((hi - lo) * 0.05).max(1e-3);
-    (lo - pad, hi + pad)
+/// The map: axes and legend by plotters, the dots rasterised into one pixel buffer and put on
+/// the canvas in a single call.
+pub fn draw_map(canvas: &HtmlCanvasElement, data: &MapData) -> Option<PlotArea> {
+    let mut area = None;
+    draw_on(canvas, (800, 560), |backend, ratio| {
+        area = Some(try_draw_map(backend, canvas, data, ratio)?);
+        Ok(())
+    });
+    area
 }
 
-fn try_draw_map(backend: MeasuredCanvas, data: &MapData, ratio: f64) -> Result<(), Box<dyn std::error::Error>> {
+fn try_draw_map(
+    backend: MeasuredCanvas,
+    canvas: &HtmlCanvasElement,
+    data: &MapData,
+    ratio: f64,
+) -> Result<PlotArea, Box<dyn std::error::Error>> {
     let root = backend.into_drawing_area();
     root.fill(&WHITE)?;
-    let (x0, x1) = bounds(data.xy.iter().step_by(2).copied());
-    let (y0, y1) = bounds(data.xy.iter().skip(1).step_by(2).copied());
     let px = |v: f64| (v * ratio) as u32;
+    let v = data.view;
     let mut chart = ChartBuilder::on(&root)
         .margin(px(12.0))
         .x_label_area_size(px(36.0))
         .y_label_area_size(px(52.0))
-        .build_cartesian_2d(x0..x1, y0..y1)?;
+        .build_cartesian_2d(v.x0..v.x1, v.y0..v.y1)?;
     chart
         .configure_mesh()
         .x_desc(data.x_desc)
@@ -277,40 +263,84 @@ fn try_draw_map(backend: MeasuredCanvas, data: &MapData, ratio: f64) -> Result<(
         .label_style(font(12.0, ratio))
         .axis_desc_style(font(13.0, ratio))
         .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(WHITE.mix(0.0))
         .draw()?;
-    // Few songs: bigger dots so each is visible; many: small ones so clusters do not smear.
-    let n = data.labels.len();
-    let radius = px(if n < 5_000 {
-        3.0
-    } else if n < 50_000 {
-        1.8
-    } else {
-        1.2
-    })
-    .max(1);
-    for cluster in 0..data.k {
-        let colour = cluster_colour(cluster);
-        let points = data
-            .xy
-            .chunks_exact(2)
-            .zip(data.labels)
-            .filter(|(_, &l)| usize::from(l) == cluster)
-            .map(|(p, _)| (p[0], p[1]));
-        chart.draw_series(points.map(|p| Circle::new(p, radius, colour.mix(0.7).filled())))?;
+    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    let (w, h) = ((xs.end - xs.start).max(1) as usize, (ys.end - ys.start).max(1) as usize);
+    let n = data.xy.len() / 2;
+    let raster = rasterize(data.xy, data.colours, 0..n, &v, (w, h), radius_for(n, data.zoom) * ratio as f32, 0.75);
+    put_pixels(canvas, &raster, xs.start, ys.start)?;
+    let legend: Vec<(String, Marker)> =
+        data.legend.iter().map(|(label, [r, g, b])| (label.clone(), Marker::Dot(RGBColor(*r, *g, *b)))).collect();
+    if !legend.is_empty() {
+        draw_legend(&root, (xs.clone(), ys.clone()), &legend, ratio)?;
     }
-    // A legend of more entries would cover the map; the cluster table lists them all.
-    let mut legend: Vec<(String, Marker)> =
-        (0..data.k.min(LEGEND_MAX)).map(|c| (format!("Cluster {c}"), Marker::Dot(cluster_colour(c)))).collect();
-    if let Some((chosen, similar)) = data.highlight {
-        let at = |row: usize| data.xy.get(row * 2..row * 2 + 2).map(|p| (p[0], p[1]));
-        let ring = |width: f64| BLACK.stroke_width(px(width).max(1));
-        chart.draw_series(similar.iter().filter_map(|&r| at(r)).map(|p| Circle::new(p, px(5.0), ring(1.5))))?;
-        if let Some(p) = at(chosen) {
-            chart.draw_series([Circle::new(p, px(9.0), ring(3.0)), Circle::new(p, px(3.0), BLACK.filled())])?;
-        }
-        legend.push(("chosen song (thick ring), similar songs".to_string(), Marker::Ring));
-    }
-    draw_legend(&root, chart.plotting_area().get_pixel_range(), &legend, ratio)?;
+    root.present()?;
+    let (left, top) = (f64::from(xs.start), f64::from(ys.start));
+    Ok(PlotArea { left, top, width: w as f64, height: h as f64, ratio })
+}
+
+/// Puts an RGBA buffer on the canvas at `(left, top)`.
+fn put_pixels(canvas: &HtmlCanvasElement, raster: &Raster, left: i32, top: i32) -> Result<(), Box<dyn std::error::Error>> {
+    let context: CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into().ok())
+        .ok_or("the canvas has no 2D context")?;
+    let image = ImageData::new_with_u8_clamped_array_and_sh(
+        Clamped(&raster.pixels),
+        raster.width as u32,
+        raster.height as u32,
+    )
+    .map_err(|e| format!("{e:?}"))?;
+    context.put_image_data(&image, f64::from(left), f64::from(top)).map_err(|e| format!("{e:?}"))?;
+    Ok(())
+}
+
+/// A cluster's profile: the mean z-score of each feature, as horizontal bars around 0.
+pub fn draw_profile(canvas: &HtmlCanvasElement, features: &[String], zmeans: &[f32], colour: [u8; 3]) {
+    let height = 40 + 26 * features.len() as u32;
+    draw_on(canvas, (640, height), |backend, ratio| try_draw_profile(backend, features, zmeans, colour, ratio));
+}
+
+fn try_draw_profile(
+    backend: MeasuredCanvas,
+    features: &[String],
+    zmeans: &[f32],
+    [r, g, b]: [u8; 3],
+    ratio: f64,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE)?;
+    let px = |v: f64| (v * ratio) as u32;
+    let reach = zmeans.iter().map(|z| z.abs()).fold(1.0f32, f32::max) * 1.1;
+    let n = features.len().max(1);
+    let mut chart = ChartBuilder::on(&root)
+        .margin(px(10.0))
+        .x_label_area_size(px(34.0))
+        .y_label_area_size(px(130.0))
+        .build_cartesian_2d(-reach..reach, (0..n).into_segmented())?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .x_desc("Mean z-score in this cluster (0 = the whole file's average)")
+        .y_labels(n)
+        .y_label_formatter(&|y| match y {
+            SegmentValue::CenterOf(i) => features.get(*i).cloned().unwrap_or_default(),
+            _ => String::new(),
+        })
+        .label_style(font(12.0, ratio))
+        .axis_desc_style(font(13.0, ratio))
+        .draw()?;
+    let fill = RGBColor(r, g, b).filled();
+    chart.draw_series(zmeans.iter().enumerate().map(|(i, &z)| {
+        let (lo, hi) = if z < 0.0 { (z, 0.0) } else { (0.0, z) };
+        let mut bar = Rectangle::new([(lo, SegmentValue::Exact(i)), (hi, SegmentValue::Exact(i + 1))], fill);
+        bar.set_margin(px(4.0), px(4.0), 0, 0);
+        bar
+    }))?;
+    chart.draw_series(LineSeries::new([(0.0, SegmentValue::Exact(0)), (0.0, SegmentValue::Exact(n))], BLACK.stroke_width(1)))?;
     root.present()?;
     Ok(())
 }

@@ -3,27 +3,28 @@
 
 use leptos::prelude::*;
 
-use super::charts::css_colour;
+use crate::mapview::colours::{categorical, css, Palette};
 use super::state::AppState;
 use crate::protocol::RunResults;
 
 #[component]
 pub fn ClusterTable() -> impl IntoView {
     let state = expect_context::<AppState>();
-    move || state.results.get().map(|r| table(&r))
+    move || state.results.get().map(|r| table(&r, state.palette.get(), &state.cluster_names.get()))
 }
 
-fn table(r: &RunResults) -> impl IntoView {
+fn table(r: &RunResults, palette: Palette, names: &[String]) -> impl IntoView {
     let headers = r.features.iter().map(|f| view! { <th scope="col">{f.clone()}</th> }).collect_view();
     let rows = r.clusters.iter().map(|c| {
         let share = 100.0 * c.size as f64 / r.rows.max(1) as f64;
         let label = c.top_label.as_ref().map(|(v, s)| format!("{v} ({:.0}%)", s * 100.0)).unwrap_or_else(|| "—".into());
         let empty = c.size == 0;
         let means = c.means.iter().map(|m| view! { <td class="num">{if empty { "—".to_string() } else { format_mean(*m) }}</td> }).collect_view();
-        let examples = c.examples.iter().map(|e| view! { <li>{e.clone()}</li> }).collect_view();
+        let examples = c.examples.iter().take(3).map(|e| view! { <li>{e.clone()}</li> }).collect_view();
+        let name = names.get(c.id).cloned().unwrap_or_else(|| format!("Cluster {}", c.id));
         view! {
             <tr>
-                <th scope="row"><span class="swatch" style:background-color=css_colour(c.id) aria-hidden="true"></span>{format!("Cluster {}", c.id)}</th>
+                <th scope="row"><span class="swatch" style:background-color=css(categorical(c.id, palette)) aria-hidden="true"></span>{format!("{}: {name}", c.id)}</th>
                 <td class="num size">{c.size}</td>
                 <td class="num">{format!("{share:.1}%")}</td>
                 <td>{label}</td>

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use web_sys::KeyboardEvent;
 
 use super::app::send;
+use super::playlist::add_button;
 use super::state::AppState;
 use crate::pipeline::recommend::{Metric, MAX_NEIGHBOURS};
 use crate::protocol::{Recommendation, Request, SongRef};
@@ -29,17 +30,21 @@ pub fn FindSongPanel() -> impl IntoView {
     let open = RwSignal::new(false);
     let n = RwSignal::new(DEFAULT_N);
     let metric = RwSignal::new(Metric::Cosine);
-    let selected = RwSignal::new(None::<usize>);
     let ask = move || {
-        if let Some(row) = selected.get_untracked() {
+        if let Some(row) = state.selected.get_untracked() {
             send(Request::Recommend { row, n: n.get_untracked(), metric: metric.get_untracked() });
         }
     };
+    // Chosen here, on the map or from a list of similar songs: the same details and neighbours.
+    Effect::new(move |_| {
+        if state.selected.get().is_some() {
+            ask();
+        }
+    });
     let choose = move |row: usize| {
-        selected.set(Some(row));
         open.set(false);
         active.set(None);
-        ask();
+        state.selected.set(Some(row));
     };
     let on_input = move |ev: leptos::ev::Event| {
         let query = event_target_value(&ev);
@@ -106,7 +111,7 @@ pub fn FindSongPanel() -> impl IntoView {
     };
     view! {
         <section class="panel" aria-labelledby="find-title" hidden=move || state.results.get().is_none()>
-            <h2 id="find-title">"8. Find a song and similar songs"</h2>
+            <h2 id="find-title">"9. Find a song and similar songs"</h2>
             <div class="combobox">
                 <label for="song-search">"Find a song by title or artist"</label>
                 <input id="song-search" type="search" role="combobox" autocomplete="off" aria-autocomplete="list"
@@ -128,12 +133,12 @@ pub fn FindSongPanel() -> impl IntoView {
                     <option value="euclidean">"Euclidean distance between the codes"</option>
                 </select>
             </div>
-            {move || state.recommendation.get().map(|r| recommendation_view(&r))}
+            {move || state.recommendation.get().map(|r| recommendation_view(state, &r))}
         </section>
     }
 }
 
-fn recommendation_view(r: &Recommendation) -> impl IntoView {
+fn recommendation_view(state: AppState, r: &Recommendation) -> impl IntoView {
     let features = r
         .features
         .iter()
@@ -154,6 +159,9 @@ fn recommendation_view(r: &Recommendation) -> impl IntoView {
                     <td class="num">{format!("{:.3}", s.score)}</td>
                     <td class="num">{s.song.cluster}</td>
                     <td>{if s.song.cluster == own { "yes" } else { "no" }}</td>
+                    <td>{add_button(state, s.song.clone())}</td>
+                    <td><button type="button" aria-label=format!("Choose {}", s.song.title)
+                        on:click={let row = s.song.row; move |_| state.selected.set(Some(row))}>"Choose"</button></td>
                 </tr>
             }
         })
@@ -161,6 +169,7 @@ fn recommendation_view(r: &Recommendation) -> impl IntoView {
     view! {
         <div id="selected-song">
             <h3>{describe(&r.song)}</h3>
+            <div class="actions">{add_button(state, r.song.clone())}</div>
             <dl class="metrics">{features}</dl>
         </div>
         <h3 id="similar-title">"Similar songs"</h3>
@@ -170,6 +179,7 @@ fn recommendation_view(r: &Recommendation) -> impl IntoView {
                 <thead><tr>
                     <th scope="col">"#"</th><th scope="col">"Title"</th><th scope="col">"Artist"</th>
                     <th scope="col">{score_header}</th><th scope="col">"Cluster"</th><th scope="col">"Same cluster"</th>
+                    <th scope="col">"Playlist"</th><th scope="col">"Details"</th>
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>

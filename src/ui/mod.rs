@@ -5,17 +5,27 @@ mod app;
 mod bridge;
 mod charts;
 mod choose_k;
+mod compare;
 mod cluster_table;
 mod data_panel;
 mod find_song;
+mod inspector;
+mod map;
 mod mapping;
 mod measured_canvas;
+mod model_panel;
 mod offline;
 mod panic;
+mod playlist;
 mod results;
 mod settings;
 mod state;
 mod training;
+
+/// The bridge to the worker, from any component.
+fn bridge_handle() -> app::BridgeHandle {
+    leptos::prelude::expect_context::<app::BridgeHandle>()
+}
 
 /// Mounts the app on the page's body.
 pub fn start() {

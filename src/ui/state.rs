@@ -9,7 +9,11 @@ use crate::pipeline::choose_k::KScore;
 use crate::pipeline::columns::ColumnMapping;
 use crate::pipeline::params::{Projection, TrainParams};
 use crate::pipeline::train::EpochLoss;
-use crate::protocol::{CheckOptions, DatasetInfo, Event, MappingCheck, Progress, Recommendation, RunResults, SongRef};
+use crate::mapview::colours::{Colouring, Palette, Scale};
+use crate::pipeline::compare::RepresentationScore;
+use crate::protocol::{
+    CheckOptions, DatasetInfo, Event, MappingCheck, Progress, Recommendation, RunResults, SetRecommendation, SongRef,
+};
 
 #[derive(Clone, Copy)]
 pub struct AppState {
@@ -41,6 +45,54 @@ pub struct AppState {
     pub search_hits: RwSignal<Vec<SongRef>>,
     /// The chosen song and the songs most like it.
     pub recommendation: RwSignal<Option<Arc<Recommendation>>>,
+    /// The song under the map's pointer.
+    pub hovered: RwSignal<Option<SongRef>>,
+    /// Songs like the whole playlist.
+    pub more_like_these: RwSignal<Option<Arc<SetRecommendation>>>,
+    /// The map's colours when not by cluster.
+    pub colouring: RwSignal<Option<Arc<Colouring>>>,
+    /// The user's playlist for the loaded file.
+    pub playlist: RwSignal<Vec<PlaylistEntry>>,
+    /// The song chosen by search or on the map (a row of the last run).
+    pub selected: RwSignal<Option<usize>>,
+    /// Each cluster's name as shown and exported (automatic, or the user's).
+    pub cluster_names: RwSignal<Vec<String>>,
+    pub palette: RwSignal<Palette>,
+    /// The t-SNE map of the current results, once computed, and how many songs t-SNE laid out.
+    pub tsne: RwSignal<Option<Arc<TsneMap>>>,
+    /// t-SNE under way: (phase, done, total).
+    pub tsne_progress: RwSignal<Option<(String, usize, usize)>>,
+    /// The last comparison of representations, and the label column it used.
+    pub comparison: RwSignal<Option<Arc<Comparison>>>,
+    pub scale: RwSignal<Scale>,
+}
+
+/// A song in the playlist: its row in the file, and what to show without a run.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PlaylistEntry {
+    pub table_row: usize,
+    pub title: String,
+    pub artist: String,
+}
+
+impl From<&SongRef> for PlaylistEntry {
+    fn from(s: &SongRef) -> Self {
+        PlaylistEntry { table_row: s.table_row, title: s.title.clone(), artist: s.artist.clone() }
+    }
+}
+
+/// The t-SNE map: `[x, y]` per song, and how many songs t-SNE itself laid out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TsneMap {
+    pub xy: Vec<f32>,
+    pub sample: usize,
+}
+
+/// Representations compared, and the label column they were scored against.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    pub scores: Vec<RepresentationScore>,
+    pub label: Option<String>,
 }
 
 /// What comparing k found.
@@ -74,11 +126,22 @@ impl AppState {
             search_query: RwSignal::new(String::new()),
             search_hits: RwSignal::new(Vec::new()),
             recommendation: RwSignal::new(None),
+            hovered: RwSignal::new(None),
+            more_like_these: RwSignal::new(None),
+            colouring: RwSignal::new(None),
+            playlist: RwSignal::new(Vec::new()),
+            selected: RwSignal::new(None),
+            cluster_names: RwSignal::new(Vec::new()),
+            palette: RwSignal::new(Palette::default()),
+            tsne: RwSignal::new(None),
+            tsne_progress: RwSignal::new(None),
+            comparison: RwSignal::new(None),
+            scale: RwSignal::new(Scale::default()),
         }
     }
 
-    /// Applies one worker event. Returns the CSV text when an export is ready.
-    pub fn apply(&self, event: Event) -> Option<String> {
+    /// Applies one worker event. Returns the CSV text and its file name when an export is ready.
+    pub fn apply(&self, event: Event) -> Option<(String, String)> {
         match event {
             Event::Ready => self.on_ready(),
             Event::Stage { name } => {
@@ -95,8 +158,15 @@ impl AppState {
             Event::Epoch(loss) => self.on_epoch(loss),
             Event::Finished(results) => self.on_finished(*results),
             Event::Cancelled => {
-                let what = if self.k_progress.get_untracked().is_some() { "Comparing k" } else { "Training" };
+                let what = if self.k_progress.get_untracked().is_some() {
+                    "Comparing k"
+                } else if self.tsne_progress.get_untracked().is_some() {
+                    "t-SNE"
+                } else {
+                    "Training"
+                };
                 self.k_progress.set(None);
+                self.stop_tsne();
                 self.end_work(&format!("{what} cancelled. The loaded data and any earlier results are kept."));
             }
             Event::SearchResults { query, hits } => {
@@ -123,16 +193,45 @@ impl AppState {
             }
             Event::Failed { stage, message } => {
                 self.k_progress.set(None);
+                self.stop_tsne();
                 // The alert panel reads the message; the status line only points to it.
                 self.end_work(&format!("{stage} failed; the message is shown below the status line."));
                 self.error.set(Some((stage, message)));
             }
-            Event::Exported { csv } => {
-                self.end_work("The CSV with clusters is downloading.");
-                return Some(csv);
+            Event::Exported { csv, file } => {
+                self.end_work(&format!("{file} is downloading."));
+                return Some((csv, file));
+            }
+            Event::Described(song) => self.hovered.set(Some(song)),
+            Event::SetRecommended(r) => {
+                self.status.set(format!("{} songs like the playlist's {} songs.", r.similar.len(), r.seeds));
+                self.more_like_these.set(Some(Arc::new(*r)));
+            }
+            Event::Coloured(c) => self.colouring.set(Some(Arc::new(*c))),
+            Event::TsneProgress { phase, done, total } => self.tsne_progress.set(Some((phase, done, total))),
+            Event::TsneReady { xy, sample } => {
+                self.tsne_progress.set(None);
+                self.tsne.set(Some(Arc::new(TsneMap { xy, sample })));
+                self.end_work(&format!("t-SNE map ready: {sample} songs laid out by t-SNE, the others placed among their 5 nearest."));
+            }
+            Event::Compared { scores, label } => {
+                self.end_work("Compared the three representations.");
+                self.comparison.set(Some(Arc::new(Comparison { scores, label })));
+            }
+            Event::ModelSaved { json, file } => {
+                self.end_work(&format!("{file} is downloading."));
+                return Some((json, file));
             }
         }
         None
+    }
+
+    /// t-SNE stopped before its map arrived: back to a map that exists.
+    fn stop_tsne(&self) {
+        self.tsne_progress.set(None);
+        if self.tsne.with_untracked(Option::is_none) && self.projection.get_untracked() == Projection::Tsne {
+            self.projection.set(Projection::Pca);
+        }
     }
 
     fn on_ready(&self) {
@@ -152,6 +251,9 @@ impl AppState {
         self.dataset.set(Some(Arc::new(info)));
         self.results.set(None);
         self.k_scores.set(None);
+        self.comparison.set(None);
+        self.tsne.set(None);
+        self.projection.set(Projection::Pca);
         self.forget_songs();
         self.history.set(Vec::new());
         self.progress.set(None);
@@ -175,14 +277,28 @@ impl AppState {
     pub fn forget_songs(&self) {
         self.search_hits.set(Vec::new());
         self.recommendation.set(None);
+        self.selected.set(None);
+        self.hovered.set(None);
+        self.more_like_these.set(None);
+        self.colouring.set(None);
     }
 
     fn on_finished(&self, results: RunResults) {
         self.forget_songs();
+        self.tsne.set(None);
+        if self.projection.get_untracked() == Projection::Tsne {
+            self.projection.set(Projection::Pca);
+        }
         let message = format!(
             "Done: {} songs in {} clusters; reconstruction MSE {:.4}.",
             results.rows, results.k, results.recon_mse
         );
+        let automatic = results.names.iter().map(|n| n.name.clone());
+        let names = match results.saved_names.len() == results.k {
+            true => results.saved_names.clone(),
+            false => automatic.collect(),
+        };
+        self.cluster_names.set(names);
         self.results.set(Some(Arc::new(results)));
         self.progress.update(|p| {
             if let Some(p) = p {

@@ -8,11 +8,11 @@ let server; let browser;
 before(async () => { server = await serve(DIST); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
 
-/** Near-black pixels on the map: axes and text, plus the rings drawn around chosen songs. */
-const blackPixels = (page) => page.$eval('#map', (c) => {
+/** Near-black pixels on the map's overlay: the rings drawn around the chosen and similar songs. */
+const blackPixels = (page) => page.$eval('#map-overlay', (c) => {
   const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
   let black = 0;
-  for (let i = 0; i < data.length; i += 4) if (data[i] < 30 && data[i + 1] < 30 && data[i + 2] < 30) black++;
+  for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 200 && data[i] < 30 && data[i + 1] < 30 && data[i + 2] < 30) black++;
   return black;
 });
 
@@ -40,11 +40,11 @@ test('search by title, choose with the keyboard, get similar songs by cosine and
   assert.match(await page.locator('#selected-song h3').textContent(), new RegExp(`^${title.replace(/[#]/g, '\\#')} — .* · cluster \\d+$`));
   assert.ok(await page.locator('#selected-song dt').count() >= 12, 'all mapped features of the song are shown');
   await page.waitForFunction((n) => {
-    const c = document.querySelector('#map');
+    const c = document.querySelector('#map-overlay');
     const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
     let black = 0;
-    for (let i = 0; i < data.length; i += 4) if (data[i] < 30 && data[i + 1] < 30 && data[i + 2] < 30) black++;
-    return black > n + 200;
+    for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 200 && data[i] < 30 && data[i + 1] < 30 && data[i + 2] < 30) black++;
+    return black > n + 100;
   }, before);
   const byCosine = await cells(page);
   assert.equal(byCosine.length, 20, 'N = 20 by default');

@@ -1,0 +1,126 @@
+//! Step 7: one cluster up close: its name (automatic from the reference's genre–emotion table,
+//! or the user's), how well it matches that genre, its feature profile, the songs nearest its
+//! centre, and the make-up of the label column.
+
+use leptos::html::Canvas;
+use leptos::prelude::*;
+
+use super::charts::draw_profile;
+use super::state::AppState;
+use crate::mapview::colours::categorical;
+use crate::pipeline::naming::{describe_score, ClusterName, GENRES, TABLE_FEATURES};
+use crate::protocol::RunResults;
+
+#[component]
+pub fn InspectorPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let chosen = RwSignal::new(0usize);
+    let canvas: NodeRef<Canvas> = NodeRef::new();
+    Effect::new(move |_| {
+        state.results.track();
+        chosen.set(0);
+    });
+    Effect::new(move |_| {
+        let (Some(r), Some(c)) = (state.results.get(), canvas.get()) else { return };
+        let Some(summary) = r.clusters.get(chosen.get()) else { return };
+        draw_profile(&c, &r.features, &summary.zmeans, categorical(summary.id, state.palette.get()));
+    });
+    let on_choose = move |ev: leptos::ev::Event| {
+        if let Ok(i) = event_target_value(&ev).parse::<usize>() {
+            chosen.set(i);
+        }
+    };
+    let on_rename = move |ev: leptos::ev::Event| {
+        let text = event_target_value(&ev).trim().to_string();
+        let i = chosen.get_untracked();
+        let automatic = state.results.with_untracked(|r| r.as_ref().and_then(|r| r.names.get(i).map(|n| n.name.clone())));
+        state.cluster_names.update(|names| {
+            if let Some(slot) = names.get_mut(i) {
+                *slot = if text.is_empty() { automatic.unwrap_or_else(|| format!("Cluster {i}")) } else { text };
+            }
+        });
+    };
+    let options = move || {
+        let names = state.cluster_names.get();
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| view! { <option value=i.to_string() selected=move || chosen.get() == i>{format!("{i}: {n}")}</option> })
+            .collect_view()
+    };
+    let current_name = move || state.cluster_names.with(|n| n.get(chosen.get()).cloned().unwrap_or_default());
+    view! {
+        <section class="panel" aria-labelledby="inspect-title" hidden=move || state.results.get().is_none()>
+            <h2 id="inspect-title">"7. Inspect a cluster"</h2>
+            <div class="map-controls">
+                <label for="inspect-cluster">"Cluster"</label>
+                <select id="inspect-cluster" on:change=on_choose>{options}</select>
+                <label for="cluster-name">"Name"</label>
+                <input id="cluster-name" type="text" maxlength="80" prop:value=current_name on:change=on_rename/>
+            </div>
+            <p class="help">"Names start from the reference project's genre–emotion table; type a new one to rename (it goes into the exports). Empty brings the automatic name back."</p>
+            {move || state.results.get().map(|r| details(&r, chosen.get()))}
+            <figure class="loss-figure">
+                <canvas node_ref=canvas id="profile-chart" class="profile-chart" role="img"
+                    aria-label=move || state.results.get().map(|r| profile_alt(&r, chosen.get())).unwrap_or_default()></canvas>
+            </figure>
+        </section>
+    }
+}
+
+fn details(r: &RunResults, i: usize) -> impl IntoView {
+    let (Some(summary), Some(name)) = (r.clusters.get(i), r.names.get(i)) else { return ().into_any() };
+    let share = 100.0 * summary.size as f64 / r.rows.max(1) as f64;
+    let examples = summary.examples.iter().map(|e| view! { <li>{e.clone()}</li> }).collect_view();
+    let mix = summary
+        .label_mix
+        .iter()
+        .map(|(v, s)| view! { <li>{format!("{} — {:.0}%", if v.is_empty() { "(empty)" } else { v }, s * 100.0)}</li> })
+        .collect_view();
+    view! {
+        <p id="inspect-summary">{format!("{} songs ({share:.1}% of the file). Automatic name: {}; {}.", summary.size, name.name, describe_score(name))}</p>
+        {levels_table(name)}
+        <div class="inspect-lists">
+            <div>
+                <h3>"Songs nearest the centre"</h3>
+                <ol id="inspect-examples">{examples}</ol>
+            </div>
+            <div hidden=summary.label_mix.is_empty()>
+                <h3>"Label make-up"</h3>
+                <ul id="inspect-labels">{mix}</ul>
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+/// The cluster's level of each table feature beside the matched genre's.
+fn levels_table(name: &ClusterName) -> impl IntoView {
+    let genre = name.genre.as_deref().and_then(|g| GENRES.iter().find(|row| row.genre == g));
+    let rows = name
+        .levels
+        .iter()
+        .map(|(feature, level)| {
+            let expected = genre
+                .and_then(|g| TABLE_FEATURES.iter().position(|f| f.name() == feature).map(|j| g.levels[j].label()))
+                .unwrap_or("—");
+            view! { <tr><th scope="row">{feature.clone()}</th><td>{level.label()}</td><td>{expected}</td></tr> }
+        })
+        .collect_view();
+    let genre_header = name.genre.clone().map(|g| format!("{g} (table)")).unwrap_or_else(|| "Genre".into());
+    view! {
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Feature levels">
+            <table id="inspect-levels">
+                <caption>"Levels by the file's own thirds (tertiles) of each feature, against the closest genre."</caption>
+                <thead><tr><th scope="col">"Feature"</th><th scope="col">"This cluster"</th><th scope="col">{genre_header}</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+fn profile_alt(r: &RunResults, i: usize) -> String {
+    let Some(summary) = r.clusters.get(i) else { return String::new() };
+    let parts: Vec<String> = r.features.iter().zip(&summary.zmeans).map(|(f, z)| format!("{f} {z:+.2}")).collect();
+    format!("Feature profile of cluster {i}, mean z-scores: {}.", parts.join(", "))
+}

@@ -1,0 +1,397 @@
+//! The interactive map: projection and colour choices, the dots (rasterised, see `charts`),
+//! an overlay canvas for the chosen, similar and hovered songs (redrawn alone, so hovering never
+//! redraws a million dots), wheel zoom, drag pan, and click to choose a song.
+
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, PointerEvent, WheelEvent};
+
+use super::app::send;
+use super::charts::{draw_map, MapData, PlotArea, LEGEND_MAX};
+use super::state::AppState;
+use crate::mapview::colours::{categorical, ColourKind, Colouring, Palette, Scale};
+use crate::mapview::index::GridIndex;
+use crate::mapview::Viewport;
+use crate::pipeline::tsne::MAX_SAMPLE;
+use crate::pipeline::params::Projection;
+use crate::protocol::{Request, RunResults};
+
+/// How close (CSS pixels) the pointer must be to a dot to pick it.
+const PICK_PX: f64 = 8.0;
+/// Pointer travel (CSS pixels) that turns a click into a drag.
+const DRAG_PX: f64 = 4.0;
+/// Zoom applied when centring on a chosen song from the whole map.
+const CENTRE_ZOOM: f32 = 3.0;
+
+/// Axis titles for a projection.
+fn axes(p: Projection) -> (&'static str, &'static str) {
+    match p {
+        Projection::Pca => ("Principal component 1", "Principal component 2"),
+        Projection::FirstTwo => ("Latent dimension 0", "Latent dimension 1"),
+        Projection::Tsne => ("t-SNE 1", "t-SNE 2"),
+    }
+}
+
+/// Runs `f` on the coordinates of the map being shown, if there are any.
+fn with_xy<T>(state: AppState, f: impl FnOnce(&[f32]) -> T) -> Option<T> {
+    match state.projection.get_untracked() {
+        Projection::Tsne => state.tsne.with_untracked(|t| t.as_ref().map(|t| f(&t.xy))),
+        p => state.results.with_untracked(|r| r.as_ref().map(|r| f(map_of(r, p)))),
+    }
+}
+
+/// The stored map of `r` for `projection` (t-SNE lives in the state, not in the results).
+fn map_of(r: &RunResults, projection: Projection) -> &[f32] {
+    match projection {
+        Projection::FirstTwo => &r.first_two,
+        _ => &r.pca,
+    }
+}
+
+/// Legend entries: label and colour.
+type Legend = Vec<(String, [u8; 3])>;
+
+/// Colour of every dot and the legend, for the current choice.
+fn colours_and_legend(
+    r: &RunResults,
+    colouring: Option<&Colouring>,
+    names: &[String],
+    palette: Palette,
+    scale: Scale,
+) -> (Vec<[u8; 3]>, Legend) {
+    let Some(c) = colouring else {
+        let colours = r.labels.iter().map(|&l| categorical(usize::from(l), palette)).collect();
+        let legend = (0..r.k.min(LEGEND_MAX))
+            .map(|i| (names.get(i).cloned().unwrap_or_else(|| format!("Cluster {i}")), categorical(i, palette)))
+            .collect();
+        return (colours, legend);
+    };
+    let legend = match &c.kind {
+        ColourKind::Categories { names, .. } => {
+            names.iter().enumerate().map(|(i, n)| (n.clone(), categorical(i, palette))).collect()
+        }
+        ColourKind::Values { min, max, .. } => (0..5)
+            .map(|i| {
+                let t = i as f32 / 4.0;
+                let value = min + (max - min) * t;
+                (format!("{}: {value:.3}", c.column), crate::mapview::colours::continuous(t, scale))
+            })
+            .collect(),
+    };
+    (c.colours(palette, scale), legend)
+}
+
+/// The 2D context of a canvas.
+fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    canvas.get_context("2d").ok()??.dyn_into().ok()
+}
+
+/// Where the pointer is, in map coordinates, given where the plot was drawn.
+fn pointer_data(ev: &PointerEvent, area: &PlotArea, view: &Viewport) -> (f32, f32) {
+    let px = f64::from(ev.offset_x()) * area.ratio - area.left;
+    let py = f64::from(ev.offset_y()) * area.ratio - area.top;
+    view.to_data((px as f32, py as f32), area.width as f32, area.height as f32)
+}
+
+/// Local state of the map between events.
+#[derive(Default)]
+struct Interaction {
+    area: Option<PlotArea>,
+    index: Option<GridIndex>,
+    /// Pointer position (CSS px) where a press started, and the view then.
+    press: Option<(f64, f64, Viewport)>,
+    dragged: bool,
+    /// The song whose details were asked for last (hover).
+    asked: Option<usize>,
+    /// The song the map last centred on.
+    centred: Option<usize>,
+}
+
+#[component]
+pub fn MapView() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let canvas: NodeRef<Canvas> = NodeRef::new();
+    let overlay: NodeRef<Canvas> = NodeRef::new();
+    let view = RwSignal::new(None::<Viewport>);
+    let hover = RwSignal::new(None::<usize>);
+    let drawn = RwSignal::new(0u32);
+    let draw_ms = RwSignal::new(None::<f64>);
+    let local = StoredValue::new_local(Interaction::default());
+    let whole = move || with_xy(state, Viewport::fit).unwrap_or(Viewport { x0: -1.0, x1: 1.0, y0: -1.0, y1: 1.0 });
+
+    // New results or another projection: a new index, the whole map, no hover.
+    Effect::new(move |_| {
+        state.projection.track();
+        state.results.track();
+        state.tsne.track();
+        let index = with_xy(state, GridIndex::build);
+        local.update_value(|l| (l.index, l.centred) = (index, None));
+        view.set(None);
+        hover.set(None);
+    });
+
+    Effect::new(move |_| {
+        let (projection, palette, scale) = (state.projection.get(), state.palette.get(), state.scale.get());
+        let colouring = state.colouring.get();
+        let names = state.cluster_names.get();
+        let tsne = state.tsne.get();
+        let Some(results) = state.results.get() else { return };
+        let Some(c) = canvas.get() else { return };
+        let xy: &[f32] = match (projection, &tsne) {
+            (Projection::Tsne, Some(t)) => &t.xy,
+            (Projection::Tsne, None) => return,
+            (p, _) => map_of(&results, p),
+        };
+        let whole = Viewport::fit(xy);
+        let v = view.get().unwrap_or(whole);
+        let t0 = now_ms();
+        let (colours, legend) = colours_and_legend(&results, colouring.as_deref(), &names, palette, scale);
+        let (x_desc, y_desc) = axes(projection);
+        let data = MapData { xy, colours: &colours, view: v, zoom: v.zoom_of(&whole), x_desc, y_desc, legend };
+        let area = draw_map(&c, &data);
+        local.update_value(|l| l.area = area);
+        draw_ms.set(Some(now_ms() - t0));
+        drawn.update(|d| *d += 1);
+    });
+
+    // A song chosen elsewhere (search, similar songs) is brought to the middle of the map.
+    Effect::new(move |_| {
+        let Some(row) = state.recommendation.get().map(|r| r.song.row) else { return };
+        if local.with_value(|l| l.centred == Some(row)) {
+            return;
+        }
+        local.update_value(|l| l.centred = Some(row));
+        let Some(Some(point)) = with_xy(state, |xy| xy.get(2 * row..2 * row + 2).map(|p| (p[0], p[1]))) else { return };
+        let whole = whole();
+        let current = view.get_untracked().unwrap_or(whole);
+        let zoomed = if current.zoom_of(&whole) < CENTRE_ZOOM {
+            current.zoomed(CENTRE_ZOOM / current.zoom_of(&whole), current.centre(), &whole)
+        } else {
+            current
+        };
+        view.set(Some(zoomed.centred_on(point)));
+    });
+
+    Effect::new(move |_| {
+        drawn.track();
+        let recommendation = state.recommendation.get();
+        let hovered = hover.get();
+        let (Some(base), Some(top)) = (canvas.get(), overlay.get()) else { return };
+        let Some(area) = local.with_value(|l| l.area) else { return };
+        let v = view.get_untracked().unwrap_or_else(whole);
+        top.set_width(base.width());
+        top.set_height(base.height());
+        let Some(ctx) = context(&top) else { return };
+        let _ = with_xy(state, |xy| {
+            let at = |row: usize| {
+                xy.get(2 * row..2 * row + 2).map(|p| {
+                    let (x, y) = v.to_pixel((p[0], p[1]), area.width as f32, area.height as f32);
+                    (area.left + f64::from(x), area.top + f64::from(y))
+                })
+            };
+            let ring = |(x, y): (f64, f64), radius: f64, width: f64, colour: &str| {
+                ctx.begin_path();
+                let _ = ctx.arc(x, y, radius * area.ratio, 0.0, std::f64::consts::TAU);
+                ctx.set_line_width(width * area.ratio);
+                ctx.set_stroke_style_str(colour);
+                ctx.stroke();
+            };
+            ctx.save();
+            ctx.begin_path();
+            ctx.rect(area.left, area.top, area.width, area.height);
+            ctx.clip();
+            if let Some(r) = &recommendation {
+                r.similar.iter().filter_map(|s| at(s.song.row)).for_each(|p| ring(p, 5.0, 1.5, "#000"));
+                if let Some(p) = at(r.song.row) {
+                    ring(p, 10.0, 3.0, "#000");
+                    ring(p, 2.5, 3.0, "#000");
+                }
+            }
+            if let Some(p) = hovered.and_then(at) {
+                ring(p, 7.0, 2.0, "#d00");
+            }
+            ctx.restore();
+        });
+    });
+
+    let pick = move |ev: &PointerEvent| -> Option<usize> {
+        let (area, v) = (local.with_value(|l| l.area)?, view.get_untracked().unwrap_or_else(whole));
+        let point = pointer_data(ev, &area, &v);
+        let reach = (PICK_PX * area.ratio / area.width) as f32 * v.width();
+        local.with_value(|l| l.index.as_ref().and_then(|i| with_xy(state, |xy| i.nearest(xy, point, reach)).flatten()))
+    };
+    let on_down = move |ev: PointerEvent| {
+        let v = view.get_untracked().unwrap_or_else(whole);
+        local.update_value(|l| (l.press, l.dragged) = (Some((f64::from(ev.offset_x()), f64::from(ev.offset_y()), v)), false));
+        if let Some(t) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+            let _ = t.set_pointer_capture(ev.pointer_id());
+        }
+    };
+    let on_move = move |ev: PointerEvent| {
+        if let Some((x0, y0, start)) = local.with_value(|l| l.press) {
+            let (dx, dy) = (f64::from(ev.offset_x()) - x0, f64::from(ev.offset_y()) - y0);
+            if dx.hypot(dy) < DRAG_PX && !local.with_value(|l| l.dragged) {
+                return;
+            }
+            local.update_value(|l| l.dragged = true);
+            let Some(area) = local.with_value(|l| l.area) else { return };
+            let scale_x = f64::from(start.width()) / (area.width / area.ratio);
+            let scale_y = f64::from(start.height()) / (area.height / area.ratio);
+            view.set(Some(start.panned((-dx * scale_x) as f32, (dy * scale_y) as f32)));
+            return;
+        }
+        let found = pick(&ev);
+        hover.set(found);
+        if found != local.with_value(|l| l.asked) {
+            local.update_value(|l| l.asked = found);
+            match found {
+                Some(row) => send(Request::Describe { row }),
+                None => state.hovered.set(None),
+            }
+        }
+    };
+    let on_up = move |ev: PointerEvent| {
+        let (pressed, dragged) = local.with_value(|l| (l.press.is_some(), l.dragged));
+        local.update_value(|l| l.press = None);
+        if pressed && !dragged {
+            if let Some(row) = pick(&ev) {
+                // Chosen on the map: it is already in view, so the map does not jump.
+                local.update_value(|l| l.centred = Some(row));
+                state.selected.set(Some(row));
+            }
+        }
+    };
+    let on_wheel = move |ev: WheelEvent| {
+        ev.prevent_default();
+        let Some(area) = local.with_value(|l| l.area) else { return };
+        let whole = whole();
+        let v = view.get_untracked().unwrap_or(whole);
+        let px = ev.offset_x() as f64 * area.ratio - area.left;
+        let py = ev.offset_y() as f64 * area.ratio - area.top;
+        let at = v.to_data((px as f32, py as f32), area.width as f32, area.height as f32);
+        let factor = (-ev.delta_y() * 0.002).exp() as f32;
+        view.set(Some(v.zoomed(factor, at, &whole)));
+    };
+    let zoom_by = move |factor: f32| {
+        let whole = whole();
+        let v = view.get_untracked().unwrap_or(whole);
+        view.set(Some(v.zoomed(factor, v.centre(), &whole)));
+    };
+    let on_projection = move |ev: leptos::ev::Event| {
+        let p = match event_target_value(&ev).as_str() {
+            "first-two" => Projection::FirstTwo,
+            "tsne" => Projection::Tsne,
+            _ => Projection::Pca,
+        };
+        if p == Projection::Tsne && state.tsne.with_untracked(Option::is_none) {
+            send(Request::Tsne);
+        }
+        state.projection.set(p);
+    };
+    let projection_value = move || {
+        match state.projection.get() {
+            Projection::Pca => "pca",
+            Projection::FirstTwo => "first-two",
+            Projection::Tsne => "tsne",
+        }
+        .to_string()
+    };
+    let on_colour = move |ev: leptos::ev::Event| match event_target_value(&ev).parse::<usize>() {
+        Ok(column) => send(Request::ColourBy { column }),
+        Err(_) => state.colouring.set(None),
+    };
+    let on_palette = move |ev: leptos::ev::Event| {
+        state.palette.set(if event_target_value(&ev) == "tableau" { Palette::Tableau } else { Palette::OkabeIto });
+    };
+    let on_scale = move |ev: leptos::ev::Event| {
+        state.scale.set(if event_target_value(&ev) == "cividis" { Scale::Cividis } else { Scale::Viridis });
+    };
+    let columns = move || {
+        state.dataset.get().map(|d| {
+            d.columns
+                .iter()
+                .enumerate()
+                .map(|(i, c)| view! { <option value=i.to_string()>{c.clone()}</option> })
+                .collect_view()
+        })
+    };
+    let colour_value = move || state.colouring.with(|c| c.is_none()).then(|| "cluster".to_string());
+    let zoom_text = move || {
+        let v = view.get();
+        let z = v.map_or(1.0, |v| v.zoom_of(&whole()));
+        format!("Zoom {z:.1}×")
+    };
+    view! {
+        <div class="map-controls">
+            <label for="projection">"Map projection"</label>
+            <select id="projection" on:change=on_projection prop:value=projection_value
+                prop:disabled=move || !state.idle()>
+                <option value="pca">"Principal components"</option>
+                <option value="first-two">"First two dimensions"</option>
+                <option value="tsne">{format!("t-SNE (on a sample of up to {MAX_SAMPLE} songs)")}</option>
+            </select>
+            <label for="colour-by">"Colour by"</label>
+            <select id="colour-by" on:change=on_colour prop:value=colour_value prop:disabled=move || !state.idle()>
+                <option value="cluster">"Cluster"</option>
+                {columns}
+            </select>
+            <label for="palette">"Palette"</label>
+            <select id="palette" on:change=on_palette>
+                <option value="okabe-ito" selected=true>"Okabe–Ito (colour-blind safe)"</option>
+                <option value="tableau">"Tableau 10"</option>
+            </select>
+            <label for="scale">"Number scale"</label>
+            <select id="scale" on:change=on_scale>
+                <option value="viridis" selected=true>"Viridis"</option>
+                <option value="cividis">"Cividis"</option>
+            </select>
+        </div>
+        {move || state.tsne_progress.get().map(|(phase, done, total)| view! {
+            <div class="map-controls" id="tsne-progress">
+                <label for="tsne-bar">{format!("t-SNE: {done} of {total} {phase}")}</label>
+                <progress id="tsne-bar" max=total.to_string() value=done.to_string()></progress>
+                <button type="button" on:click=move |_| send(Request::Cancel)>"Cancel t-SNE"</button>
+            </div>
+        })}
+        <p class="help" hidden=move || state.projection.get() != Projection::Tsne>{move || state.tsne.get().map(|t| format!(
+            "t-SNE laid out {} songs picked at random (seeded); every other song sits at the distance-weighted mean of its 5 nearest sampled songs in the {}.",
+            t.sample, "representation clustered")).unwrap_or_else(|| "Computing t-SNE…".into())}</p>
+        <div class="map-controls">
+            <button type="button" id="zoom-in" on:click=move |_| zoom_by(2.0)>"Zoom in"</button>
+            <button type="button" id="zoom-out" on:click=move |_| zoom_by(0.5)>"Zoom out"</button>
+            <button type="button" id="zoom-reset" on:click=move |_| view.set(None)>"Whole map"</button>
+            <span class="help" id="zoom-level">{zoom_text}</span>
+            <span class="help">"Wheel to zoom, drag to move, click a dot to choose its song."</span>
+        </div>
+        <div class="map-wrap">
+            <canvas node_ref=canvas id="map" class="map" role="img"
+                aria-label=move || state.results.get().map(|r| map_alt(&r)).unwrap_or_default()></canvas>
+            <canvas node_ref=overlay id="map-overlay" class="map-overlay" aria-hidden="true"
+                on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up
+                on:pointerleave=move |_| hover.set(None) on:wheel=on_wheel></canvas>
+        </div>
+        <p class="help" id="map-pointer">{move || match (hover.get(), state.hovered.get()) {
+            (Some(row), Some(s)) if s.row == row => format!("Under the pointer: {} · cluster {}", describe(&s.title, &s.artist), s.cluster),
+            _ => "Point at a dot to see its song.".to_string(),
+        }}</p>
+        <p class="timings" id="map-draw">{move || draw_ms.get().map(|d| format!("Map drawn in {d:.0} ms.")).unwrap_or_default()}</p>
+    }
+}
+
+fn describe(title: &str, artist: &str) -> String {
+    match artist {
+        "" => title.to_string(),
+        a => format!("{title} — {a}"),
+    }
+}
+
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// The map's text alternative: what a sighted user would take from it.
+fn map_alt(r: &RunResults) -> String {
+    let sizes: Vec<String> = r.clusters.iter().map(|c| format!("cluster {}: {} songs", c.id, c.size)).collect();
+    format!("Scatter plot of {} songs in {} clusters ({}).", r.rows, r.k, sizes.join(", "))
+}
