@@ -49,8 +49,13 @@ pub fn add_song(state: AppState, song: &SongRef) {
 /// A button that adds `song` to the playlist, or says it is there.
 pub fn add_button(state: AppState, song: SongRef) -> impl IntoView {
     let row = song.table_row;
-    let label = format!("Add {} to the playlist", song.title);
+    let title = song.title.clone();
     let inside = move || state.playlist.with(|l| l.iter().any(|e| e.table_row == row));
+    // The name starts with the visible text, so speech users can say what they see.
+    let label = move || match inside() {
+        true => format!("In playlist: {title}"),
+        false => format!("Add {title} to the playlist"),
+    };
     view! {
         <button type="button" class="add-song" aria-label=label prop:disabled=inside
             on:click=move |_| add_song(state, &song)>{move || if inside() { "In playlist" } else { "Add" }}</button>

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  serve, launch, openApp, trainDemo, clusterSizes, paintedPixels, download, parseCsv, DIST,
+  serve, launch, openApp, trainDemo, clusterSizes, paintedPixels, download, parseCsv, foreignRequests, DIST,
 } from './harness.mjs';
 
 let server; let browser;
@@ -31,7 +31,7 @@ async function choose(page, query) {
 }
 
 test('search → similar songs → playlist → more like these → reorder → export, kept across a reload', async () => {
-  const { page, errors, context } = await openApp(browser, server.url);
+  const { page, errors, context, requests } = await openApp(browser, server.url);
   await trainDemo(page, 3);
   const title = (await page.locator('#cluster-table .examples li').first().textContent()).split(' — ')[0].trim();
   const heading = await choose(page, title);
@@ -46,7 +46,7 @@ test('search → similar songs → playlist → more like these → reorder → 
   }
   const expected = [heading.replace(/ · cluster \d+$/, ''), `${similar[0][1]} — ${similar[0][2]}`, `${similar[1][1]} — ${similar[1][2]}`];
   assert.deepEqual(await playlistNames(page), expected);
-  assert.equal(await page.locator('#similar-table').getByRole('button', { name: `Add ${similar[0][1]} to the playlist` }).isDisabled(), true, 'a song is added once');
+  assert.equal(await page.locator('#similar-table').getByRole('button', { name: `In playlist: ${similar[0][1]}` }).isDisabled(), true, 'a song is added once');
 
   await page.getByRole('button', { name: 'More like these' }).click();
   await page.locator('#more-table caption').filter({ hasText: 'average similarity to the 3 playlist songs' }).waitFor();
@@ -83,6 +83,7 @@ test('search → similar songs → playlist → more like these → reorder → 
   assert.deepEqual(await playlistNames(page), expected);
   await page.getByRole('button', { name: 'Clear playlist' }).click();
   assert.equal(await page.locator('#playlist li').count(), 0);
+  assert.deepEqual(foreignRequests(requests, server.url), [], 'the playlist stays in this browser');
   assert.deepEqual(errors, []);
   await context.close();
 });
@@ -207,7 +208,7 @@ test('compare representations, then cluster and recommend with the scaled featur
 });
 
 test('model file: download, reload, apply to the same and to a renamed CSV; bad files are explained', async () => {
-  const { page, errors, context } = await openApp(browser, server.url);
+  const { page, errors, context, requests } = await openApp(browser, server.url);
   await trainDemo(page, 3);
   await page.getByLabel('Cluster', { exact: true }).selectOption('1');
   await page.getByLabel('Name', { exact: true }).fill('My favourites');
@@ -266,6 +267,7 @@ test('model file: download, reload, apply to the same and to a renamed CSV; bad 
   await page.getByLabel('Apply a saved model to the loaded CSV').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"hello": 1}') });
   await alert.filter({ hasText: 'not a Songscape model' }).waitFor();
   assert.match(await page.locator('#dataset-summary').textContent(), /no-energy\.csv/, 'the loaded CSV is kept');
+  assert.deepEqual(foreignRequests(requests, server.url), [], 'saving and applying models sends nothing anywhere');
   assert.deepEqual(errors, []);
   await context.close();
 });

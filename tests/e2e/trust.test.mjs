@@ -215,7 +215,7 @@ async function axeViolations(page) {
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
-test('axe-core finds no serious or critical violations at any step', async () => {
+test('axe-core finds no serious or critical violations at any of 8 steps', async () => {
   const { page, context } = await openApp(browser, server.url);
   assert.deepEqual(await axeViolations(page), [], 'start page');
   await upload(page, 'broken.csv', Buffer.from('\x89PNG\r\n', 'latin1'));
@@ -240,5 +240,11 @@ test('axe-core finds no serious or critical violations at any step', async () =>
   await search.press('Enter');
   await page.locator('#similar-table').waitFor();
   assert.deepEqual(await axeViolations(page), [], 'a song and its similar songs shown');
+  await page.locator('#selected-song').getByRole('button', { name: /^Add .* to the playlist$/ }).click();
+  await page.getByRole('button', { name: 'More like these' }).click();
+  await page.locator('#more-table').waitFor();
+  await page.getByRole('button', { name: 'Compare representations' }).click();
+  await page.locator('#compare-table').waitFor({ timeout: 120_000 });
+  assert.deepEqual(await axeViolations(page), [], 'playlist, more like these, representations compared');
   await context.close();
 });
