@@ -14,7 +14,7 @@ SECONDS ?= 60
 FUZZ_TARGET := load_map_scale
 FUZZ_CORPUS := $(CURDIR)/fuzz/corpus/$(FUZZ_TARGET)
 
-.PHONY: setup setup-test setup-fuzz serve build test test-native test-e2e dist-e2e fuzz bench-find clean
+.PHONY: setup setup-test setup-fuzz serve build test test-native test-e2e dist-e2e fuzz bench bench-reference bench-data bench-find clean
 
 setup:
 	@bash scripts/setup.sh
@@ -54,6 +54,28 @@ fuzz: setup-fuzz
 	@echo "[fuzz] $(FUZZ_TARGET) for $(SECONDS) s (findings go to fuzz/artifacts/)"
 	cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run $(FUZZ_TARGET) --sanitizer none --target-dir $(CARGO_TARGET_DIR)/fuzz \
 		$(FUZZ_CORPUS) -- -max_total_time=$(SECONDS) -max_len=1048576 -timeout=30 -rss_limit_mb=4096
+
+# The benchmark: the release app in headless Chromium on the real data (if ../shared is there)
+# and synthetic 10k/100k/1M-song files; one JSON line per file. BENCH_SIZES=10000 for a quick run.
+BENCH_DIST := $(CARGO_TARGET_DIR)/bench-dist
+BENCH_DATA := $(CARGO_TARGET_DIR)/bench-data
+BENCH_SIZES ?= 10000,100000,1000000
+
+bench-data: setup
+	@mkdir -p $(BENCH_DATA)
+	@for n in $$(echo $(BENCH_SIZES) | tr , ' '); do \
+		f=$(BENCH_DATA)/synthetic_$$n.csv; \
+		[ -s $$f ] || { echo "[bench] writing $$f"; cargo run --quiet --release --example gen_songs -- $$n $$f; }; \
+	done
+
+bench: setup-test bench-data
+	trunk build index.html --release --dist $(BENCH_DIST)
+	cd tests/e2e && BENCH_DIST=$(BENCH_DIST) BENCH_DATA=$(BENCH_DATA) BENCH_SIZES=$(BENCH_SIZES) node bench.mjs
+
+# The same, with the reference Python pipeline run on each file too (needs ../shared/baseline/.venv).
+bench-reference: setup-test bench-data
+	trunk build index.html --release --dist $(BENCH_DIST)
+	cd tests/e2e && BENCH_REFERENCE=1 BENCH_DIST=$(BENCH_DIST) BENCH_DATA=$(BENCH_DATA) BENCH_SIZES=$(BENCH_SIZES) node bench.mjs
 
 # Search and recommendation times at 1M songs, native (JSON lines).
 bench-find: setup

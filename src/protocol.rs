@@ -288,6 +288,10 @@ pub struct Timings {
     pub encode_ms: f64,
     pub kmeans_ms: f64,
     pub project_ms: f64,
+    /// The worker's wasm memory at the end of the run: wasm memory only grows, so this is
+    /// its peak.
+    #[serde(default)]
+    pub wasm_bytes: f64,
 }
 
 /// Everything the page needs to draw results.

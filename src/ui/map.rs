@@ -152,6 +152,7 @@ pub fn MapView() -> impl IntoView {
         let area = draw_map(&c, &data);
         local.update_value(|l| l.area = area);
         draw_ms.set(Some(now_ms() - t0));
+        state.map_draw_ms.set(Some(now_ms() - t0));
         drawn.update(|d| *d += 1);
     });
 

@@ -29,6 +29,8 @@ pub fn ResultsPanel() -> impl IntoView {
             <h2 id="results-title">"5. Map of the songs"</h2>
             {move || state.results.get().map(|r| metrics(&r))}
             <p class="timings" id="timings">{move || state.results.get().map(|r| timings(&r))}</p>
+            // The same numbers for tools (the benchmark reads them); not shown.
+            <output id="run-json" hidden=true>{move || run_json(state)}</output>
             <MapView/>
             <div class="actions">
                 <button id="export-csv" type="button" on:click=export prop:disabled=move || !state.idle()>"Download CSV with clusters"</button>
@@ -57,6 +59,17 @@ fn metrics(r: &RunResults) -> impl IntoView {
             <div><dt>"KMeans time"</dt><dd id="metric-kmeans-ms">{format!("{:.0} ms", t.kmeans_ms)}</dd></div>
         </dl>
     }
+}
+
+/// The run's measurements as one JSON object, once the map has been drawn.
+fn run_json(state: AppState) -> String {
+    let (Some(r), Some(draw_ms)) = (state.results.get(), state.map_draw_ms.get()) else { return String::new() };
+    let parse_ms = state.dataset.with(|d| d.as_ref().map_or(0.0, |d| d.parse_ms));
+    let value = serde_json::json!({
+        "rows": r.rows, "parse_ms": parse_ms, "timings": r.timings, "draw_ms": draw_ms, "k": r.k,
+        "recon_mse": r.recon_mse, "history": r.history,
+    });
+    value.to_string()
 }
 
 /// Where the time went, step by step (the page's own measurements).

@@ -58,6 +58,8 @@ pub struct AppState {
     /// Each cluster's name as shown and exported (automatic, or the user's).
     pub cluster_names: RwSignal<Vec<String>>,
     pub palette: RwSignal<Palette>,
+    /// How long the map took to draw last time.
+    pub map_draw_ms: RwSignal<Option<f64>>,
     /// The t-SNE map of the current results, once computed, and how many songs t-SNE laid out.
     pub tsne: RwSignal<Option<Arc<TsneMap>>>,
     /// t-SNE under way: (phase, done, total).
@@ -133,6 +135,7 @@ impl AppState {
             selected: RwSignal::new(None),
             cluster_names: RwSignal::new(Vec::new()),
             palette: RwSignal::new(Palette::default()),
+            map_draw_ms: RwSignal::new(None),
             tsne: RwSignal::new(None),
             tsne_progress: RwSignal::new(None),
             comparison: RwSignal::new(None),
@@ -285,6 +288,7 @@ impl AppState {
 
     fn on_finished(&self, results: RunResults) {
         self.forget_songs();
+        self.map_draw_ms.set(None);
         self.tsne.set(None);
         if self.projection.get_untracked() == Projection::Tsne {
             self.projection.set(Projection::Pca);

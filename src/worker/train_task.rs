@@ -114,6 +114,7 @@ async fn finish(
         return Ok(());
     };
     timings.project_ms = now_ms() - t;
+    timings.wasm_bytes = super::wasm_bytes();
     let search = STATE
         .with(|s| s.borrow().table.as_ref().map(|t| find::index(t, &mapping, &prepared)))
         .unwrap_or_else(|| SearchIndex::new(std::iter::empty()));

@@ -1,0 +1,122 @@
+// The benchmark (`make bench`): the release app in headless Chromium on the real dataset (when
+// ../shared is there) and synthetic files of 10k, 100k and 1M songs, default settings. One JSON
+// line per file: every stage's time, samples/s, peak memory, long tasks, .wasm sizes; and, per
+// file, the reference pipeline's time and the ratio (run here when its Python environment
+// exists, else taken from ../shared/baseline/README.md and labelled so).
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { execFileSync } from 'node:child_process';
+import { serve, launch, SHARED_DATA } from './harness.mjs';
+
+const DIST = process.env.BENCH_DIST;
+const DATA_DIR = process.env.BENCH_DATA;
+const SIZES = (process.env.BENCH_SIZES ?? '10000,100000,1000000').split(',').filter(Boolean).map(Number);
+const BASELINE = path.resolve(import.meta.dirname, '../../../shared/baseline');
+const PYTHON = path.join(BASELINE, '.venv/bin/python');
+const RUN_REFERENCE = process.env.BENCH_REFERENCE === '1';
+// ../shared/baseline/README.md's measurements on this kind of machine (seconds, whole pipeline).
+const README_REFERENCE = { 39280: 50.7, 100000: 101.7, 1000000: 796.8 };
+
+function wasmSizes() {
+  const out = {};
+  for (const f of fs.readdirSync(DIST).filter((f) => f.endsWith('.wasm'))) {
+    const bytes = fs.readFileSync(path.join(DIST, f));
+    out[f.replace(/(-[0-9a-f]+)?_bg\.wasm$/, '')] = { raw: bytes.length, gzip: zlib.gzipSync(bytes, { level: 9 }).length };
+  }
+  return out;
+}
+
+function files() {
+  const list = [];
+  if (fs.existsSync(SHARED_DATA)) list.push({ name: 'light_spotify_subset.csv', file: SHARED_DATA });
+  else console.error('[bench] ../shared/data is absent: the real dataset is skipped');
+  for (const n of SIZES) list.push({ name: `synthetic_${n}.csv`, file: path.join(DATA_DIR, `synthetic_${n}.csv`) });
+  return list;
+}
+
+/** First paint and the demo button usable, on a fresh page. */
+async function startup(browser, url) {
+  const page = await browser.newPage();
+  const t0 = Date.now();
+  await page.goto(url);
+  await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
+  await page.locator('#demo:enabled').waitFor();
+  const ready_ms = Date.now() - t0;
+  const paint = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null);
+  const loaded = await page.evaluate(() => performance.getEntriesByType('resource').filter((r) => r.name.endsWith('.wasm')).reduce((a, r) => a + r.transferSize, 0));
+  await page.close();
+  return { first_contentful_paint_ms: paint, demo_usable_ms: ready_ms, wasm_transferred_bytes: loaded };
+}
+
+async function runOne(browser, url, { name, file }) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  await page.addInitScript(() => {
+    window.__longest = 0; window.__long = 0;
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) { window.__long++; window.__longest = Math.max(window.__longest, e.duration); } })
+      .observe({ type: 'longtask', buffered: true });
+  });
+  await page.goto(url);
+  await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
+  let heapPeak = 0;
+  const sampler = setInterval(async () => {
+    try {
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      heapPeak = Math.max(heapPeak, metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0);
+    } catch { /* page closing */ }
+  }, 250);
+  const t0 = Date.now();
+  await page.locator('#csv-file').setInputFiles(file);
+  await page.locator('#dataset-summary').filter({ hasText: 'rows' }).waitFor({ timeout: 600_000 });
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await page.locator('#run-json').filter({ hasText: 'draw_ms' }).waitFor({ state: 'attached', timeout: 1_800_000 });
+  const total_ms = Date.now() - t0;
+  clearInterval(sampler);
+  const run = JSON.parse(await page.locator('#run-json').textContent());
+  const long = await page.evaluate(() => ({ count: window.__long, longest_ms: window.__longest }));
+  await context.close();
+  const t = run.timings;
+  const epochs = t.epoch_ms.length;
+  const trainRows = Math.floor(run.rows * 0.9);
+  return {
+    file: name, rows: run.rows, parse_ms: round(run.parse_ms), scaling_ms: round(t.scale_ms),
+    training_ms: round(t.train_ms), epoch_first_ms: round(t.epoch_ms[0]), epoch_steady_ms: round(median(t.epoch_ms.slice(1))),
+    samples_per_s: Math.round((trainRows * epochs) / (t.train_ms / 1000)), encoding_ms: round(t.encode_ms),
+    kmeans_ms: round(t.kmeans_ms), projection_ms: round(t.project_ms), map_draw_ms: round(run.draw_ms),
+    total_ms, worker_wasm_peak_bytes: t.wasm_bytes, page_js_heap_peak_bytes: heapPeak,
+    main_thread_long_tasks: long.count, longest_main_thread_task_ms: round(long.longest_ms),
+    recon_mse: run.recon_mse,
+  };
+}
+
+function reference(file, rows) {
+  if (RUN_REFERENCE && fs.existsSync(PYTHON)) {
+    const out = execFileSync(PYTHON, [path.join(BASELINE, 'seed_pipeline.py'), file, '--out-dir', path.join(DATA_DIR, 'ref'), '--no-save-csv'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const line = JSON.parse(out.trim().split('\n').at(-1));
+    const seconds = line.timings_s?.total_wall_incl_python_start ?? null;
+    return { reference_s: seconds, reference_source: 'run now' };
+  }
+  if (README_REFERENCE[rows]) return { reference_s: README_REFERENCE[rows], reference_source: 'shared/baseline/README.md (not run here)' };
+  return { reference_s: null, reference_source: 'none measured for this size' };
+}
+
+const round = (v) => (v == null ? null : Math.round(v * 10) / 10);
+const median = (a) => { if (!a.length) return null; const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]; };
+
+const server = await serve(path.resolve(DIST));
+const browser = await launch();
+try {
+  console.log(JSON.stringify({ startup: await startup(browser, server.url), wasm: wasmSizes() }));
+  for (const f of files()) {
+    const result = await runOne(browser, server.url, f);
+    const ref = reference(f.file, result.rows);
+    const ratio = ref.reference_s ? Math.round((ref.reference_s * 1000 / result.total_ms) * 10) / 10 : null;
+    console.log(JSON.stringify({ ...result, ...ref, reference_over_ours: ratio }));
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
