@@ -35,7 +35,8 @@ pub struct Clustering {
 }
 
 /// KMeans++ initialisation, one run, up to 300 iterations, tolerance 1e-4: scikit-learn's defaults
-/// for `KMeans(n_clusters=k)` with `n_init="auto"`.
+/// for `KMeans(n_clusters=k)` with `n_init="auto"`, with scikit-learn's meaning of the tolerance
+/// (see `sklearn_tolerance`).
 pub fn kmeans(points: &[f32], dim: usize, k: usize, seed: u64) -> Result<Clustering, ClusterError> {
     if dim == 0 {
         return Err(ClusterError::Fit("the codes have no dimensions".into()));
@@ -53,7 +54,7 @@ pub fn kmeans(points: &[f32], dim: usize, k: usize, seed: u64) -> Result<Cluster
     let model = KMeans::params_with_rng(k, Xoshiro256Plus::seed_from_u64(seed))
         .n_runs(1)
         .max_n_iterations(300)
-        .tolerance(1e-4)
+        .tolerance(sklearn_tolerance(points, dim))
         .fit(&dataset)
         .map_err(|e| ClusterError::Fit(e.to_string()))?;
     let labels: Vec<usize> = model.predict(dataset.records()).to_vec();
@@ -71,6 +72,30 @@ pub fn finish(points: &[f32], dim: usize, k: usize, labels: Vec<usize>, centroid
         inertia += squared_distance(row, centre);
     }
     Clustering { labels, centroids, sizes, inertia }
+}
+
+/// scikit-learn stops when the centres' total squared shift is at most 1e-4 × the data's mean
+/// per-column variance; linfa stops when the shift's (unsquared) length is below its tolerance.
+/// Passing linfa 1e-4 itself asked for a shift 100× smaller than scikit-learn's on z-scored
+/// codes, and so for many more passes over the data (KMeans took 9.7 s on 1M songs in the
+/// browser). This is scikit-learn's rule in linfa's terms.
+pub fn sklearn_tolerance(points: &[f32], dim: usize) -> f32 {
+    let n = points.len() / dim.max(1);
+    if n == 0 || dim == 0 {
+        return 1e-4;
+    }
+    let mut sum = vec![0.0f64; dim];
+    let mut sum_sq = vec![0.0f64; dim];
+    for row in points.chunks_exact(dim) {
+        for ((s, q), v) in sum.iter_mut().zip(sum_sq.iter_mut()).zip(row) {
+            let v = f64::from(*v);
+            *s += v;
+            *q += v * v;
+        }
+    }
+    let mean_var = sum.iter().zip(&sum_sq).map(|(s, q)| (q / n as f64 - (s / n as f64).powi(2)).max(0.0)).sum::<f64>()
+        / dim as f64;
+    ((1e-4 * mean_var).sqrt() as f32).max(f32::EPSILON)
 }
 
 pub fn squared_distance(a: &[f32], b: &[f32]) -> f64 {

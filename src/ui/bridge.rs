@@ -118,9 +118,13 @@ impl Bridge {
         if generation != self.0.borrow().generation {
             return;
         }
-        let text = ev.data().as_string().unwrap_or_default();
+        let data = ev.data();
+        let text = data
+            .as_string()
+            .or_else(|| Reflect::get(&data, &JsValue::from_str("json")).ok().and_then(|j| j.as_string()))
+            .unwrap_or_default();
         let event = match decode_event(&text) {
-            Ok(e) => e,
+            Ok(e) => attach_arrays(e, &data),
             Err(message) => Event::Failed { stage: "Receiving results".into(), message },
         };
         match &event {
@@ -223,6 +227,31 @@ impl Bridge {
         if let Some((request, file)) = replay {
             self.send(request, file);
         }
+    }
+}
+
+/// Puts back the per-song arrays the worker sent beside the JSON (see `worker::post_arrays`).
+fn attach_arrays(event: Event, data: &JsValue) -> Event {
+    let f32s = |name: &str| {
+        Reflect::get(data, &JsValue::from_str(name))
+            .ok()
+            .and_then(|a| a.dyn_into::<js_sys::Float32Array>().ok())
+            .map(|a| a.to_vec())
+            .unwrap_or_default()
+    };
+    match event {
+        Event::Finished(mut r) => {
+            r.pca = f32s("pca");
+            r.first_two = f32s("first_two");
+            r.labels = Reflect::get(data, &JsValue::from_str("labels"))
+                .ok()
+                .and_then(|a| a.dyn_into::<js_sys::Uint16Array>().ok())
+                .map(|a| a.to_vec())
+                .unwrap_or_default();
+            Event::Finished(r)
+        }
+        Event::TsneReady { sample, .. } => Event::TsneReady { xy: f32s("xy"), sample },
+        other => other,
     }
 }
 

@@ -22,8 +22,16 @@ pub fn InspectorPanel() -> impl IntoView {
     });
     Effect::new(move |_| {
         let (Some(r), Some(c)) = (state.results.get(), canvas.get()) else { return };
-        let Some(summary) = r.clusters.get(chosen.get()) else { return };
-        draw_profile(&c, &r.features, &summary.zmeans, categorical(summary.id, state.palette.get()));
+        let (i, palette) = (chosen.get(), state.palette.get());
+        // A task of its own: new results already render the tables and the map in theirs.
+        set_timeout(
+            move || {
+                if let Some(summary) = r.clusters.get(i) {
+                    draw_profile(&c, &r.features, &summary.zmeans, categorical(summary.id, palette));
+                }
+            },
+            std::time::Duration::ZERO,
+        );
     });
     let on_choose = move |ev: leptos::ev::Event| {
         if let Ok(i) = event_target_value(&ev).parse::<usize>() {

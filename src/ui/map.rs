@@ -125,10 +125,18 @@ pub fn MapView() -> impl IntoView {
         state.projection.track();
         state.results.track();
         state.tsne.track();
-        let index = with_xy(state, GridIndex::build);
-        local.update_value(|l| (l.index, l.centred) = (index, None));
+        local.update_value(|l| (l.index, l.centred) = (None, None));
         view.set(None);
         hover.set(None);
+        // A task of its own (a timeout, not a frame: all of a frame's callbacks share one task),
+        // so new results never freeze the page in one long task.
+        set_timeout(
+            move || {
+                let index = with_xy(state, GridIndex::build);
+                local.update_value(|l| l.index = index);
+            },
+            std::time::Duration::ZERO,
+        );
     });
 
     Effect::new(move |_| {
@@ -138,22 +146,27 @@ pub fn MapView() -> impl IntoView {
         let tsne = state.tsne.get();
         let Some(results) = state.results.get() else { return };
         let Some(c) = canvas.get() else { return };
-        let xy: &[f32] = match (projection, &tsne) {
-            (Projection::Tsne, Some(t)) => &t.xy,
-            (Projection::Tsne, None) => return,
-            (p, _) => map_of(&results, p),
-        };
-        let whole = Viewport::fit(xy);
-        let v = view.get().unwrap_or(whole);
-        let t0 = now_ms();
-        let (colours, legend) = colours_and_legend(&results, colouring.as_deref(), &names, palette, scale);
-        let (x_desc, y_desc) = axes(projection);
-        let data = MapData { xy, colours: &colours, view: v, zoom: v.zoom_of(&whole), x_desc, y_desc, legend };
-        let area = draw_map(&c, &data);
-        local.update_value(|l| l.area = area);
-        draw_ms.set(Some(now_ms() - t0));
-        state.map_draw_ms.set(Some(now_ms() - t0));
-        drawn.update(|d| *d += 1);
+        let wanted = view.get();
+        // Drawn in the next frame, a task of its own: new results arrive in one task, and the
+        // tables and the map each get theirs instead of freezing the page together.
+        request_animation_frame(move || {
+            let xy: &[f32] = match (projection, &tsne) {
+                (Projection::Tsne, Some(t)) => &t.xy,
+                (Projection::Tsne, None) => return,
+                (p, _) => map_of(&results, p),
+            };
+            let whole = Viewport::fit(xy);
+            let v = wanted.unwrap_or(whole);
+            let t0 = now_ms();
+            let (colours, legend) = colours_and_legend(&results, colouring.as_deref(), &names, palette, scale);
+            let (x_desc, y_desc) = axes(projection);
+            let data = MapData { xy, colours: &colours, view: v, zoom: v.zoom_of(&whole), x_desc, y_desc, legend };
+            let area = draw_map(&c, &data);
+            local.update_value(|l| l.area = area);
+            draw_ms.set(Some(now_ms() - t0));
+            state.map_draw_ms.set(Some(now_ms() - t0));
+            drawn.update(|d| *d += 1);
+        });
     });
 
     // A song chosen elsewhere (search, similar songs) is brought to the middle of the map.

@@ -91,7 +91,7 @@ fn update_run(stage: &str, change: impl FnOnce(&Table, &mut LastRun) -> Result<(
         }
     });
     match outcome {
-        Ok(results) => post(&Event::Finished(Box::new(results))),
+        Ok(results) => super::post_results(results),
         Err(message) => fail(stage, message),
     }
 }

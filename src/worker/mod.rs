@@ -117,6 +117,33 @@ pub(crate) fn post(event: &Event) {
     let _ = scope().post_message(&JsValue::from_str(&encode_event(event)));
 }
 
+/// Posts `event` as JSON with typed arrays beside it, moved rather than copied: a million
+/// songs' map as JSON is tens of megabytes that the page would parse on its own thread.
+pub(crate) fn post_arrays(event: &Event, arrays: &[(&str, JsValue)]) {
+    let message = js_sys::Object::new();
+    let _ = Reflect::set(&message, &JsValue::from_str("json"), &JsValue::from_str(&encode_event(event)));
+    let transfer = js_sys::Array::new();
+    for (name, array) in arrays {
+        let _ = Reflect::set(&message, &JsValue::from_str(name), array);
+        if let Ok(buffer) = Reflect::get(array, &JsValue::from_str("buffer")) {
+            transfer.push(&buffer);
+        }
+    }
+    if scope().post_message_with_transfer(&message, &transfer).is_err() {
+        fail("Sending results", "The results could not be handed to the page.");
+    }
+}
+
+/// A run's results: the per-song arrays travel as typed arrays (see `post_arrays`).
+pub(crate) fn post_results(mut results: RunResults) {
+    let pca = js_sys::Float32Array::from(&results.pca[..]);
+    let first_two = js_sys::Float32Array::from(&results.first_two[..]);
+    let labels = js_sys::Uint16Array::from(&results.labels[..]);
+    (results.pca, results.first_two, results.labels) = (Vec::new(), Vec::new(), Vec::new());
+    let arrays = [("pca", pca.into()), ("first_two", first_two.into()), ("labels", labels.into())];
+    post_arrays(&Event::Finished(Box::new(results)), &arrays);
+}
+
 pub(crate) fn fail(stage: &str, message: impl ToString) {
     post(&Event::Failed { stage: stage.to_string(), message: message.to_string() });
 }

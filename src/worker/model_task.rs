@@ -44,7 +44,7 @@ pub(super) fn apply(name: &str, data: &JsValue) {
         .and_then(|text| ModelFile::from_json(&text).map_err(|e| format!("{name}: {e}")))
         .and_then(|file| apply_file(name, &file, t0));
     match outcome {
-        Ok(results) => post(&Event::Finished(Box::new(results))),
+        Ok(results) => super::post_results(results),
         Err(message) => fail(APPLYING, message),
     }
 }

@@ -123,6 +123,6 @@ async fn finish(
         LastRun { mapping, params, prepared, analysis, history, timings, search, trained, model_file: None, saved_names: Vec::new(), tsne: None };
     let results = last.results();
     STATE.with(|s| s.borrow_mut().last = Some(last));
-    post(&Event::Finished(Box::new(results)));
+    super::post_results(results);
     Ok(())
 }

@@ -2,6 +2,8 @@
 //! placed among their nearest sampled songs. Progress reaches the page and Cancel is honoured.
 
 use super::{cancelled, fail, now_ms, post, run_busy, with_run, yield_now, STATE};
+use js_sys::Float32Array;
+
 use crate::pipeline::tsne::{Tsne, TsneOptions};
 use crate::protocol::Event;
 
@@ -65,6 +67,6 @@ async fn run() -> Result<(), String> {
     if !kept {
         return Err("The run changed while t-SNE was computed; choose t-SNE again.".into());
     }
-    post(&Event::TsneReady { xy, sample });
+    super::post_arrays(&Event::TsneReady { xy: Vec::new(), sample }, &[("xy", Float32Array::from(&xy[..]).into())]);
     Ok(())
 }
