@@ -108,10 +108,8 @@ fn main() {
     let steady: Vec<f64> = epoch_ms.iter().skip(1).copied().collect();
     let steady_ms = if steady.is_empty() { epoch_ms[0] } else { steady.iter().sum::<f64>() / steady.len() as f64 };
     let samples_per_s = train_rows as f64 * epoch_ms.len() as f64 / (epoch_ms.iter().sum::<f64>() / 1e3);
-    let losses: Vec<String> = history
-        .iter()
-        .map(|h| format!("[{:.6},{:.6}]", h.train_loss, h.val_loss.unwrap_or(f32::NAN)))
-        .collect();
+    let losses: Vec<String> =
+        history.iter().map(|h| format!("[{:.6},{:.6}]", h.train_loss, h.val_loss.unwrap_or(f32::NAN))).collect();
     emit(format!(
         "{{\"rows\":{rows},\"train_rows\":{train_rows},\"epochs\":{},\"total_ms\":{total_ms:.1},\"first_epoch_ms\":{:.1},\"steady_epoch_ms\":{steady_ms:.1},\"samples_per_s\":{samples_per_s:.0},\"steady_samples_per_s\":{:.0},\"recon_mse\":{:.6},\"losses\":[{}]}}",
         epoch_ms.len(),

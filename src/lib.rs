@@ -4,8 +4,8 @@
 //! `worker` drives the pipeline inside a dedicated Web Worker; `ui` is the Leptos page.
 //! Both of the latter exist only for `wasm32`.
 
-pub mod pipeline;
 pub mod mapview;
+pub mod pipeline;
 pub mod protocol;
 
 #[cfg(target_arch = "wasm32")]

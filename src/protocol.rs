@@ -9,11 +9,11 @@ use serde::{Deserialize, Serialize};
 use crate::mapview::colours::Colouring;
 use crate::pipeline::check::{check_table, Tone};
 use crate::pipeline::choose_k::KScore;
-use crate::pipeline::compare::{Representation, RepresentationScore};
-use crate::pipeline::naming::ClusterName;
 use crate::pipeline::columns::ColumnMapping;
+use crate::pipeline::compare::{Representation, RepresentationScore};
 use crate::pipeline::limits::count;
 use crate::pipeline::load::{delimiter_name, parse_csv, RaggedRow, Table};
+use crate::pipeline::naming::ClusterName;
 use crate::pipeline::params::{Projection, TrainParams};
 use crate::pipeline::recommend::Metric;
 use crate::pipeline::summary::ClusterSummary;
@@ -71,6 +71,10 @@ pub enum Request {
     /// Title, artist and cluster of song `row` (the map's pointer).
     Describe {
         row: usize,
+    },
+    /// Title, artist and cluster of each of `rows` (songs picked on the map for the playlist).
+    Pick {
+        rows: Vec<usize>,
     },
     /// The `n` songs most like the whole playlist (table rows).
     MoreLikeThese {
@@ -137,6 +141,8 @@ pub enum Event {
         file: String,
     },
     Described(SongRef),
+    /// Answer to `Pick`.
+    Picked(Vec<SongRef>),
     /// Answer to `MoreLikeThese`.
     SetRecommended(Box<SetRecommendation>),
     Coloured(Box<Colouring>),

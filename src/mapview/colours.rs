@@ -121,13 +121,10 @@ pub fn colouring_of_column(table: &Table, rows: &[usize], column: usize) -> Colo
     let name = table.headers.get(column).cloned().unwrap_or_default();
     let cells: Vec<&str> = rows.iter().map(|&r| table.cell(r, column).trim()).collect();
     let filled = cells.iter().filter(|c| !c.is_empty()).count();
-    let numbers: Vec<f32> = cells.iter().map(|c| c.parse::<f32>().ok().filter(|v| v.is_finite()).unwrap_or(f32::NAN)).collect();
+    let numbers: Vec<f32> =
+        cells.iter().map(|c| c.parse::<f32>().ok().filter(|v| v.is_finite()).unwrap_or(f32::NAN)).collect();
     let readable = numbers.iter().filter(|v| v.is_finite()).count();
-    let kind = if filled > 0 && readable * 10 >= filled * 9 {
-        values_kind(numbers)
-    } else {
-        categories_kind(&cells)
-    };
+    let kind = if filled > 0 && readable * 10 >= filled * 9 { values_kind(numbers) } else { categories_kind(&cells) };
     Colouring { column: name, kind }
 }
 
@@ -162,10 +159,8 @@ fn categories_kind(cells: &[&str]) -> ColourKind {
     }
     let code_of: std::collections::HashMap<&str, u16> =
         ranked[..shown].iter().enumerate().map(|(i, (n, _))| (*n, i as u16)).collect();
-    let codes = cells
-        .iter()
-        .map(|c| if c.is_empty() { u16::MAX } else { code_of.get(c).copied().unwrap_or(other) })
-        .collect();
+    let codes =
+        cells.iter().map(|c| if c.is_empty() { u16::MAX } else { code_of.get(c).copied().unwrap_or(other) }).collect();
     ColourKind::Categories { names, codes }
 }
 

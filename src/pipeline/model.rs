@@ -117,8 +117,8 @@ impl Autoencoder {
         for (w, offset) in layers.iter().zip(offsets) {
             for o in 0..w.outputs {
                 let row = &mut packed[(offset + o) * cols..];
-                for i in 0..w.inputs {
-                    row[i] = w.weight[i * w.outputs + o];
+                for (i, cell) in row.iter_mut().take(w.inputs).enumerate() {
+                    *cell = w.weight[i * w.outputs + o];
                 }
                 row[w.inputs] = w.bias[o];
             }
@@ -134,9 +134,8 @@ impl Autoencoder {
         let [_, batch] = xt.dims();
         let ones = Tensor::<2>::ones([1, batch], &xt.device());
         let mut h = xt;
-        for l in from..to {
-            let (inputs, outputs) = self.shapes[l];
-            let block = packed.clone().slice([offsets[l]..offsets[l] + outputs, 0..inputs + 1]);
+        for (l, (&offset, &(inputs, outputs))) in offsets.iter().zip(&self.shapes).enumerate().take(to).skip(from) {
+            let block = packed.clone().slice([offset..offset + outputs, 0..inputs + 1]);
             if !(l == from && first_has_ones) {
                 h = Tensor::cat(vec![h, ones.clone()], 0);
             }

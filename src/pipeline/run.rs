@@ -3,12 +3,12 @@
 
 use super::check::enough_rows;
 use super::cluster::{finish, kmeans, Clustering};
-use super::model_file::ModelFile;
 use super::columns::{extract, ColumnMapping, Features};
+use super::compare::{label_codes, pca_codes, Representation};
 use super::error::PipelineError;
 use super::export::{export_csv, RunColumns};
-use super::compare::{label_codes, pca_codes, Representation};
 use super::load::Table;
+use super::model_file::ModelFile;
 use super::naming::{name_clusters, ClusterName};
 use super::params::{Projection, ValidParams};
 use super::project::project;
@@ -143,7 +143,11 @@ pub fn recluster(
 
 /// The rows in `representation`, its width, and its reconstruction error where it has one.
 /// PCA keeps as many components as the autoencoder has latent dimensions, for a fair match.
-pub fn represent(prepared: &Prepared, analysis: &Analysis, representation: Representation) -> (Vec<f32>, usize, Option<f32>) {
+pub fn represent(
+    prepared: &Prepared,
+    analysis: &Analysis,
+    representation: Representation,
+) -> (Vec<f32>, usize, Option<f32>) {
     let d = prepared.features.n_features();
     match representation {
         Representation::Autoencoder => (analysis.codes.clone(), analysis.latent, Some(analysis.recon_mse)),

@@ -5,13 +5,13 @@ use wasm_bindgen::JsCast;
 
 use super::bridge::Bridge;
 use super::choose_k::ChooseKPanel;
-use super::compare::ComparePanel;
-use super::inspector::InspectorPanel;
-use super::model_panel::ModelPanel;
 use super::cluster_table::ClusterTable;
+use super::compare::ComparePanel;
 use super::data_panel::DataPanel;
 use super::find_song::FindSongPanel;
+use super::inspector::InspectorPanel;
 use super::mapping::MappingPanel;
+use super::model_panel::ModelPanel;
 use super::playlist::PlaylistPanel;
 use super::results::ResultsPanel;
 use super::settings::SettingsPanel;

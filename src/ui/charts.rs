@@ -7,8 +7,8 @@ use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
 use super::measured_canvas::MeasuredCanvas;
-use crate::mapview::raster::{radius_for, rasterize, Raster};
 use crate::mapview::colours::{categorical, Palette};
+use crate::mapview::raster::{radius_for, rasterize, Raster};
 use crate::mapview::Viewport;
 use crate::pipeline::choose_k::KScore;
 use crate::pipeline::train::EpochLoss;
@@ -281,19 +281,21 @@ fn try_draw_map(
 }
 
 /// Puts an RGBA buffer on the canvas at `(left, top)`.
-fn put_pixels(canvas: &HtmlCanvasElement, raster: &Raster, left: i32, top: i32) -> Result<(), Box<dyn std::error::Error>> {
+fn put_pixels(
+    canvas: &HtmlCanvasElement,
+    raster: &Raster,
+    left: i32,
+    top: i32,
+) -> Result<(), Box<dyn std::error::Error>> {
     let context: CanvasRenderingContext2d = canvas
         .get_context("2d")
         .ok()
         .flatten()
         .and_then(|c| c.dyn_into().ok())
         .ok_or("the canvas has no 2D context")?;
-    let image = ImageData::new_with_u8_clamped_array_and_sh(
-        Clamped(&raster.pixels),
-        raster.width as u32,
-        raster.height as u32,
-    )
-    .map_err(|e| format!("{e:?}"))?;
+    let image =
+        ImageData::new_with_u8_clamped_array_and_sh(Clamped(&raster.pixels), raster.width as u32, raster.height as u32)
+            .map_err(|e| format!("{e:?}"))?;
     context.put_image_data(&image, f64::from(left), f64::from(top)).map_err(|e| format!("{e:?}"))?;
     Ok(())
 }
@@ -340,7 +342,10 @@ fn try_draw_profile(
         bar.set_margin(px(4.0), px(4.0), 0, 0);
         bar
     }))?;
-    chart.draw_series(LineSeries::new([(0.0, SegmentValue::Exact(0)), (0.0, SegmentValue::Exact(n))], BLACK.stroke_width(1)))?;
+    chart.draw_series(LineSeries::new(
+        [(0.0, SegmentValue::Exact(0)), (0.0, SegmentValue::Exact(n))],
+        BLACK.stroke_width(1),
+    ))?;
     root.present()?;
     Ok(())
 }

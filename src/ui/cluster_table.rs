@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::mapview::colours::{categorical, css, Palette};
 use super::state::AppState;
+use crate::mapview::colours::{categorical, css, Palette};
 use crate::protocol::RunResults;
 
 #[component]

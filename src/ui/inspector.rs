@@ -41,7 +41,8 @@ pub fn InspectorPanel() -> impl IntoView {
     let on_rename = move |ev: leptos::ev::Event| {
         let text = event_target_value(&ev).trim().to_string();
         let i = chosen.get_untracked();
-        let automatic = state.results.with_untracked(|r| r.as_ref().and_then(|r| r.names.get(i).map(|n| n.name.clone())));
+        let automatic =
+            state.results.with_untracked(|r| r.as_ref().and_then(|r| r.names.get(i).map(|n| n.name.clone())));
         state.cluster_names.update(|names| {
             if let Some(slot) = names.get_mut(i) {
                 *slot = if text.is_empty() { automatic.unwrap_or_else(|| format!("Cluster {i}")) } else { text };

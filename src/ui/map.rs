@@ -13,14 +13,16 @@ use super::state::AppState;
 use crate::mapview::colours::{categorical, ColourKind, Colouring, Palette, Scale};
 use crate::mapview::index::GridIndex;
 use crate::mapview::Viewport;
-use crate::pipeline::tsne::MAX_SAMPLE;
 use crate::pipeline::params::Projection;
+use crate::pipeline::tsne::MAX_SAMPLE;
 use crate::protocol::{Request, RunResults};
 
 /// How close (CSS pixels) the pointer must be to a dot to pick it.
 const PICK_PX: f64 = 8.0;
 /// Pointer travel (CSS pixels) that turns a click into a drag.
 const DRAG_PX: f64 = 4.0;
+/// Most songs one shift-drag adds to the playlist.
+const PICK_MAX: usize = 200;
 /// Zoom applied when centring on a chosen song from the whole map.
 const CENTRE_ZOOM: f32 = 3.0;
 
@@ -101,6 +103,8 @@ struct Interaction {
     index: Option<GridIndex>,
     /// Pointer position (CSS px) where a press started, and the view then.
     press: Option<(f64, f64, Viewport)>,
+    /// The press started with Shift: a rectangle of songs for the playlist, not a pan.
+    picking: bool,
     dragged: bool,
     /// The song whose details were asked for last (hover).
     asked: Option<usize>,
@@ -115,6 +119,8 @@ pub fn MapView() -> impl IntoView {
     let overlay: NodeRef<Canvas> = NodeRef::new();
     let view = RwSignal::new(None::<Viewport>);
     let hover = RwSignal::new(None::<usize>);
+    // A shift-drag in progress: its corners in CSS pixels.
+    let rectangle = RwSignal::new(None::<(f64, f64, f64, f64)>);
     let drawn = RwSignal::new(0u32);
     let draw_ms = RwSignal::new(None::<f64>);
     let local = StoredValue::new_local(Interaction::default());
@@ -191,6 +197,7 @@ pub fn MapView() -> impl IntoView {
         drawn.track();
         let recommendation = state.recommendation.get();
         let hovered = hover.get();
+        let dragged_box = rectangle.get();
         let (Some(base), Some(top)) = (canvas.get(), overlay.get()) else { return };
         let Some(area) = local.with_value(|l| l.area) else { return };
         let v = view.get_untracked().unwrap_or_else(whole);
@@ -226,6 +233,12 @@ pub fn MapView() -> impl IntoView {
                 ring(p, 7.0, 2.0, "#d00");
             }
             ctx.restore();
+            if let Some((xa, ya, xb, yb)) = dragged_box {
+                let r = area.ratio;
+                ctx.set_line_width(2.0 * r);
+                ctx.set_stroke_style_str("#d00");
+                ctx.stroke_rect(xa.min(xb) * r, ya.min(yb) * r, (xb - xa).abs() * r, (yb - ya).abs() * r);
+            }
         });
     });
 
@@ -237,7 +250,10 @@ pub fn MapView() -> impl IntoView {
     };
     let on_down = move |ev: PointerEvent| {
         let v = view.get_untracked().unwrap_or_else(whole);
-        local.update_value(|l| (l.press, l.dragged) = (Some((f64::from(ev.offset_x()), f64::from(ev.offset_y()), v)), false));
+        local.update_value(|l| {
+            (l.press, l.dragged, l.picking) =
+                (Some((f64::from(ev.offset_x()), f64::from(ev.offset_y()), v)), false, ev.shift_key())
+        });
         if let Some(t) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
             let _ = t.set_pointer_capture(ev.pointer_id());
         }
@@ -249,6 +265,10 @@ pub fn MapView() -> impl IntoView {
                 return;
             }
             local.update_value(|l| l.dragged = true);
+            if local.with_value(|l| l.picking) {
+                rectangle.set(Some((x0, y0, f64::from(ev.offset_x()), f64::from(ev.offset_y()))));
+                return;
+            }
             let Some(area) = local.with_value(|l| l.area) else { return };
             let scale_x = f64::from(start.width()) / (area.width / area.ratio);
             let scale_y = f64::from(start.height()) / (area.height / area.ratio);
@@ -265,9 +285,30 @@ pub fn MapView() -> impl IntoView {
             }
         }
     };
+    // The songs inside a shift-drag rectangle (CSS px corners), at most `PICK_MAX`.
+    let picked = move |(xa, ya, xb, yb): (f64, f64, f64, f64)| -> Option<Vec<usize>> {
+        let (area, v) = (local.with_value(|l| l.area)?, view.get_untracked().unwrap_or_else(whole));
+        let to_data = |x: f64, y: f64| {
+            let (px, py) = (x * area.ratio - area.left, y * area.ratio - area.top);
+            v.to_data((px as f32, py as f32), area.width as f32, area.height as f32)
+        };
+        let (a, b) = (to_data(xa, ya), to_data(xb, yb));
+        let rows = local.with_value(|l| l.index.as_ref().and_then(|i| with_xy(state, |xy| i.within(xy, a, b))))?;
+        Some(rows.into_iter().take(PICK_MAX).collect())
+    };
     let on_up = move |ev: PointerEvent| {
-        let (pressed, dragged) = local.with_value(|l| (l.press.is_some(), l.dragged));
+        let (pressed, dragged, picking) = local.with_value(|l| (l.press.is_some(), l.dragged, l.picking));
         local.update_value(|l| l.press = None);
+        if let (true, Some(corners)) = (picking && dragged, rectangle.get_untracked()) {
+            rectangle.set(None);
+            let rows = picked(corners).unwrap_or_default();
+            if rows.is_empty() {
+                state.status.set("No song inside that rectangle.".into());
+            } else {
+                send(Request::Pick { rows });
+            }
+            return;
+        }
         if pressed && !dragged {
             if let Some(row) = pick(&ev) {
                 // Chosen on the map: it is already in view, so the map does not jump.
@@ -376,7 +417,7 @@ pub fn MapView() -> impl IntoView {
             <button type="button" id="zoom-out" on:click=move |_| zoom_by(0.5)>"Zoom out"</button>
             <button type="button" id="zoom-reset" on:click=move |_| view.set(None)>"Whole map"</button>
             <span class="help" id="zoom-level">{zoom_text}</span>
-            <span class="help">"Wheel to zoom, drag to move, click a dot to choose its song."</span>
+            <span class="help">"Wheel to zoom, drag to move, click a dot to choose its song, Shift-drag to add the songs in a rectangle to the playlist."</span>
         </div>
         <div class="map-wrap">
             <canvas node_ref=canvas id="map" class="map" role="img"

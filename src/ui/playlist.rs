@@ -79,7 +79,8 @@ pub fn PlaylistPanel() -> impl IntoView {
     });
     let rows = move || state.playlist.get().iter().map(|e| e.table_row).collect::<Vec<_>>();
     let more = move |_| send(Request::MoreLikeThese { table_rows: rows(), n: MORE, metric: Metric::Cosine });
-    let export = move |_| send(Request::ExportPlaylist { table_rows: rows(), names: state.cluster_names.get_untracked() });
+    let export =
+        move |_| send(Request::ExportPlaylist { table_rows: rows(), names: state.cluster_names.get_untracked() });
     let empty = move || state.playlist.with(Vec::is_empty);
     view! {
         <section class="panel" aria-labelledby="playlist-title" hidden=move || state.dataset.get().is_none()>

@@ -82,4 +82,3 @@ fn timings(r: &RunResults) -> String {
         t.scale_ms, t.train_ms, t.encode_ms, t.kmeans_ms, t.project_ms
     )
 }
-

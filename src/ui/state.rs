@@ -5,12 +5,12 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use crate::mapview::colours::{Colouring, Palette, Scale};
 use crate::pipeline::choose_k::KScore;
 use crate::pipeline::columns::ColumnMapping;
+use crate::pipeline::compare::RepresentationScore;
 use crate::pipeline::params::{Projection, TrainParams};
 use crate::pipeline::train::EpochLoss;
-use crate::mapview::colours::{Colouring, Palette, Scale};
-use crate::pipeline::compare::RepresentationScore;
 use crate::protocol::{
     CheckOptions, DatasetInfo, Event, MappingCheck, Progress, Recommendation, RunResults, SetRecommendation, SongRef,
 };
@@ -206,6 +206,7 @@ impl AppState {
                 return Some((csv, file));
             }
             Event::Described(song) => self.hovered.set(Some(song)),
+            Event::Picked(songs) => self.add_to_playlist(&songs),
             Event::SetRecommended(r) => {
                 self.status.set(format!("{} songs like the playlist's {} songs.", r.similar.len(), r.seeds));
                 self.more_like_these.set(Some(Arc::new(*r)));
@@ -215,7 +216,9 @@ impl AppState {
             Event::TsneReady { xy, sample } => {
                 self.tsne_progress.set(None);
                 self.tsne.set(Some(Arc::new(TsneMap { xy, sample })));
-                self.end_work(&format!("t-SNE map ready: {sample} songs laid out by t-SNE, the others placed among their 5 nearest."));
+                self.end_work(&format!(
+                    "t-SNE map ready: {sample} songs laid out by t-SNE, the others placed among their 5 nearest."
+                ));
             }
             Event::Compared { scores, label } => {
                 self.end_work("Compared the three representations.");
@@ -227,6 +230,20 @@ impl AppState {
             }
         }
         None
+    }
+
+    /// Adds songs the playlist does not have yet, in the order given.
+    pub fn add_to_playlist(&self, songs: &[SongRef]) {
+        let mut added = 0;
+        self.playlist.update(|list| {
+            for song in songs {
+                if !list.iter().any(|e| e.table_row == song.table_row) {
+                    list.push(PlaylistEntry::from(song));
+                    added += 1;
+                }
+            }
+        });
+        self.status.set(format!("{added} songs added to the playlist from the map."));
     }
 
     /// t-SNE stopped before its map arrived: back to a map that exists.

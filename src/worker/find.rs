@@ -1,10 +1,10 @@
 //! Finding songs and recommending similar ones, on the last run's rows and codes.
 
 use super::{post, with_run, LastRun};
-use crate::pipeline::columns::ColumnMapping;
-use crate::pipeline::load::Table;
 use crate::mapview::colours::{colouring_of_column, colouring_of_values};
+use crate::pipeline::columns::ColumnMapping;
 use crate::pipeline::export::{playlist_csv, PlaylistSong};
+use crate::pipeline::load::Table;
 use crate::pipeline::recommend::{nearest, nearest_to_set, Metric, MAX_NEIGHBOURS};
 use crate::pipeline::run::Prepared;
 use crate::pipeline::search::SearchIndex;
@@ -85,6 +85,16 @@ pub(super) fn describe(row: usize) {
     });
     if let Some(s) = found {
         post(&Event::Described(s));
+    }
+}
+
+pub(super) fn pick(rows: Vec<usize>) {
+    let found = with_run("Picking songs", NO_RUN, |table, last| {
+        let n = last.prepared.features.n_rows();
+        Ok(rows.into_iter().filter(|&r| r < n).map(|r| song(table, last, r)).collect())
+    });
+    if let Some(songs) = found {
+        post(&Event::Picked(songs));
     }
 }
 

@@ -3,9 +3,9 @@
 //! Cancel is honoured.
 
 use super::{cancelled, fail, post, run_busy, with_run, yield_now, LastRun, STATE};
+use crate::pipeline::choose_k::{score_k, silhouette_rows, suggest_k, KScore};
 use crate::pipeline::compare::{score_representation, Representation};
 use crate::pipeline::load::Table;
-use crate::pipeline::choose_k::{score_k, silhouette_rows, suggest_k, KScore};
 use crate::pipeline::params::TrainParams;
 use crate::pipeline::run;
 use crate::protocol::Event;

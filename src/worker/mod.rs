@@ -6,8 +6,8 @@
 mod find;
 mod k_task;
 mod model_task;
-mod tsne_task;
 mod train_task;
+mod tsne_task;
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -199,6 +199,7 @@ fn handle(ev: MessageEvent) {
         Request::Check { mapping, options } => post(&Event::Checked(Box::new(check(&mapping, options)))),
         // Hovering the map must answer even while a long step runs (between its slices).
         Request::Describe { row } => find::describe(row),
+        Request::Pick { rows } => find::pick(rows),
         _ if BUSY.with(Cell::get) => {
             fail("Starting a step", "Another step is still running; wait for it or press Cancel.")
         }

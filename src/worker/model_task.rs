@@ -40,7 +40,9 @@ pub(super) fn apply(name: &str, data: &JsValue) {
     post(&Event::Stage { name: APPLYING.into() });
     let t0 = now_ms();
     let outcome = read_file(name, data)
-        .and_then(|bytes| String::from_utf8(bytes).map_err(|_| format!("{name} is not a text file, so it is not a Songscape model.")))
+        .and_then(|bytes| {
+            String::from_utf8(bytes).map_err(|_| format!("{name} is not a text file, so it is not a Songscape model."))
+        })
         .and_then(|text| ModelFile::from_json(&text).map_err(|e| format!("{name}: {e}")))
         .and_then(|file| apply_file(name, &file, t0));
     match outcome {

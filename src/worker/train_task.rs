@@ -119,8 +119,19 @@ async fn finish(
         .with(|s| s.borrow().table.as_ref().map(|t| find::index(t, &mapping, &prepared)))
         .unwrap_or_else(|| SearchIndex::new(std::iter::empty()));
     let history = trained.history.clone();
-    let last =
-        LastRun { mapping, params, prepared, analysis, history, timings, search, trained, model_file: None, saved_names: Vec::new(), tsne: None };
+    let last = LastRun {
+        mapping,
+        params,
+        prepared,
+        analysis,
+        history,
+        timings,
+        search,
+        trained,
+        model_file: None,
+        saved_names: Vec::new(),
+        tsne: None,
+    };
     let results = last.results();
     STATE.with(|s| s.borrow_mut().last = Some(last));
     super::post_results(results);

@@ -125,6 +125,20 @@ test('the map: hover names a song, click chooses it, wheel zooms, colour by a co
   await page.getByRole('button', { name: 'Whole map' }).click();
   await page.locator('#zoom-level').filter({ hasText: 'Zoom 1.0×' }).waitFor();
 
+  // Shift-drag a rectangle around the dot: its songs go into the playlist.
+  const box = await overlay.boundingBox();
+  await page.keyboard.down('Shift');
+  await page.mouse.move(box.x + dot.x - 30, box.y + dot.y - 30);
+  await page.mouse.down();
+  await page.mouse.move(box.x + dot.x + 30, box.y + dot.y + 30, { steps: 5 });
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+  await page.getByRole('status').filter({ hasText: /^\d+ songs added to the playlist from the map\.$/ }).waitFor();
+  const picked = await page.locator('#playlist li').count();
+  assert.ok(picked >= 1 && picked <= 200, `the rectangle's songs are in the playlist (${picked})`);
+  assert.ok((await playlistNames(page)).includes(pointed.replace(/ · cluster \d+$/, '')), 'the dot under the rectangle is one of them');
+  await page.getByRole('button', { name: 'Clear playlist' }).click();
+
   // Colour by genre: 9 legend entries (8 genres and "other"), painted in other colours.
   const before = await page.$eval('#map', (c) => c.toDataURL());
   await page.getByLabel('Colour by').selectOption({ label: 'genre' });

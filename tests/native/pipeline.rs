@@ -50,10 +50,7 @@ fn same_seed_same_result() {
     let (prep_b, _, b) = run_all(&table, &mapping, &p).unwrap();
     assert_eq!(a.codes, b.codes);
     assert_eq!(a.clustering.labels, b.clustering.labels);
-    assert_eq!(
-        export(&table, &prep_a, &a, &a.pca, &[]).unwrap(),
-        export(&table, &prep_b, &b, &b.pca, &[]).unwrap()
-    );
+    assert_eq!(export(&table, &prep_a, &a, &a.pca, &[]).unwrap(), export(&table, &prep_b, &b, &b.pca, &[]).unwrap());
     let other = TrainParams { seed: 43, ..params(3) }.check().unwrap();
     let (_, _, c) = run_all(&table, &mapping, &other).unwrap();
     assert_ne!(a.codes, c.codes, "another seed gives other weights");
