@@ -4,7 +4,7 @@
 use super::check::enough_rows;
 use super::cluster::{finish, kmeans, Clustering};
 use super::columns::{extract, ColumnMapping, Features};
-use super::compare::{label_codes, pca_codes, Representation};
+use super::compare::{label_codes, pca_codes, score_representation, Representation, RepresentationScore};
 use super::error::PipelineError;
 use super::export::{export_csv, RunColumns};
 use super::load::Table;
@@ -179,6 +179,23 @@ pub fn label_ids(table: &Table, mapping: &ColumnMapping, prepared: &Prepared) ->
     let column = mapping.label?;
     let texts: Vec<&str> = prepared.features.rows.iter().map(|&r| table.cell(r, column)).collect();
     Some(label_codes(&texts).0)
+}
+
+/// One representation scored with the run's k: silhouette, and against the label column (when
+/// one is mapped) ARI, NMI and the label share of the 10 nearest neighbours.
+pub fn score_one(
+    table: &Table,
+    mapping: &ColumnMapping,
+    prepared: &Prepared,
+    analysis: &Analysis,
+    params: &ValidParams,
+    representation: Representation,
+) -> Result<RepresentationScore, PipelineError> {
+    let (points, dim, recon) = represent(prepared, analysis, representation);
+    let labels = label_ids(table, mapping, prepared);
+    let (score, _) =
+        score_representation(representation, &points, dim, recon, params.k, params.seed, labels.as_deref())?;
+    Ok(score)
 }
 
 /// A saved model applied to a table: everything a trained run has, without training.

@@ -4,7 +4,7 @@
 
 use super::{cancelled, fail, post, run_busy, with_run, yield_now, LastRun, STATE};
 use crate::pipeline::choose_k::{score_k, silhouette_rows, suggest_k, KScore};
-use crate::pipeline::compare::{score_representation, Representation};
+use crate::pipeline::compare::Representation;
 use crate::pipeline::load::Table;
 use crate::pipeline::params::TrainParams;
 use crate::pipeline::run;
@@ -115,10 +115,7 @@ async fn compare() -> Result<(), String> {
             return Ok(());
         }
         let score = with_run("Comparing representations", NO_RUN, |table, l| {
-            let (points, dim, recon) = run::represent(&l.prepared, &l.analysis, representation);
-            let labels = run::label_ids(table, &l.mapping, &l.prepared);
-            score_representation(representation, &points, dim, recon, l.params.k, l.params.seed, labels.as_deref())
-                .map(|(s, _)| s)
+            run::score_one(table, &l.mapping, &l.prepared, &l.analysis, &l.params, representation)
                 .map_err(|e| e.to_string())
         });
         let Some(score) = score else { return Ok(()) };
