@@ -352,9 +352,15 @@ pub fn MapView() -> impl IntoView {
         }
         .to_string()
     };
-    let on_colour = move |ev: leptos::ev::Event| match event_target_value(&ev).parse::<usize>() {
-        Ok(column) => send(Request::ColourBy { column }),
-        Err(_) => state.colouring.set(None),
+    // The column chosen in "Colour by", shown while its colours are on the map.
+    let colour_choice = RwSignal::new(String::from("cluster"));
+    let on_colour = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        match value.parse::<usize>() {
+            Ok(column) => send(Request::ColourBy { column }),
+            Err(_) => state.colouring.set(None),
+        }
+        colour_choice.set(value);
     };
     let on_palette = move |ev: leptos::ev::Event| {
         state.palette.set(if event_target_value(&ev) == "tableau" { Palette::Tableau } else { Palette::OkabeIto });
@@ -371,7 +377,10 @@ pub fn MapView() -> impl IntoView {
                 .collect_view()
         })
     };
-    let colour_value = move || state.colouring.with(|c| c.is_none()).then(|| "cluster".to_string());
+    let colour_value = move || match state.colouring.with(Option::is_none) {
+        true => "cluster".to_string(),
+        false => colour_choice.get(),
+    };
     let zoom_text = move || {
         let v = view.get();
         let z = v.map_or(1.0, |v| v.zoom_of(&whole()));

@@ -143,6 +143,7 @@ test('the map: hover names a song, click chooses it, wheel zooms, colour by a co
   const before = await page.$eval('#map', (c) => c.toDataURL());
   await page.getByLabel('Colour by').selectOption({ label: 'genre' });
   await page.waitForFunction((b) => document.querySelector('#map').toDataURL() !== b, before);
+  assert.equal(await page.getByLabel('Colour by').inputValue(), '2', 'the select shows the column in use');
   await page.getByLabel('Colour by').selectOption({ label: 'Energy' });
   await page.getByLabel('Number scale').selectOption('cividis');
   await page.getByLabel('Palette').selectOption('tableau');
