@@ -8,7 +8,7 @@ use super::app::send;
 use super::playlist::add_button;
 use super::state::AppState;
 use crate::pipeline::recommend::{Metric, MAX_NEIGHBOURS};
-use crate::protocol::{Recommendation, Request, SongRef};
+use crate::protocol::{Recommendation, Request, SimilarSong, SongRef};
 
 const DEFAULT_N: usize = 20;
 
@@ -138,6 +138,18 @@ pub fn FindSongPanel() -> impl IntoView {
     }
 }
 
+/// Rank, title, artist, score and cluster: the first cells of a row of similar songs (here and
+/// under "More like these").
+pub fn similar_cells(i: usize, s: &SimilarSong) -> impl IntoView {
+    view! {
+        <td class="num">{i + 1}</td>
+        <td>{s.song.title.clone()}</td>
+        <td>{s.song.artist.clone()}</td>
+        <td class="num">{format!("{:.3}", s.score)}</td>
+        <td class="num">{s.song.cluster}</td>
+    }
+}
+
 fn recommendation_view(state: AppState, r: &Recommendation) -> impl IntoView {
     let features = r
         .features
@@ -153,11 +165,7 @@ fn recommendation_view(state: AppState, r: &Recommendation) -> impl IntoView {
         .map(|(i, s)| {
             view! {
                 <tr>
-                    <td class="num">{i + 1}</td>
-                    <td>{s.song.title.clone()}</td>
-                    <td>{s.song.artist.clone()}</td>
-                    <td class="num">{format!("{:.3}", s.score)}</td>
-                    <td class="num">{s.song.cluster}</td>
+                    {similar_cells(i, s)}
                     <td>{if s.song.cluster == own { "yes" } else { "no" }}</td>
                     <td>{add_button(state, s.song.clone())}</td>
                     <td><button type="button" aria-label=format!("Choose {}", s.song.title)

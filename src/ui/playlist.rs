@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use super::app::send;
+use super::find_song::similar_cells;
 use super::state::{AppState, PlaylistEntry};
 use crate::pipeline::recommend::Metric;
 use crate::protocol::{DatasetInfo, Request, SetRecommendation, SongRef};
@@ -136,11 +137,7 @@ fn more_view(state: AppState, r: &SetRecommendation) -> impl IntoView {
         .map(|(i, s)| {
             view! {
                 <tr>
-                    <td class="num">{i + 1}</td>
-                    <td>{s.song.title.clone()}</td>
-                    <td>{s.song.artist.clone()}</td>
-                    <td class="num">{format!("{:.3}", s.score)}</td>
-                    <td class="num">{s.song.cluster}</td>
+                    {similar_cells(i, s)}
                     <td>{add_button(state, s.song.clone())}</td>
                 </tr>
             }
