@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::pipeline::load::Table;
+use crate::pipeline::summary::ranked_values;
 
 /// Okabe–Ito's hues, with its yellow and sky blue darkened so every dot keeps about 3:1
 /// contrast on the white map, then four more distinct hues.
@@ -143,13 +144,7 @@ fn values_kind(values: Vec<f32>) -> ColourKind {
 }
 
 fn categories_kind(cells: &[&str]) -> ColourKind {
-    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for c in cells.iter().filter(|c| !c.is_empty()) {
-        *counts.entry(c).or_default() += 1;
-    }
-    let mut ranked: Vec<(&str, usize)> = counts.into_iter().collect();
-    // Most common first; ties by name, so the same file always gets the same colours.
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let ranked = ranked_values(cells.iter().copied().filter(|c| !c.is_empty()));
     let folded = ranked.len() > MAX_CATEGORIES;
     let shown = if folded { MAX_CATEGORIES - 1 } else { ranked.len() };
     let mut names: Vec<String> = ranked[..shown].iter().map(|(n, _)| n.to_string()).collect();

@@ -82,6 +82,18 @@ fn column_means(values: &[f32], d: usize, members: &[usize]) -> Vec<f32> {
     sums.iter().map(|m| (m / members.len().max(1) as f64) as f32).collect()
 }
 
+/// Each distinct value with its count, most common first; ties by value, so the same file always
+/// reads (and is coloured) the same.
+pub fn ranked_values<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<(&'a str, usize)> {
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for v in values {
+        *counts.entry(v).or_default() += 1;
+    }
+    let mut ranked: Vec<(&str, usize)> = counts.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    ranked
+}
+
 /// The name of the share of a cluster outside its most common labels.
 pub const OTHER: &str = "(other)";
 
@@ -100,14 +112,9 @@ pub fn song_name(table: &Table, mapping: &ColumnMapping, row: usize) -> String {
 /// The most common values of `col` among `rows` with their shares, most common first (ties by
 /// value, so the same file always reads the same), then "(other)" for the rest.
 fn label_mix(table: &Table, col: usize, rows: impl Iterator<Item = usize>) -> Vec<(String, f32)> {
-    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    let mut total = 0usize;
-    for r in rows {
-        *counts.entry(table.cell(r, col).trim()).or_default() += 1;
-        total += 1;
-    }
-    let mut ranked: Vec<(&str, usize)> = counts.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let cells: Vec<&str> = rows.map(|r| table.cell(r, col).trim()).collect();
+    let total = cells.len();
+    let ranked = ranked_values(cells);
     let share = |count: usize| count as f32 / total.max(1) as f32;
     let mut mix: Vec<(String, f32)> = ranked.iter().take(LABEL_MIX).map(|(v, c)| (v.to_string(), share(*c))).collect();
     let rest: usize = ranked.iter().skip(LABEL_MIX).map(|(_, c)| c).sum();
