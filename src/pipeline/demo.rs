@@ -5,28 +5,10 @@ use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Normal};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-/// Levels of Energy, Danceability, Positiveness, Speechiness, Liveness, Acousticness and
-/// Instrumentalness: the reference's genre–emotion table (shared/seed/reference-project.md),
-/// row for row. `L`, `M`, `H` = Low, Medium, High.
-const GENRE_TABLE: [(&str, &str); 15] = [
-    ("Pop", "HHHMLML"),
-    ("Rock", "HMMLMML"),
-    ("Hip Hop", "HMMHLLL"),
-    ("Indie", "MHMLMHL"),
-    ("Dance", "HHHLLLL"),
-    ("Rap", "HMLHLLL"),
-    ("R&B", "MMMHLLL"),
-    ("Electronic", "HHHMLLL"),
-    ("Soul", "LLMLHHL"),
-    ("Alternative", "MMMMLHM"),
-    ("Metal", "HLLLLLH"),
-    ("Classical", "LLLLHHL"),
-    ("Jazz", "LLMLHHM"),
-    ("Country", "MMMLLHL"),
-    ("Folk", "LLMLHHL"),
-];
+use super::naming::{GenreRow, GENRES};
 
-/// The table says nothing about these five; our own guesses, per genre in `GENRE_TABLE` order:
+/// The genre–emotion table (`naming::GENRES`, whose levels the songs are drawn from) says
+/// nothing about these five; our own guesses, per genre in its order:
 /// Tempo, Loudness, Explicit, Popularity, variance.
 const INVENTED: [&str; 15] = [
     "MHLHM", "HHLMM", "MHHHL", "MMLMM", "HHLHH", "MHHHL", "LMMHM", "HHLMM", "LMLMM", "MHMMM", "HHMML", "LLLLH",
@@ -72,6 +54,7 @@ const WORDS_B: [&str; 16] = [
     "Letter", "Mirror", "Thunder", "Waltz",
 ];
 
+/// Index of an invented level letter (`L`, `M`, `H`) into a scale's means.
 fn level(c: u8) -> usize {
     match c {
         b'L' => 0,
@@ -94,7 +77,7 @@ pub fn demo_csv(rows: usize, seed: u64) -> String {
     out.push_str(HEADER);
     out.push('\n');
     for i in 0..rows {
-        let g = rng.gen_range(0..GENRE_TABLE.len());
+        let g = rng.gen_range(0..GENRES.len());
         out.push_str(&song_line(&mut rng, i, g));
         out.push('\n');
     }
@@ -102,7 +85,7 @@ pub fn demo_csv(rows: usize, seed: u64) -> String {
 }
 
 fn song_line(rng: &mut Xoshiro256PlusPlus, i: usize, g: usize) -> String {
-    let (genre, levels) = GENRE_TABLE[g];
+    let GenreRow { genre, levels, .. } = &GENRES[g];
     let inv = INVENTED[g].as_bytes();
     let title = format!("{} {}", WORDS_A[rng.gen_range(0..16)], WORDS_B[rng.gen_range(0..16)]);
     let artist = format!("{} Artist {}", genre, 1 + i % 40);
@@ -117,8 +100,8 @@ fn song_line(rng: &mut Xoshiro256PlusPlus, i: usize, g: usize) -> String {
         explicit.to_string(),
         draw(rng, &POPULARITY, level(inv[3])),
     ];
-    for (s, c) in PERCENT_SCALES.iter().zip(levels.bytes()) {
-        cells.push(draw(rng, s, level(c)));
+    for (s, l) in PERCENT_SCALES.iter().zip(levels) {
+        cells.push(draw(rng, s, l.rank() as usize));
     }
     cells.join(",")
 }

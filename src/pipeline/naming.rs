@@ -29,7 +29,7 @@ impl Level {
     }
 
     /// Levels are ordered, so Low against High is two steps and counts twice Low against Medium.
-    fn rank(self) -> u32 {
+    pub fn rank(self) -> u32 {
         match self {
             Level::Low => 0,
             Level::Medium => 1,
