@@ -10,6 +10,7 @@ pub mod compare;
 pub mod demo;
 pub mod error;
 pub mod export;
+pub mod fused_loss;
 pub mod limits;
 pub mod load;
 pub mod model;

@@ -6,6 +6,8 @@ use burn::nn::{Initializer, Linear, LinearConfig};
 use burn::tensor::activation::relu;
 use burn::tensor::{Device, Tensor, TensorData};
 
+use super::fused_loss;
+
 /// Layer sizes. `ValidParams` decides them; this only builds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ModelConfig {
@@ -147,10 +149,28 @@ impl Autoencoder {
         h
     }
 
-    /// Mean squared reconstruction error of one training batch given transposed, `xt_ones`
-    /// `[inputs + 1, batch]` (the songs as columns, then a row of ones) and `xt` `[inputs, batch]`.
-    pub(crate) fn loss_t(&self, xt_ones: Tensor<2>, xt: Tensor<2>) -> Tensor<1> {
-        (self.layers_t(xt_ones, 0, 4, true) - xt).square().mean()
+    /// Mean squared reconstruction error of one training batch `xt` `[inputs, batch]` (the songs
+    /// as columns), as one fused operation (see `fused_loss`).
+    pub(crate) fn loss_t(&self, xt: Tensor<2>) -> Tensor<1> {
+        fused_loss::loss(self.packed.val(), xt, self.shapes)
+    }
+
+    /// The same loss composed of burn's own differentiable ops: the reference the fused
+    /// operation is tested against.
+    #[cfg(test)]
+    pub(crate) fn loss_t_burn_ops(&self, xt: Tensor<2>) -> Tensor<1> {
+        (self.layers_t(xt.clone(), 0, 4, false) - xt).square().mean()
+    }
+
+    #[cfg(test)]
+    pub(crate) fn shapes(&self) -> [(usize, usize); 4] {
+        self.shapes
+    }
+
+    /// The packed parameter (see the type's documentation).
+    #[cfg(test)]
+    pub(crate) fn packed(&self) -> Tensor<2> {
+        self.packed.val()
     }
 
     /// # Shapes

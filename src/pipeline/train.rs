@@ -170,19 +170,18 @@ impl Trainer {
         let d = self.config.inputs;
         let start = self.batch * self.batch_size;
         let rows = &self.order[start..(start + self.batch_size).min(self.order.len())];
-        // The batch transposed (one column per song), as the model runs; then a row of ones.
+        // The batch transposed (one column per song), as the model runs.
         let b = rows.len();
-        let mut values = vec![1.0f32; (d + 1) * b];
+        let mut values = vec![0.0f32; d * b];
         for (j, &r) in rows.iter().enumerate() {
             for (i, &v) in self.train[r * d..(r + 1) * d].iter().enumerate() {
                 values[i * b + j] = v;
             }
         }
-        let target = Tensor::<2>::from_data(TensorData::new(values[..d * b].to_vec(), [d, b]), &self.device);
-        let x = Tensor::<2>::from_data(TensorData::new(values, [d + 1, b]), &self.device);
+        let x = Tensor::<2>::from_data(TensorData::new(values, [d, b]), &self.device);
         let model =
             self.model.take().ok_or_else(|| TrainError::Tensor("the model was lost after an earlier error".into()))?;
-        let loss = model.loss_t(x, target);
+        let loss = model.loss_t(x);
         let value: f32 = loss.clone().into_scalar();
         if !value.is_finite() || value > 1e12 {
             self.model = Some(model);

@@ -1,0 +1,277 @@
+//! The autoencoder's training loss as one burn operation with its own backward pass.
+//!
+//! Why by hand: at batch 32 the network does about 2.6 kFLOP per song, but run as burn ops it was
+//! 17 autodiff nodes a step, and `perf` put the matrix kernel at 4% of the time: the rest was
+//! allocation, hashing and bookkeeping on tensors of a few hundred numbers. burn's extension
+//! mechanism (`#[backend_extension]` with an `Autodiff` implementation, as its own tests do) lets
+//! the whole forward pass and its gradient run as one node over plain slices, while burn keeps the
+//! parameter, the autodiff graph and Adam. `tests::matches_burn_autodiff` checks the loss and the
+//! gradient against burn's own autodiff of `Autoencoder::loss_t`.
+//!
+//! Layout (see `model.rs`): layer `l` is the block `[weightᵀ | bias]` at rows
+//! `offsets[l] .. offsets[l] + outputs`, columns `0 ..= inputs` of the packed `rows × cols`
+//! parameter; activations are transposed, one column per song.
+
+// ndarray is deprecated in favour of flex, which is no faster here and twice the wasm size.
+#![allow(deprecated)]
+
+use burn::backend::autodiff::checkpoint::base::Checkpointer;
+use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
+use burn::backend::autodiff::grads::Gradients;
+use burn::backend::autodiff::ops::{Backward, Ops, OpsKind};
+use burn::backend::autodiff::Autodiff;
+use burn::backend::ndarray::{NdArrayDevice, NdArrayTensor};
+use burn::backend::ops::FloatTensorOps;
+use burn::backend::tensor::FloatTensor;
+use burn::backend::{backend_extension, Backend, Dispatch, NdArray};
+use burn::tensor::{Tensor, TensorData};
+
+/// `(inputs, outputs)` of the four layers, in forward order.
+pub type Shapes = [(usize, usize); 4];
+
+#[backend_extension(Autodiff, NdArray)]
+pub trait AutoencoderLoss: Backend {
+    /// Mean squared reconstruction error, shape `[1]`, of the songs in `batch_t`
+    /// (`[inputs, batch]`, one column per song) through the packed layers.
+    fn autoencoder_loss(packed: FloatTensor<Self>, batch_t: FloatTensor<Self>, shapes: Shapes) -> FloatTensor<Self>;
+}
+
+/// The loss through the fused operation, tracked when `packed` is.
+pub fn loss(packed: Tensor<2>, batch_t: Tensor<2>, shapes: Shapes) -> Tensor<1> {
+    Tensor::from_dispatch(<Dispatch as AutoencoderLoss>::autoencoder_loss(
+        packed.into_dispatch(),
+        batch_t.into_dispatch(),
+        shapes,
+    ))
+}
+
+/// The f32 values of an ndarray tensor in row-major order.
+fn values(t: &NdArrayTensor) -> Vec<f32> {
+    match t {
+        NdArrayTensor::F32(s) => {
+            let view = s.view();
+            match view.as_slice() {
+                Some(slice) => slice.to_vec(),
+                None => view.iter().copied().collect(),
+            }
+        }
+        // The model is built in f32 only; anything else is a programming error upstream.
+        other => unreachable!("the autoencoder runs in f32, got {:?}", burn::backend::TensorMetadata::dtype(other)),
+    }
+}
+
+fn tensor<const D: usize>(values: Vec<f32>, shape: [usize; D]) -> NdArrayTensor {
+    NdArray::float_from_data(TensorData::new(values, shape), &NdArrayDevice::Cpu)
+}
+
+/// Where each layer's block starts and the packed tensor's column count.
+fn offsets(shapes: &Shapes) -> ([usize; 4], usize) {
+    let mut offsets = [0; 4];
+    let mut row = 0;
+    for (offset, (_, outputs)) in offsets.iter_mut().zip(shapes) {
+        *offset = row;
+        row += outputs;
+    }
+    (offsets, shapes.iter().map(|s| s.0 + 1).max().unwrap_or(0))
+}
+
+/// One forward pass, keeping what the backward pass needs.
+#[derive(Debug, Clone)]
+struct Forward {
+    packed: Vec<f32>,
+    shapes: Shapes,
+    batch: usize,
+    /// The input, then the output of each layer (relu applied to all but the last).
+    acts: [Vec<f32>; 5],
+}
+
+impl Forward {
+    fn run(packed: Vec<f32>, input: Vec<f32>, shapes: Shapes) -> Forward {
+        let batch = input.len() / shapes[0].0.max(1);
+        let (offsets, cols) = offsets(&shapes);
+        let mut acts: [Vec<f32>; 5] = Default::default();
+        acts[0] = input;
+        for l in 0..4 {
+            let (inputs, outputs) = shapes[l];
+            let mut out = vec![0.0f32; outputs * batch];
+            for (o, z) in out.chunks_exact_mut(batch.max(1)).enumerate() {
+                let row = &packed[(offsets[l] + o) * cols..][..=inputs];
+                z.fill(row[inputs]);
+                for (&w, h) in row[..inputs].iter().zip(acts[l].chunks_exact(batch.max(1))) {
+                    // Over the batch, contiguous: the compiler vectorises this (wasm simd128).
+                    z.iter_mut().zip(h).for_each(|(z, h)| *z += w * h);
+                }
+                if l < 3 {
+                    z.iter_mut().for_each(|z| *z = z.max(0.0));
+                }
+            }
+            acts[l + 1] = out;
+        }
+        Forward { packed, shapes, batch, acts }
+    }
+
+    fn loss(&self) -> f32 {
+        let sum: f32 = self.acts[4].iter().zip(&self.acts[0]).map(|(y, x)| (y - x) * (y - x)).sum();
+        sum / self.acts[0].len().max(1) as f32
+    }
+
+    /// The gradient of `upstream · loss` with respect to the packed parameter.
+    fn gradient(&self, upstream: f32) -> Vec<f32> {
+        let (offsets, cols) = offsets(&self.shapes);
+        let b = self.batch.max(1);
+        let mut grad = vec![0.0f32; self.packed.len()];
+        let scale = 2.0 * upstream / self.acts[0].len().max(1) as f32;
+        let mut g_z: Vec<f32> = self.acts[4].iter().zip(&self.acts[0]).map(|(y, x)| scale * (y - x)).collect();
+        for l in (0..4).rev() {
+            let inputs = self.shapes[l].0;
+            let h = &self.acts[l];
+            for (o, g) in g_z.chunks_exact(b).enumerate() {
+                let row = &mut grad[(offsets[l] + o) * cols..][..=inputs];
+                for (cell, h) in row[..inputs].iter_mut().zip(h.chunks_exact(b)) {
+                    *cell = dot(g, h);
+                }
+                row[inputs] = g.iter().sum();
+            }
+            if l == 0 {
+                break;
+            }
+            let mut g_h = vec![0.0f32; inputs * b];
+            for (o, g) in g_z.chunks_exact(b).enumerate() {
+                let row = &self.packed[(offsets[l] + o) * cols..][..inputs];
+                for (&w, gh) in row.iter().zip(g_h.chunks_exact_mut(b)) {
+                    gh.iter_mut().zip(g).for_each(|(gh, g)| *gh += w * g);
+                }
+            }
+            // relu's derivative: nothing flows back where the activation was clipped to 0.
+            g_h.iter_mut().zip(h).filter(|(_, &a)| a <= 0.0).for_each(|(g, _)| *g = 0.0);
+            g_z = g_h;
+        }
+        grad
+    }
+}
+
+/// A dot product in eight lanes, so that it vectorises (float sums are not reassociated otherwise).
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut lanes = [0.0f32; 8];
+    let (a8, b8) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tail: f32 = a8.remainder().iter().zip(b8.remainder()).map(|(x, y)| x * y).sum();
+    for (x, y) in a8.zip(b8) {
+        for k in 0..8 {
+            lanes[k] += x[k] * y[k];
+        }
+    }
+    lanes.iter().sum::<f32>() + tail
+}
+
+impl AutoencoderLoss for NdArray {
+    fn autoencoder_loss(packed: FloatTensor<Self>, batch_t: FloatTensor<Self>, shapes: Shapes) -> FloatTensor<Self> {
+        let forward = Forward::run(values(&packed), values(&batch_t), shapes);
+        tensor(vec![forward.loss()], [1])
+    }
+}
+
+#[derive(Debug)]
+struct LossBackward;
+
+impl Backward<NdArray, 1> for LossBackward {
+    type State = Forward;
+
+    fn backward(self, ops: Ops<Self::State, 1>, grads: &mut Gradients, _checkpointer: &mut Checkpointer) {
+        let [packed_node] = ops.parents;
+        let upstream = values(&grads.consume::<NdArray>(&ops.node)).first().copied().unwrap_or(0.0);
+        if let Some(node) = packed_node {
+            let forward = &ops.state;
+            let cols = offsets(&forward.shapes).1;
+            let shape = [forward.packed.len() / cols.max(1), cols];
+            grads.register::<NdArray>(node.id, tensor(forward.gradient(upstream), shape));
+        }
+    }
+}
+
+impl<C: CheckpointStrategy> AutoencoderLoss for Autodiff<NdArray, C> {
+    fn autoencoder_loss(packed: FloatTensor<Self>, batch_t: FloatTensor<Self>, shapes: Shapes) -> FloatTensor<Self> {
+        let forward = Forward::run(values(packed.primitive()), values(batch_t.primitive()), shapes);
+        let out = tensor(vec![forward.loss()], [1]);
+        match LossBackward.prepare::<C>([packed.node()]).compute_bound().stateful() {
+            OpsKind::Tracked(prep) => prep.finish(forward, out),
+            OpsKind::UnTracked(prep) => prep.finish(out),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use burn::module::Module;
+    use burn::tensor::{Device, Tensor, TensorData};
+    use rand::{Rng, SeedableRng};
+    use rand_xoshiro::Xoshiro256PlusPlus;
+
+    use crate::pipeline::model::{Autoencoder, DenseWeights};
+
+    #[allow(deprecated)]
+    fn device() -> Device {
+        Device::ndarray().autodiff()
+    }
+
+    /// A model with random weights and biases (biases non-zero, so their gradients are tested).
+    fn random_model(rng: &mut Xoshiro256PlusPlus, sizes: [usize; 3]) -> Autoencoder {
+        let [inputs, hidden, latent] = sizes;
+        let shapes = [(inputs, hidden), (hidden, latent), (latent, hidden), (hidden, inputs)];
+        let layers = shapes.map(|(i, o)| DenseWeights {
+            inputs: i,
+            outputs: o,
+            weight: (0..i * o).map(|_| rng.gen_range(-0.8..0.8)).collect(),
+            bias: (0..o).map(|_| rng.gen_range(-0.3..0.3)).collect(),
+        });
+        Autoencoder::from_weights(&layers, &device())
+    }
+
+    fn batch(rng: &mut Xoshiro256PlusPlus, inputs: usize, songs: usize) -> Tensor<2> {
+        let values: Vec<f32> = (0..inputs * songs).map(|_| rng.gen_range(-2.0..2.0)).collect();
+        Tensor::from_data(TensorData::new(values, [inputs, songs]), &device())
+    }
+
+    fn loss_and_gradient(model: &Autoencoder, loss: Tensor<1>) -> (f32, Vec<f32>) {
+        let value: f32 = loss.clone().into_scalar();
+        let grads = loss.backward();
+        let grad = model.packed().grad(&grads).map(|g| g.into_data().to_vec::<f32>().unwrap_or_default());
+        (value, grad.unwrap_or_default())
+    }
+
+    #[test]
+    fn matches_burn_autodiff() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(7);
+        // The reference's sizes with a full and a ragged last batch; and other sizes.
+        for (sizes, songs) in [([12, 12, 6], 32), ([12, 12, 6], 13), ([5, 9, 2], 1), ([7, 16, 3], 40)] {
+            let model = random_model(&mut rng, sizes);
+            let x = batch(&mut rng, sizes[0], songs);
+            let x_values = x.clone().into_data().to_vec::<f32>().unwrap_or_default();
+            let (fused, fused_grad) = loss_and_gradient(&model, model.loss_t(x.clone()));
+            let (burn, burn_grad) = loss_and_gradient(&model, model.loss_t_burn_ops(x));
+            assert!((fused - burn).abs() <= 1e-5 * burn.abs().max(1.0), "{sizes:?}×{songs}: {fused} vs {burn}");
+            assert_eq!(fused_grad.len(), burn_grad.len());
+            let largest = burn_grad.iter().fold(0.0f32, |m, g| m.max(g.abs()));
+            assert!(largest > 1e-3, "the test needs gradients that are not all zero");
+            for (i, (f, b)) in fused_grad.iter().zip(&burn_grad).enumerate() {
+                assert!((f - b).abs() <= 1e-5 * largest.max(1.0), "{sizes:?}×{songs}, cell {i}: {f} vs {b}");
+            }
+            // Some units are clipped by relu, so its derivative is exercised.
+            let packed = model.packed().into_data().to_vec::<f32>().unwrap_or_default();
+            let x = x_values.clone();
+            let forward = super::Forward::run(packed, x, model.shapes());
+            assert!(forward.acts[1..4].iter().flatten().any(|a| *a == 0.0));
+        }
+    }
+
+    #[test]
+    fn untracked_loss_equals_tracked_loss() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(11);
+        let model = random_model(&mut rng, [12, 12, 6]);
+        let x = batch(&mut rng, 12, 32);
+        let tracked: f32 = model.loss_t(x.clone()).into_scalar();
+        let inference = model.valid();
+        #[allow(deprecated)]
+        let plain: f32 = inference.loss_t(Tensor::from_data(x.into_data(), &Device::ndarray())).into_scalar();
+        assert_eq!(tracked, plain);
+    }
+}
