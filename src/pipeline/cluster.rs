@@ -1,7 +1,7 @@
 //! Stage 5: KMeans (linfa-clustering) on the latent codes.
 
 use linfa::prelude::*;
-use linfa_clustering::KMeans;
+use linfa_clustering::{KMeans, KMeansInit};
 use ndarray::Array2;
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256Plus;
@@ -49,17 +49,63 @@ pub fn kmeans(points: &[f32], dim: usize, k: usize, seed: u64) -> Result<Cluster
     if distinct < k {
         return Err(ClusterError::TooFewDistinct { k, distinct });
     }
-    let records = Array2::from_shape_vec((n, dim), points.to_vec()).map_err(|e| ClusterError::Fit(e.to_string()))?;
-    let dataset = DatasetBase::from(records);
-    let model = KMeans::params_with_rng(k, Xoshiro256Plus::seed_from_u64(seed))
-        .n_runs(1)
-        .max_n_iterations(300)
-        .tolerance(sklearn_tolerance(points, dim))
-        .fit(&dataset)
-        .map_err(|e| ClusterError::Fit(e.to_string()))?;
-    let labels: Vec<usize> = model.predict(dataset.records()).to_vec();
+    let tolerance = sklearn_tolerance(points, dim);
+    let init = match sample_rows(points, dim, seed)? {
+        Some(sample) => KMeansInit::Precomputed(
+            fit(&sample, k, seed, KMeansInit::KMeansPlusPlus, SAMPLE_RUNS, tolerance)?.centroids().clone(),
+        ),
+        None => KMeansInit::KMeansPlusPlus,
+    };
+    let records = rows_of(points.to_vec(), dim)?;
+    let model = fit(&records, k, seed, init, 1, tolerance)?;
+    let labels: Vec<usize> = model.predict(&records).to_vec();
     let centroids: Vec<f32> = model.centroids().iter().copied().collect();
     Ok(finish(points, dim, k, labels, centroids))
+}
+
+/// From twice this many songs, KMeans starts from the best of `SAMPLE_RUNS` runs on a seeded
+/// sample of this size. On a million songs every Lloyd pass is a full sweep, and most passes of a
+/// run from kmeans++ only move the centres roughly into place; a sample finds that place at a
+/// twentieth of the cost, and the best of several starts is a better start than one kmeans++ (linfa's
+/// kmeans++ is the plain kind, scikit-learn's the greedy one). The full run then converges by
+/// scikit-learn's rule on every song. `bench_kmeans` (1M × 6, 8 seeds): 1.45 s → 0.30 s natively,
+/// mean inertia 2.368M → 2.283M.
+const INIT_SAMPLE: usize = 50_000;
+const SAMPLE_RUNS: usize = 4;
+
+/// A seeded sample of `INIT_SAMPLE` rows, or `None` when there are fewer than twice that.
+fn sample_rows(points: &[f32], dim: usize, seed: u64) -> Result<Option<Array2<f32>>, ClusterError> {
+    let n = points.len() / dim;
+    if n < 2 * INIT_SAMPLE {
+        return Ok(None);
+    }
+    let mut rng = Xoshiro256Plus::seed_from_u64(seed ^ 0x5a5a_5a5a);
+    let rows = rand::seq::index::sample(&mut rng, n, INIT_SAMPLE);
+    let values = rows.iter().flat_map(|r| points[r * dim..(r + 1) * dim].iter().copied()).collect();
+    rows_of(values, dim).map(Some)
+}
+
+fn rows_of(values: Vec<f32>, dim: usize) -> Result<Array2<f32>, ClusterError> {
+    Array2::from_shape_vec((values.len() / dim, dim), values).map_err(|e| ClusterError::Fit(e.to_string()))
+}
+
+type Fitted = KMeans<f32, linfa_nn::distance::L2Dist>;
+
+fn fit(
+    records: &Array2<f32>,
+    k: usize,
+    seed: u64,
+    init: KMeansInit<f32>,
+    runs: usize,
+    tolerance: f32,
+) -> Result<Fitted, ClusterError> {
+    KMeans::params_with_rng(k, Xoshiro256Plus::seed_from_u64(seed))
+        .n_runs(runs)
+        .max_n_iterations(300)
+        .tolerance(tolerance)
+        .init_method(init)
+        .fit(&DatasetBase::from(records.view()))
+        .map_err(|e| ClusterError::Fit(e.to_string()))
 }
 
 /// Sizes and inertia for labels and centres found elsewhere (KMeans, or a saved model's centres).
@@ -128,6 +174,24 @@ mod tests {
             }
         }
         assert!(result.sizes.iter().all(|&s| s == 100));
+    }
+
+    #[test]
+    fn large_files_start_from_a_sample_and_still_find_the_blobs() {
+        let n = 2 * INIT_SAMPLE + 1_000;
+        let centres = [[0.0f32, 0.0], [10.0, 10.0], [-10.0, 10.0], [0.0, -12.0]];
+        let mut rng = Xoshiro256Plus::seed_from_u64(3);
+        let points: Vec<f32> = (0..n).flat_map(|i| centres[i % 4].map(|c| c + rng.gen_range(-1.0..1.0))).collect();
+        assert!(sample_rows(&points, 2, 1).unwrap().is_some(), "this size takes the sampled start");
+        let result = kmeans(&points, 2, 4, 1).unwrap();
+        let mut found: Vec<[i32; 2]> =
+            result.centroids.chunks_exact(2).map(|c| [c[0].round() as i32, c[1].round() as i32]).collect();
+        found.sort();
+        assert_eq!(found, vec![[-10, 10], [0, -12], [0, 0], [10, 10]]);
+        assert!(result.sizes.iter().all(|&s| s.abs_diff(n / 4) <= 1));
+        for (i, &label) in result.labels.iter().enumerate() {
+            assert_eq!(label, result.labels[i % 4], "row {i}");
+        }
     }
 
     #[test]
