@@ -135,10 +135,7 @@ pub fn colouring_of_values(name: &str, values: Vec<f32>) -> Colouring {
 }
 
 fn values_kind(values: Vec<f32>) -> ColourKind {
-    let (min, max) = values
-        .iter()
-        .filter(|v| v.is_finite())
-        .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    let (min, max) = super::finite_range(values.iter().copied());
     let (min, max) = if min > max { (0.0, 1.0) } else { (min, max) };
     ColourKind::Values { values, min, max }
 }

@@ -86,9 +86,18 @@ impl Viewport {
     }
 }
 
+/// The smallest and largest of finite `values`; `(∞, -∞)` when there are none.
+///
+/// Comparisons rather than `f32::min`/`max`: those ignore NaN, which wasm's own min/max
+/// instructions do not, so in wasm each is a call to `fminf`/`fmaxf` (7 ms of a 100k-song map).
+pub fn finite_range(values: impl Iterator<Item = f32>) -> (f32, f32) {
+    values.filter(|v| v.is_finite()).fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), v| {
+        (if v < lo { v } else { lo }, if v > hi { v } else { hi })
+    })
+}
+
 fn padded_range(values: impl Iterator<Item = f32>) -> (f32, f32) {
-    let (lo, hi) =
-        values.filter(|v| v.is_finite()).fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let (lo, hi) = finite_range(values);
     if lo > hi {
         return (-1.0, 1.0);
     }

@@ -63,7 +63,7 @@ pub fn kmeans(points: &[f32], dim: usize, k: usize, seed: u64) -> Result<Cluster
     Ok(finish(points, dim, k, labels, centroids))
 }
 
-/// From twice this many songs, KMeans starts from the best of `SAMPLE_RUNS` runs on a seeded
+/// From four times this many songs, KMeans starts from the best of `SAMPLE_RUNS` runs on a seeded
 /// sample of this size. On a million songs every Lloyd pass is a full sweep, and most passes of a
 /// run from kmeans++ only move the centres roughly into place; a sample finds that place at a
 /// twentieth of the cost, and the best of several starts is a better start than one kmeans++ (linfa's
@@ -73,10 +73,10 @@ pub fn kmeans(points: &[f32], dim: usize, k: usize, seed: u64) -> Result<Cluster
 const INIT_SAMPLE: usize = 50_000;
 const SAMPLE_RUNS: usize = 4;
 
-/// A seeded sample of `INIT_SAMPLE` rows, or `None` when there are fewer than twice that.
+/// A seeded sample of `INIT_SAMPLE` rows, or `None` when there are fewer than four times that.
 fn sample_rows(points: &[f32], dim: usize, seed: u64) -> Result<Option<Array2<f32>>, ClusterError> {
     let n = points.len() / dim;
-    if n < 2 * INIT_SAMPLE {
+    if n < 4 * INIT_SAMPLE {
         return Ok(None);
     }
     let mut rng = Xoshiro256Plus::seed_from_u64(seed ^ 0x5a5a_5a5a);
@@ -178,7 +178,7 @@ mod tests {
 
     #[test]
     fn large_files_start_from_a_sample_and_still_find_the_blobs() {
-        let n = 2 * INIT_SAMPLE + 1_000;
+        let n = 4 * INIT_SAMPLE + 1_000;
         let centres = [[0.0f32, 0.0], [10.0, 10.0], [-10.0, 10.0], [0.0, -12.0]];
         let mut rng = Xoshiro256Plus::seed_from_u64(3);
         let points: Vec<f32> = (0..n).flat_map(|i| centres[i % 4].map(|c| c + rng.gen_range(-1.0..1.0))).collect();
