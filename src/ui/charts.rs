@@ -1,6 +1,7 @@
 //! Drawing on canvases with plotters: the loss chart and the map. Canvases are sized in device
 //! pixels (CSS size × devicePixelRatio) so lines and text stay crisp on high-DPI screens.
 
+use leptos::prelude::{request_animation_frame, set_timeout};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use wasm_bindgen::{Clamped, JsCast};
@@ -17,6 +18,17 @@ use crate::pipeline::train::EpochLoss;
 pub fn cluster_colour(i: usize) -> RGBColor {
     let [r, g, b] = categorical(i, Palette::OkabeIto);
     RGBColor(r, g, b)
+}
+
+/// Runs `f` in a task of its own once the next frame has been painted.
+///
+/// New results change much of the page at once. Drawing a chart straight away reads the canvas's
+/// size, which forces the browser to lay the page out there and then; drawing in the frame (an
+/// animation-frame callback) adds the drawing to the frame's own layout and paint. Either way
+/// the page was one long task of 50–90 ms at 100k songs. After the paint the layout is done, so
+/// the drawing costs only itself.
+pub fn after_paint(f: impl FnOnce() + 'static) {
+    request_animation_frame(move || set_timeout(f, std::time::Duration::ZERO));
 }
 
 /// Sizes the canvas's backing store to its CSS box × devicePixelRatio; returns that ratio.

@@ -6,7 +6,7 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use super::app::send;
-use super::charts::draw_k_chart;
+use super::charts::{after_paint, draw_k_chart};
 use super::state::{AppState, KChoice};
 use crate::protocol::Request;
 
@@ -23,7 +23,7 @@ pub fn ChooseKPanel() -> impl IntoView {
         let Some(choice) = state.k_scores.get() else { return };
         chosen.set(choice.suggested);
         if let Some(c) = canvas.get() {
-            draw_k_chart(&c, &choice.scores, choice.suggested);
+            after_paint(move || draw_k_chart(&c, &choice.scores, choice.suggested));
         }
     });
     let comparing = move || state.busy.get().as_deref() == Some(STAGE);

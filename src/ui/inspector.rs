@@ -5,7 +5,7 @@
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use super::charts::draw_profile;
+use super::charts::{after_paint, draw_profile};
 use super::state::AppState;
 use crate::mapview::colours::categorical;
 use crate::pipeline::naming::{describe_score, ClusterName, GENRES, TABLE_FEATURES};
@@ -23,15 +23,11 @@ pub fn InspectorPanel() -> impl IntoView {
     Effect::new(move |_| {
         let (Some(r), Some(c)) = (state.results.get(), canvas.get()) else { return };
         let (i, palette) = (chosen.get(), state.palette.get());
-        // A task of its own: new results already render the tables and the map in theirs.
-        set_timeout(
-            move || {
-                if let Some(summary) = r.clusters.get(i) {
-                    draw_profile(&c, &r.features, &summary.zmeans, categorical(summary.id, palette));
-                }
-            },
-            std::time::Duration::ZERO,
-        );
+        after_paint(move || {
+            if let Some(summary) = r.clusters.get(i) {
+                draw_profile(&c, &r.features, &summary.zmeans, categorical(summary.id, palette));
+            }
+        });
     });
     let on_choose = move |ev: leptos::ev::Event| {
         if let Ok(i) = event_target_value(&ev).parse::<usize>() {

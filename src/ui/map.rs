@@ -2,13 +2,15 @@
 //! an overlay canvas for the chosen, similar and hovered songs (redrawn alone, so hovering never
 //! redraws a million dots), wheel zoom, drag pan, and click to choose a song.
 
+use std::sync::Arc;
+
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, PointerEvent, WheelEvent};
 
 use super::app::send;
-use super::charts::{draw_map, MapData, PlotArea, LEGEND_MAX};
+use super::charts::{after_paint, draw_map, MapData, PlotArea, LEGEND_MAX};
 use super::state::AppState;
 use crate::mapview::colours::{categorical, ColourKind, Colouring, Palette, Scale};
 use crate::mapview::index::GridIndex;
@@ -110,6 +112,10 @@ struct Interaction {
     asked: Option<usize>,
     /// The song the map last centred on.
     centred: Option<usize>,
+    /// Which results, projection and t-SNE map the canvas shows (by address).
+    drawn_from: Option<(usize, Projection, Option<usize>)>,
+    /// A draw is scheduled and has not run yet.
+    pending: bool,
 }
 
 #[component]
@@ -134,45 +140,59 @@ pub fn MapView() -> impl IntoView {
         local.update_value(|l| (l.index, l.centred) = (None, None));
         view.set(None);
         hover.set(None);
-        // A task of its own (a timeout, not a frame: all of a frame's callbacks share one task),
-        // so new results never freeze the page in one long task.
-        set_timeout(
-            move || {
-                let index = with_xy(state, GridIndex::build);
-                local.update_value(|l| l.index = index);
-            },
-            std::time::Duration::ZERO,
-        );
+        // A task of its own, so new results never freeze the page in one long task.
+        after_paint(move || {
+            let index = with_xy(state, GridIndex::build);
+            local.update_value(|l| l.index = index);
+        });
     });
 
+    // Draws whatever the state says when it runs; several changes before then make one draw.
+    let draw = move || {
+        local.update_value(|l| l.pending = false);
+        let (projection, palette, scale) =
+            (state.projection.get_untracked(), state.palette.get_untracked(), state.scale.get_untracked());
+        let colouring = state.colouring.get_untracked();
+        let names = state.cluster_names.get_untracked();
+        let tsne = state.tsne.get_untracked();
+        let (Some(results), Some(c)) = (state.results.get_untracked(), canvas.get_untracked()) else { return };
+        let xy: &[f32] = match (projection, &tsne) {
+            (Projection::Tsne, Some(t)) => &t.xy,
+            (Projection::Tsne, None) => return,
+            (p, _) => map_of(&results, p),
+        };
+        let whole = Viewport::fit(xy);
+        let v = view.get_untracked().unwrap_or(whole);
+        let t0 = now_ms();
+        let (colours, legend) = colours_and_legend(&results, colouring.as_deref(), &names, palette, scale);
+        let (x_desc, y_desc) = axes(projection);
+        let data = MapData { xy, colours: &colours, view: v, zoom: v.zoom_of(&whole), x_desc, y_desc, legend };
+        let area = draw_map(&c, &data);
+        local.update_value(|l| l.area = area);
+        draw_ms.set(Some(now_ms() - t0));
+        state.map_draw_ms.set(Some(now_ms() - t0));
+        drawn.update(|d| *d += 1);
+    };
+
     Effect::new(move |_| {
-        let (projection, palette, scale) = (state.projection.get(), state.palette.get(), state.scale.get());
-        let colouring = state.colouring.get();
-        let names = state.cluster_names.get();
+        (state.projection.track(), state.palette.track(), state.scale.track(), state.colouring.track());
+        (state.cluster_names.track(), view.track());
         let tsne = state.tsne.get();
-        let Some(results) = state.results.get() else { return };
-        let Some(c) = canvas.get() else { return };
-        let wanted = view.get();
-        // Drawn in the next frame, a task of its own: new results arrive in one task, and the
-        // tables and the map each get theirs instead of freezing the page together.
-        request_animation_frame(move || {
-            let xy: &[f32] = match (projection, &tsne) {
-                (Projection::Tsne, Some(t)) => &t.xy,
-                (Projection::Tsne, None) => return,
-                (p, _) => map_of(&results, p),
-            };
-            let whole = Viewport::fit(xy);
-            let v = wanted.unwrap_or(whole);
-            let t0 = now_ms();
-            let (colours, legend) = colours_and_legend(&results, colouring.as_deref(), &names, palette, scale);
-            let (x_desc, y_desc) = axes(projection);
-            let data = MapData { xy, colours: &colours, view: v, zoom: v.zoom_of(&whole), x_desc, y_desc, legend };
-            let area = draw_map(&c, &data);
-            local.update_value(|l| l.area = area);
-            draw_ms.set(Some(now_ms() - t0));
-            state.map_draw_ms.set(Some(now_ms() - t0));
-            drawn.update(|d| *d += 1);
-        });
+        let (Some(results), Some(_)) = (state.results.get(), canvas.get()) else { return };
+        // A new map (results or projection) is drawn after the page's next paint, in a task of
+        // its own; a zoom or pan is drawn in the next frame, so it follows the pointer.
+        let key = (
+            Arc::as_ptr(&results) as usize,
+            state.projection.get_untracked(),
+            tsne.as_ref().map(|t| Arc::as_ptr(t) as usize),
+        );
+        let (fresh, pending) = local.with_value(|l| (l.drawn_from != Some(key), l.pending));
+        local.update_value(|l| (l.drawn_from, l.pending) = (Some(key), true));
+        match (pending, fresh) {
+            (true, _) => {}
+            (false, true) => after_paint(draw),
+            (false, false) => request_animation_frame(draw),
+        }
     });
 
     // A song chosen elsewhere (search, similar songs) is brought to the middle of the map.

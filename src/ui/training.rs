@@ -4,7 +4,7 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 
 use super::app::send;
-use super::charts::draw_losses;
+use super::charts::{after_paint, draw_losses};
 use super::state::AppState;
 use crate::protocol::Request;
 
@@ -31,7 +31,7 @@ pub fn TrainingPanel() -> impl IntoView {
         let history = state.history.get();
         let epochs = state.params.with_untracked(|p| p.epochs);
         if let Some(c) = canvas.get() {
-            draw_losses(&c, &history, epochs);
+            after_paint(move || draw_losses(&c, &history, epochs));
         }
     });
     let progress_text = move || {
