@@ -41,9 +41,9 @@ pub fn export_csv(table: &Table, run: &RunColumns) -> Result<String, ExportError
     header.extend(["map_x".to_string(), "map_y".to_string()]);
     w.write_record(&header).map_err(|e| ExportError::Write(e.to_string()))?;
     let mut record: Vec<String> = Vec::with_capacity(header.len());
-    for (r, row) in table.rows.iter().enumerate() {
+    for r in 0..table.n_rows() {
         record.clear();
-        record.extend(row.iter().map(str::to_string));
+        record.extend(table.row(r).map(str::to_string));
         match result_of[r] {
             Some(i) => push_results(&mut record, run, i),
             None => record.extend(std::iter::repeat_n(String::new(), extra)),
@@ -81,7 +81,7 @@ pub fn playlist_csv(table: &Table, songs: &[PlaylistSong]) -> Result<String, Exp
     let present = songs.iter().filter(|s| s.table_row < table.n_rows());
     for (position, song) in present.enumerate() {
         let mut record = vec![(position + 1).to_string()];
-        record.extend(table.rows[song.table_row].iter().map(str::to_string));
+        record.extend(table.row(song.table_row).map(str::to_string));
         match &song.cluster {
             Some((id, name)) => record.extend([id.to_string(), name.clone()]),
             None => record.extend([String::new(), String::new()]),
@@ -116,7 +116,7 @@ mod tests {
             assert_eq!(back.cell(r, 0), t.cell(r, 0));
             assert_eq!(back.cell(r, 1), t.cell(r, 1));
         }
-        assert_eq!(back.rows[0].iter().skip(2).collect::<Vec<_>>(), ["1", "loud, \"fast\"", "0.5", "0.25", "1", "2"]);
+        assert_eq!(back.row(0).skip(2).collect::<Vec<_>>(), ["1", "loud, \"fast\"", "0.5", "0.25", "1", "2"]);
         assert_eq!(back.cell(1, 2), "");
         assert_eq!(back.cell(2, 2), "0");
         assert_eq!(back.cell(2, 3), "calm");
@@ -133,7 +133,7 @@ mod tests {
         let back = parse_csv(playlist_csv(&t, &songs).unwrap().as_bytes()).unwrap();
         assert_eq!(back.headers, ["position", "song", "energy", "cluster", "cluster_name"]);
         assert_eq!(back.n_rows(), 2);
-        assert_eq!(back.rows[0].iter().collect::<Vec<_>>(), ["1", "C", "3", "4", "Dance-like"]);
-        assert_eq!(back.rows[1].iter().collect::<Vec<_>>(), ["2", "A", "1", "", ""]);
+        assert_eq!(back.row(0).collect::<Vec<_>>(), ["1", "C", "3", "4", "Dance-like"]);
+        assert_eq!(back.row(1).collect::<Vec<_>>(), ["2", "A", "1", "", ""]);
     }
 }

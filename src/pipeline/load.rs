@@ -53,11 +53,18 @@ pub struct RaggedRow {
 }
 
 /// A parsed CSV: the header and the data rows, all as text.
-#[derive(Debug, Clone)]
+///
+/// The cells live in one string with one end offset per cell, not as a record per row: at a
+/// million songs a `csv::StringRecord` per row cost about 100 bytes on top of the text itself
+/// (two allocations, positions, a bounds vector), a third of the worker's memory.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Table {
     pub headers: Vec<String>,
-    pub rows: Vec<StringRecord>,
-    /// 1-based file line of each row in `rows`, for messages a person can act on.
+    /// Every kept row's cells one after another, row by row.
+    text: String,
+    /// Where each cell ends in `text`; every kept row has `headers.len()` cells.
+    ends: Vec<u32>,
+    /// 1-based file line of each row, for messages a person can act on.
     pub lines: Vec<u64>,
     pub delimiter: u8,
     pub ragged: Vec<RaggedRow>,
@@ -66,13 +73,58 @@ pub struct Table {
 }
 
 impl Table {
-    pub fn n_rows(&self) -> usize {
-        self.rows.len()
+    fn new(headers: Vec<String>, delimiter: u8, notices: Vec<String>) -> Table {
+        Table {
+            headers,
+            text: String::new(),
+            ends: Vec::new(),
+            lines: Vec::new(),
+            delimiter,
+            ragged: Vec::new(),
+            notices,
+        }
     }
 
-    /// The cell at (row, column), or "" where a row is short.
+    pub fn n_rows(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// The cell at (row, column), or "" outside the table.
     pub fn cell(&self, row: usize, col: usize) -> &str {
-        self.rows.get(row).and_then(|r| r.get(col)).unwrap_or("")
+        if col >= self.headers.len() {
+            return "";
+        }
+        self.cell_at(row * self.headers.len() + col)
+    }
+
+    fn cell_at(&self, i: usize) -> &str {
+        let start = match i.checked_sub(1) {
+            Some(j) => self.ends.get(j).copied(),
+            None => Some(0),
+        };
+        match (start, self.ends.get(i)) {
+            (Some(a), Some(&b)) => self.text.get(a as usize..b as usize).unwrap_or(""),
+            _ => "",
+        }
+    }
+
+    /// The cells of `row`, in column order (none outside the table).
+    pub fn row(&self, row: usize) -> impl Iterator<Item = &str> {
+        let w = self.headers.len();
+        let cells = if row < self.n_rows() { w } else { 0 };
+        (0..cells).map(move |c| self.cell_at(row * w + c))
+    }
+
+    /// Keeps a row of exactly `headers.len()` cells.
+    fn push_row<'a>(&mut self, cells: impl Iterator<Item = &'a str>, line: u64) -> Result<(), LoadError> {
+        for cell in cells {
+            self.text.push_str(cell);
+            let end =
+                u32::try_from(self.text.len()).map_err(|_| LoadError::TooLarge { bytes: self.text.len() as u64 })?;
+            self.ends.push(end);
+        }
+        self.lines.push(line);
+        Ok(())
     }
 }
 
@@ -172,27 +224,48 @@ fn excel_separator_line(text: &str) -> Option<(&str, u8)> {
 }
 
 fn read_records(text: &str, delimiter: u8, mut notices: Vec<String>, skipped_lines: u64) -> Result<Table, LoadError> {
-    let mut reader =
-        ReaderBuilder::new().delimiter(delimiter).has_headers(true).flexible(true).from_reader(text.as_bytes());
-    let raw_headers = reader.headers().map_err(|e| csv_error(&e, 1))?;
-    let headers = check_headers(raw_headers, &mut notices)?;
-    let mut table = Table { headers, rows: Vec::new(), lines: Vec::new(), delimiter, ragged: Vec::new(), notices };
+    let mut table = None;
+    read_block(&mut table, text, delimiter, skipped_lines, &mut notices)?;
+    finish(table)
+}
+
+/// Reads the records in `text`, a run of whole lines that follows `lines_before` lines of the
+/// file, into `table`; when there is no table yet, `text` starts with the header.
+pub(super) fn read_block(
+    table: &mut Option<Table>,
+    text: &str,
+    delimiter: u8,
+    lines_before: u64,
+    notices: &mut Vec<String>,
+) -> Result<(), LoadError> {
+    let mut reader = ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(table.is_none())
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let table = match table {
+        Some(t) => t,
+        None => {
+            let raw_headers = reader.headers().map_err(|e| csv_error(&e, 1))?;
+            let headers = check_headers(raw_headers, notices)?;
+            table.insert(Table::new(headers, delimiter, std::mem::take(notices)))
+        }
+    };
     let mut record = StringRecord::new();
-    let mut lines = LineCounter { byte: 0, newlines: skipped_lines };
+    let mut lines = LineCounter { byte: 0, newlines: lines_before };
     loop {
         match reader.read_record(&mut record) {
-            Ok(false) => break,
+            Ok(false) => return Ok(()),
             Ok(true) => {
-                if table.rows.len() + table.ragged.len() >= MAX_ROWS {
+                if table.n_rows() + table.ragged.len() >= MAX_ROWS {
                     return Err(LoadError::TooManyRows);
                 }
                 let line = record.position().map_or(0, |p| lines.line_at(text.as_bytes(), p.byte()));
-                push_record(&mut table, &record, line);
+                push_record(table, &record, line)?;
             }
-            Err(e) => return Err(csv_error(&e, table.rows.len() as u64 + 2)),
+            Err(e) => return Err(csv_error(&e, table.n_rows() as u64 + 2)),
         }
     }
-    finish(table)
 }
 
 /// Enforces the column limits, names unnamed columns and says where names repeat.
@@ -283,17 +356,19 @@ fn count_newlines(bytes: &[u8]) -> u64 {
     n
 }
 
-fn push_record(table: &mut Table, record: &StringRecord, line: u64) {
+fn push_record(table: &mut Table, record: &StringRecord, line: u64) -> Result<(), LoadError> {
     if record.len() == table.headers.len() {
-        table.rows.push(record.clone());
-        table.lines.push(line);
+        table.push_row(record.iter(), line)?;
     } else if !(record.len() == 1 && record.get(0).is_some_and(|c| c.trim().is_empty())) {
         table.ragged.push(RaggedRow { line, found: record.len() });
     }
+    Ok(())
 }
 
-fn finish(table: Table) -> Result<Table, LoadError> {
-    if table.rows.is_empty() {
+/// The table, or why there is none to work with. `None`: the text had no header row at all.
+pub(super) fn finish(table: Option<Table>) -> Result<Table, LoadError> {
+    let table = table.ok_or(LoadError::Empty)?;
+    if table.n_rows() == 0 {
         return Err(match table.ragged.first() {
             Some(r) => LoadError::AllRowsRagged { expected: table.headers.len(), line: r.line, found: r.found },
             None => LoadError::NoRows,

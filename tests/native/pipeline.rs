@@ -32,8 +32,8 @@ fn demo_pipeline_trains_clusters_and_exports() {
     assert_eq!(&back.headers[..n], &table.headers[..]);
     for r in 0..table.n_rows() {
         assert_eq!(
-            back.rows[r].iter().take(n).collect::<Vec<_>>(),
-            table.rows[r].iter().collect::<Vec<_>>(),
+            back.row(r).take(n).collect::<Vec<_>>(),
+            table.row(r).collect::<Vec<_>>(),
             "row {r} survives the round trip"
         );
     }
