@@ -1,11 +1,13 @@
 //! Any bytes as a dropped file: reading, the automatic mapping, a mapping chosen by the fuzzer,
-//! the pre-training check, value extraction and scaling must never panic, and every number that
-//! reaches training must be finite.
+//! the pre-training check, value extraction and scaling must never panic, every number that
+//! reaches training must be finite, and reading the file in chunks must equal reading it whole.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use songscape::pipeline::check::{check_table, CheckOptions};
 use songscape::pipeline::columns::{extract, ColumnMapping, MissingPolicy};
+use songscape::pipeline::load::parse_csv;
+use songscape::pipeline::load_stream::parse_in_chunks;
 use songscape::pipeline::scale::StandardScaler;
 use songscape::protocol::DatasetInfo;
 
@@ -16,6 +18,11 @@ fuzz_target!(|file: &[u8]| {
     let k = 2 + n % 19;
     let missing = if (n / 19) % 2 == 1 { MissingPolicy::FillMedian } else { MissingPolicy::DropRows };
     let options = CheckOptions { missing, k };
+    // A file read in chunks (as the worker reads files) gives what reading it whole gives.
+    let whole = parse_csv(file);
+    for (head, chunk) in [(16, 7), (64, 4096)] {
+        assert_eq!(parse_in_chunks(file, head, chunk), whole, "head {head}, chunks of {chunk}");
+    }
     let Ok((table, info)) = DatasetInfo::load("fuzz.csv", file, options) else { return };
     let _ = info.notes();
     let _ = info.check.lines();

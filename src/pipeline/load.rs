@@ -153,7 +153,7 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Table, LoadError> {
 }
 
 /// Files people mistake for CSV, by their first bytes, with what to do instead.
-fn known_binary(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
+pub(super) fn known_binary(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
     const EXPORT: &str = "Export it as CSV first (in a spreadsheet: File, Save as, CSV).";
     const SIGNATURES: [(&[u8], &str, &str); 7] = [
         (b"\x89PNG", "a PNG image", "Choose the CSV file of songs instead."),
@@ -171,15 +171,15 @@ fn known_binary(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
 /// start, and inside quotes `""` is a literal quote; anywhere else a quote is a plain character.
 /// One machine for the unclosed-quote check and for delimiter detection, so they cannot disagree.
 #[derive(Default)]
-struct Quotes {
-    inside: bool,
+pub(super) struct Quotes {
+    pub(super) inside: bool,
     just_closed: bool,
     prev: Option<u8>,
 }
 
 impl Quotes {
     /// Feeds one byte; `ends_field(b)` says which bytes separate fields.
-    fn step(&mut self, b: u8, ends_field: impl Fn(u8) -> bool) {
+    pub(super) fn step(&mut self, b: u8, ends_field: impl Fn(u8) -> bool) {
         let at_field_start = self.prev.is_none_or(|p| ends_field(p) || p == b'\n' || p == b'\r');
         let just_closed = std::mem::take(&mut self.just_closed);
         self.prev = Some(b);
@@ -214,7 +214,7 @@ fn unclosed_quote(text: &[u8], delimiter: u8) -> Option<u64> {
 }
 
 /// Excel writes `sep=;` as a first line to name the delimiter: honour it and skip the line.
-fn excel_separator_line(text: &str) -> Option<(&str, u8)> {
+pub(super) fn excel_separator_line(text: &str) -> Option<(&str, u8)> {
     let first = text.lines().next()?;
     let d = first.trim_end().strip_prefix("sep=")?;
     let &[b] = d.as_bytes() else { return None };
@@ -346,7 +346,7 @@ impl LineCounter {
 }
 
 /// A CRLF, a lone LF and a lone CR each end one line.
-fn count_newlines(bytes: &[u8]) -> u64 {
+pub(super) fn count_newlines(bytes: &[u8]) -> u64 {
     let mut n = 0;
     for (i, &b) in bytes.iter().enumerate() {
         if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
@@ -452,7 +452,7 @@ fn decode_utf16(bytes: &[u8]) -> Option<String> {
 }
 
 /// `Some(true)` for little-endian, `Some(false)` for big-endian: judged on the first 2 KB.
-fn utf16_without_bom(bytes: &[u8]) -> Option<bool> {
+pub(super) fn utf16_without_bom(bytes: &[u8]) -> Option<bool> {
     let sample = &bytes[..bytes.len().min(2048) & !1];
     if sample.len() < 4 {
         return None;
@@ -484,7 +484,7 @@ const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 
 /// The first line that is not blank, up to a line end outside quotes (any candidate delimiter
 /// may end a field here: the delimiter is not known yet).
-fn first_logical_line(text: &str) -> &str {
+pub(super) fn first_logical_line(text: &str) -> &str {
     let text = text.trim_start_matches(['\r', '\n']);
     let mut quotes = Quotes::default();
     for (i, &b) in text.as_bytes().iter().enumerate() {

@@ -13,6 +13,7 @@ pub mod export;
 pub mod fused_loss;
 pub mod limits;
 pub mod load;
+pub mod load_stream;
 pub mod model;
 pub mod model_file;
 pub mod naming;
