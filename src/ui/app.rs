@@ -103,13 +103,9 @@ fn wants_demo() -> bool {
     search.trim_start_matches('?').split('&').any(|p| p == "demo" || p.starts_with("demo="))
 }
 
-/// Offers `text` to the user as a file download.
-pub fn download_text(text: &str, filename: &str, mime: &str) {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+/// Offers `blob` to the user as a file download.
+pub fn download_blob(blob: &web_sys::Blob, filename: &str) {
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) else { return };
     download_url(&url, filename);
     let _ = web_sys::Url::revoke_object_url(&url);
 }

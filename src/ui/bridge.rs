@@ -133,16 +133,19 @@ impl Bridge {
             }
             Event::Ready => self.flush(),
             Event::Loaded(_) => self.loaded(),
-            Event::Failed { .. } => {
+            Event::Failed { .. } | Event::Cancelled => {
                 self.0.borrow_mut().pending_load = None;
             }
             _ => {}
         }
         let is_load = matches!(event, Event::Loaded(_));
         let state = self.0.borrow().state;
-        if let Some((csv, file)) = state.apply(event) {
-            let mime = if file.ends_with(".json") { "application/json" } else { "text/csv" };
-            super::app::download_text(&csv, &file, mime);
+        if let Some(file) = state.apply(event) {
+            match Reflect::get(&data, &JsValue::from_str("blob")).ok().and_then(|b| b.dyn_into::<web_sys::Blob>().ok())
+            {
+                Some(blob) => super::app::download_blob(&blob, &file),
+                None => state.error.set(Some(("Downloading".into(), format!("{file} arrived without its contents.")))),
+            }
         }
         if is_load {
             let (error, results) = {

@@ -17,6 +17,24 @@ fn load_file(file: File) {
     bridge.with_value(|b| b.send(Request::LoadFile { name, options }, Some(file)));
 }
 
+/// How far reading a big file has got, with Cancel (shown from the first progress report).
+#[component]
+fn ReadingProgress() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let megabytes = |b: u64| format!("{:.0}", b as f64 / 1_048_576.0);
+    move || {
+        state.reading.get().map(|(bytes, total)| {
+            view! {
+                <div class="reading" id="reading">
+                    <label for="reading-bar">{format!("Reading the file: {} of {} MB", megabytes(bytes), megabytes(total))}</label>
+                    <progress id="reading-bar" max=total.to_string() value=bytes.to_string()></progress>
+                    <button type="button" id="cancel-reading" on:click=move |_| send(Request::Cancel)>"Cancel reading"</button>
+                </div>
+            }
+        })
+    }
+}
+
 #[component]
 pub fn DataPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
@@ -56,6 +74,7 @@ pub fn DataPanel() -> impl IntoView {
                     "Try the demo dataset"
                 </button>
             </div>
+            <ReadingProgress/>
             <DatasetSummary/>
         </section>
     }

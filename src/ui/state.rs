@@ -31,6 +31,8 @@ pub struct AppState {
     pub params: RwSignal<TrainParams>,
     pub training: RwSignal<bool>,
     pub progress: RwSignal<Option<Progress>>,
+    /// Reading a file: bytes read and the file's size.
+    pub reading: RwSignal<Option<(u64, u64)>>,
     pub history: RwSignal<Vec<EpochLoss>>,
     pub results: RwSignal<Option<Arc<RunResults>>>,
     pub projection: RwSignal<Projection>,
@@ -119,6 +121,7 @@ impl AppState {
             params: RwSignal::new(TrainParams::default()),
             training: RwSignal::new(false),
             progress: RwSignal::new(None),
+            reading: RwSignal::new(None),
             history: RwSignal::new(Vec::new()),
             results: RwSignal::new(None),
             projection: RwSignal::new(Projection::Pca),
@@ -143,14 +146,16 @@ impl AppState {
         }
     }
 
-    /// Applies one worker event. Returns the CSV text and its file name when an export is ready.
-    pub fn apply(&self, event: Event) -> Option<(String, String)> {
+    /// Applies one worker event. Returns the file name when a download is ready (the file itself
+    /// came beside the event, see `Event::Exported`).
+    pub fn apply(&self, event: Event) -> Option<String> {
         match event {
             Event::Ready => self.on_ready(),
             Event::Stage { name } => {
                 self.status.set(format!("{name}…"));
                 self.busy.set(Some(name));
             }
+            Event::Reading { bytes, total } => self.reading.set(Some((bytes, total))),
             Event::Loaded(info) => self.on_loaded(*info),
             Event::Checked(check) => {
                 if self.mapping.with_untracked(|m| *m == check.mapping) {
@@ -161,7 +166,9 @@ impl AppState {
             Event::Epoch(loss) => self.on_epoch(loss),
             Event::Finished(results) => self.on_finished(*results),
             Event::Cancelled => {
-                let what = if self.k_progress.get_untracked().is_some() {
+                let what = if self.busy.get_untracked().as_deref() == Some("Reading the file") {
+                    "Reading the file"
+                } else if self.k_progress.get_untracked().is_some() {
                     "Comparing k"
                 } else if self.tsne_progress.get_untracked().is_some() {
                     "t-SNE"
@@ -169,6 +176,7 @@ impl AppState {
                     "Training"
                 };
                 self.k_progress.set(None);
+                self.reading.set(None);
                 self.stop_tsne();
                 self.end_work(&format!("{what} cancelled. The loaded data and any earlier results are kept."));
             }
@@ -196,14 +204,15 @@ impl AppState {
             }
             Event::Failed { stage, message } => {
                 self.k_progress.set(None);
+                self.reading.set(None);
                 self.stop_tsne();
                 // The alert panel reads the message; the status line only points to it.
                 self.end_work(&format!("{stage} failed; the message is shown below the status line."));
                 self.error.set(Some((stage, message)));
             }
-            Event::Exported { csv, file } => {
+            Event::Exported { file } => {
                 self.end_work(&format!("{file} is downloading."));
-                return Some((csv, file));
+                return Some(file);
             }
             Event::Described(song) => self.hovered.set(Some(song)),
             Event::Picked(songs) => self.add_to_playlist(&songs),
@@ -224,9 +233,9 @@ impl AppState {
                 self.end_work("Compared the three representations.");
                 self.comparison.set(Some(Arc::new(Comparison { scores, label })));
             }
-            Event::ModelSaved { json, file } => {
+            Event::ModelSaved { file } => {
                 self.end_work(&format!("{file} is downloading."));
-                return Some((json, file));
+                return Some(file);
             }
         }
         None
@@ -277,6 +286,7 @@ impl AppState {
         self.forget_songs();
         self.history.set(Vec::new());
         self.progress.set(None);
+        self.reading.set(None);
         self.busy.set(None);
         self.error.set(None);
     }

@@ -140,7 +140,7 @@ pub(super) fn export_playlist(table_rows: Vec<usize>, names: Vec<String>) {
         playlist_csv(table, &songs).map_err(|e| e.to_string())
     });
     match csv {
-        Ok(csv) => post(&Event::Exported { csv, file: "songscape-playlist.csv".into() }),
+        Ok(csv) => super::post_download(Event::Exported { file: "songscape-playlist.csv".into() }, &csv, "text/csv"),
         Err(e) => super::fail("Exporting the playlist", e),
     }
 }

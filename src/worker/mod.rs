@@ -5,6 +5,7 @@
 
 mod find;
 mod k_task;
+mod load_task;
 mod model_task;
 mod train_task;
 mod tsne_task;
@@ -117,6 +118,22 @@ pub(crate) fn post(event: &Event) {
     let _ = scope().post_message(&JsValue::from_str(&encode_event(event)));
 }
 
+/// Posts `event` with `text` beside it as a `Blob` of type `mime`, for the page to download
+/// without decoding or copying it on its own thread.
+pub(crate) fn post_download(event: Event, text: &str, mime: &str) {
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let bytes = Uint8Array::from(text.as_bytes());
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&js_sys::Array::of1(&bytes), &options);
+    let Ok(blob) = blob else { return fail("Preparing the download", "The browser could not make a file of it.") };
+    let message = js_sys::Object::new();
+    let _ = Reflect::set(&message, &JsValue::from_str("json"), &JsValue::from_str(&encode_event(&event)));
+    let _ = Reflect::set(&message, &JsValue::from_str("blob"), &blob);
+    if scope().post_message(&message).is_err() {
+        fail("Preparing the download", "The file could not be handed to the page.");
+    }
+}
+
 /// Posts `event` as JSON with typed arrays beside it, moved rather than copied: a million
 /// songs' map as JSON is tens of megabytes that the page would parse on its own thread.
 pub(crate) fn post_arrays(event: &Event, arrays: &[(&str, JsValue)]) {
@@ -225,18 +242,21 @@ fn handle(ev: MessageEvent) {
 }
 
 fn load_file(name: &str, data: &JsValue, options: CheckOptions) {
-    post(&Event::Stage { name: "Reading the file".into() });
-    match read_file(name, data) {
-        Ok(bytes) => load_bytes(name, &bytes, options),
+    match file_of(data) {
+        Ok(file) => load_task::spawn(name.to_string(), file, options),
         Err(message) => fail("Reading the file", message),
     }
+}
+
+fn file_of(data: &JsValue) -> Result<File, String> {
+    let file: Option<File> = Reflect::get(data, &JsValue::from_str("file")).ok().and_then(|f| f.dyn_into().ok());
+    file.ok_or_else(|| "No file came with the request.".to_string())
 }
 
 /// The bytes of the `File` sent with a request. The size is checked before reading: a file
 /// over the limit is never copied into memory.
 pub(crate) fn read_file(name: &str, data: &JsValue) -> Result<Vec<u8>, String> {
-    let file: Option<File> = Reflect::get(data, &JsValue::from_str("file")).ok().and_then(|f| f.dyn_into().ok());
-    let file = file.ok_or("No file came with the request.")?;
+    let file = file_of(data)?;
     check_size(file.size() as u64).map_err(|e| format!("{name}: {e}"))?;
     let buffer = FileReaderSync::new()
         .and_then(|r| r.read_as_array_buffer(&file))
@@ -246,12 +266,15 @@ pub(crate) fn read_file(name: &str, data: &JsValue) -> Result<Vec<u8>, String> {
 
 fn load_bytes(name: &str, bytes: &[u8], options: CheckOptions) {
     let t0 = now_ms();
-    let table = match parse_csv(bytes) {
-        Ok(t) => t,
-        Err(e) => return fail("Reading the file", format!("{name}: {e}")),
-    };
-    // Parsing alone, as before: the mapping check is not part of "read in … ms".
-    let parse_ms = now_ms() - t0;
+    match parse_csv(bytes) {
+        Ok(table) => install_table(name, table, now_ms() - t0, options),
+        Err(e) => fail("Reading the file", format!("{name}: {e}")),
+    }
+}
+
+/// Makes `table` the loaded dataset and tells the page. `parse_ms`: reading and parsing alone
+/// (the mapping check is not part of "read in … ms").
+fn install_table(name: &str, table: Table, parse_ms: f64, options: CheckOptions) {
     let info = DatasetInfo { parse_ms, ..DatasetInfo::describe(name, &table, options) };
     // A new file replaces the old one only once it has loaded: a bad file loses nothing.
     STATE.with(|s| *s.borrow_mut() = State { table: Some(table), last: None });
@@ -273,7 +296,7 @@ fn export(projection: Projection, names: Vec<String>) {
         run::export(t, &last.prepared, &last.analysis, map, &names).map_err(|e| e.to_string())
     });
     if let Some(csv) = csv {
-        post(&Event::Exported { csv, file: "songscape-clusters.csv".into() });
+        post_download(Event::Exported { file: "songscape-clusters.csv".into() }, &csv, "text/csv");
     }
 }
 

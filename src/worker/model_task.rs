@@ -32,7 +32,7 @@ pub(super) fn download(names: Vec<String>) {
         file.to_json().map_err(|e| e.to_string())
     });
     if let Some(json) = json {
-        post(&Event::ModelSaved { json, file: "songscape-model.json".into() });
+        super::post_download(Event::ModelSaved { file: "songscape-model.json".into() }, &json, "application/json");
     }
 }
 

@@ -1,0 +1,76 @@
+//! Reading a chosen file in chunks (`pipeline::load_stream`): the page sees how far reading has
+//! got and can cancel between chunks, and the worker holds one chunk besides the table instead of
+//! the whole file twice. Files the stream leaves to `parse_csv` (UTF-16, Latin-1, damaged) are
+//! then read whole, as before.
+
+use js_sys::Uint8Array;
+use web_sys::{File, FileReaderSync};
+
+use super::{cancelled, fail, install_table, now_ms, post, run_busy, yield_now};
+use crate::pipeline::load::{parse_csv, Table};
+use crate::pipeline::load_stream::{CsvStream, Fed};
+use crate::protocol::{CheckOptions, Event};
+
+/// Bytes per read: big enough that a read's fixed cost is nothing, small next to the table.
+const CHUNK: f64 = 4.0 * 1024.0 * 1024.0;
+/// Progress reaches the page, and Cancel the worker, about this often.
+const SLICE_MS: f64 = 50.0;
+
+const STAGE: &str = "Reading the file";
+
+pub(super) fn spawn(name: String, file: File, options: CheckOptions) {
+    run_busy(async move {
+        post(&Event::Stage { name: STAGE.into() });
+        let t0 = now_ms();
+        match read(&name, &file).await {
+            Ok(Some(table)) => install_table(&name, table, now_ms() - t0, options),
+            Ok(None) => post(&Event::Cancelled),
+            Err(message) => fail(STAGE, message),
+        }
+    });
+}
+
+/// The file's table; `None` when cancelled.
+async fn read(name: &str, file: &File) -> Result<Option<Table>, String> {
+    let total = file.size();
+    let mut stream = CsvStream::new(total as u64).map_err(|e| format!("{name}: {e}"))?;
+    let reader = FileReaderSync::new().map_err(|e| format!("The browser could not read {name}: {e:?}"))?;
+    let mut buffer = Vec::new();
+    let (mut at, mut slice_start) = (0.0, now_ms());
+    while at < total {
+        if cancelled() {
+            return Ok(None);
+        }
+        let end = (at + CHUNK).min(total);
+        read_slice(&reader, file, at, end, &mut buffer)
+            .map_err(|e| format!("The browser could not read {name}: {e}"))?;
+        at = end;
+        if stream.feed(&buffer).map_err(|e| format!("{name}: {e}"))? == Fed::WholeFile {
+            return whole(name, &reader, file, &mut buffer).map(Some);
+        }
+        if now_ms() - slice_start > SLICE_MS {
+            post(&Event::Reading { bytes: at as u64, total: total as u64 });
+            yield_now().await;
+            slice_start = now_ms();
+        }
+    }
+    match stream.finish().map_err(|e| format!("{name}: {e}"))? {
+        Some(table) => Ok(Some(table)),
+        None => whole(name, &reader, file, &mut buffer).map(Some),
+    }
+}
+
+/// Bytes `start..end` of `file` into `buffer` (resized; reused across chunks).
+fn read_slice(reader: &FileReaderSync, file: &File, start: f64, end: f64, buffer: &mut Vec<u8>) -> Result<(), String> {
+    let blob = file.slice_with_f64_and_f64(start, end).map_err(|e| format!("{e:?}"))?;
+    let array = Uint8Array::new(&reader.read_as_array_buffer(&blob).map_err(|e| format!("{e:?}"))?.into());
+    buffer.resize(array.length() as usize, 0);
+    array.copy_to(buffer);
+    Ok(())
+}
+
+fn whole(name: &str, reader: &FileReaderSync, file: &File, buffer: &mut Vec<u8>) -> Result<Table, String> {
+    read_slice(reader, file, 0.0, file.size(), buffer)
+        .map_err(|e| format!("The browser could not read {name}: {e}"))?;
+    parse_csv(buffer).map_err(|e| format!("{name}: {e}"))
+}
