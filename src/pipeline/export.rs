@@ -41,10 +41,10 @@ pub fn export_csv(table: &Table, run: &RunColumns) -> Result<String, ExportError
     header.extend(["map_x".to_string(), "map_y".to_string()]);
     w.write_record(&header).map_err(|e| ExportError::Write(e.to_string()))?;
     let mut record: Vec<String> = Vec::with_capacity(header.len());
-    for r in 0..table.n_rows() {
+    for (r, result) in result_of.iter().enumerate() {
         record.clear();
         record.extend(table.row(r).map(str::to_string));
-        match result_of[r] {
+        match *result {
             Some(i) => push_results(&mut record, run, i),
             None => record.extend(std::iter::repeat_n(String::new(), extra)),
         }

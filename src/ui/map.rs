@@ -175,8 +175,12 @@ pub fn MapView() -> impl IntoView {
     };
 
     Effect::new(move |_| {
-        (state.projection.track(), state.palette.track(), state.scale.track(), state.colouring.track());
-        (state.cluster_names.track(), view.track());
+        state.projection.track();
+        state.palette.track();
+        state.scale.track();
+        state.colouring.track();
+        state.cluster_names.track();
+        view.track();
         let tsne = state.tsne.get();
         let (Some(results), Some(_)) = (state.results.get(), canvas.get()) else { return };
         // A new map (results or projection) is drawn after the page's next paint, in a task of
