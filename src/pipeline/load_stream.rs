@@ -175,8 +175,9 @@ fn start(head: Vec<u8>, sampled: bool) -> Result<Phase, LoadError> {
     if delimiter != b',' {
         notices.push(format!("Columns are separated by {}.", delimiter_name(delimiter)));
     }
-    // The lossy text is only for deciding; from here on the bytes are read as they are.
-    let skipped_bytes = if text.len() == head.len() - bom { skipped } else { lossy_prefix_len(&head[bom..], skipped) };
+    // The lossy text is only for deciding; from here on the bytes are read as they are. The
+    // separator line ("sep=" and one byte) is ASCII, so its length is the same in both.
+    let skipped_bytes = skipped;
     if let Some(offset) = head[bom..bom + skipped_bytes].iter().position(|&b| b == 0) {
         return match sampled {
             true => Err(LoadError::Binary { offset }),
@@ -201,30 +202,6 @@ fn start(head: Vec<u8>, sampled: bool) -> Result<Phase, LoadError> {
         true => Phase::Body(body),
         false => Phase::WholeFile,
     })
-}
-
-/// Bytes of `raw` that make up the first `chars_len` bytes of its lossy text (the separator
-/// line is ASCII, so this only matters if invalid bytes precede it).
-fn lossy_prefix_len(raw: &[u8], text_len: usize) -> usize {
-    let mut text = 0;
-    let mut bytes = 0;
-    for chunk in raw.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            if text >= text_len {
-                return bytes;
-            }
-            text += c.len_utf8();
-            bytes += c.len_utf8();
-        }
-        if !chunk.invalid().is_empty() {
-            if text >= text_len {
-                return bytes;
-            }
-            text += '\u{FFFD}'.len_utf8();
-            bytes += chunk.invalid().len();
-        }
-    }
-    bytes
 }
 
 impl Body {
