@@ -79,6 +79,7 @@ async function runOne(browser, url, { name, file }) {
   clearInterval(sampler);
   const run = JSON.parse(await page.locator('#run-json').textContent());
   const long = await page.evaluate(() => ({ count: window.__long, longest_ms: window.__longest }));
+  const hover = await hoverLatency(page);
   await context.close();
   const t = run.timings;
   const epochs = t.epoch_ms.length;
@@ -91,7 +92,44 @@ async function runOne(browser, url, { name, file }) {
     total_ms, worker_wasm_peak_bytes: t.wasm_bytes, page_js_heap_peak_bytes: heapPeak,
     main_thread_long_tasks: long.count, longest_main_thread_task_ms: round(long.longest_ms),
     recon_mse: run.recon_mse,
+    hover_ms_median: round(median(hover)), hover_ms_max: round(hover.length ? Math.max(...hover) : null), hover_samples: hover.length,
   };
+}
+
+/**
+ * Pointer over the map → the song named under it: for 40 places across the map, the time from
+ * the (real, trusted) pointermove event to the text naming the song. Places with no dot under
+ * them name nothing and are left out.
+ */
+async function hoverLatency(page) {
+  await page.waitForTimeout(300); // the hit-test index is built after the map's first paint
+  await page.locator('#map-overlay').scrollIntoViewIfNeeded();
+  const box = await page.locator('#map-overlay').boundingBox();
+  await page.evaluate(() => {
+    window.__moved = 0;
+    document.querySelector('#map-overlay').addEventListener('pointermove', (e) => { window.__moved = e.timeStamp; }, { capture: true });
+  });
+  const times = [];
+  for (let i = 0; i < 40; i++) {
+    const x = box.x + box.width * (0.25 + 0.5 * ((i * 7) % 40) / 40);
+    const y = box.y + box.height * (0.25 + 0.5 * ((i * 13) % 40) / 40);
+    const named = page.evaluate(() => new Promise((resolve) => {
+      const out = document.querySelector('#map-pointer');
+      const before = out.textContent;
+      const observer = new MutationObserver(() => {
+        if (out.textContent.startsWith('Under the pointer') && out.textContent !== before) {
+          observer.disconnect();
+          resolve(performance.now() - window.__moved);
+        }
+      });
+      observer.observe(out, { childList: true, characterData: true, subtree: true });
+      setTimeout(() => { observer.disconnect(); resolve(null); }, 400);
+    }));
+    await page.mouse.move(x, y);
+    const t = await named;
+    if (t != null) times.push(t);
+  }
+  return times;
 }
 
 function reference(file, rows) {
