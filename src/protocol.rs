@@ -68,10 +68,6 @@ pub enum Request {
         n: usize,
         metric: Metric,
     },
-    /// Title, artist and cluster of song `row` (the map's pointer).
-    Describe {
-        row: usize,
-    },
     /// Title, artist and cluster of each of `rows` (songs picked on the map for the playlist).
     Pick {
         rows: Vec<usize>,
@@ -145,7 +141,6 @@ pub enum Event {
     Exported {
         file: String,
     },
-    Described(SongRef),
     /// Answer to `Pick`.
     Picked(Vec<SongRef>),
     /// Answer to `MoreLikeThese`.
@@ -320,6 +315,11 @@ pub struct RunResults {
     pub pca: Vec<f32>,
     /// `[x, y]` per row: latent dimensions 0 and 1.
     pub first_two: Vec<f32>,
+    /// Each row's title then artist, one after another as UTF-8 (see `song_name`): the map
+    /// names the song under the pointer from these, in the same task as the pointer's move.
+    pub name_text: Vec<u8>,
+    /// Where each title and artist ends in `name_text` (two per row).
+    pub name_ends: Vec<u32>,
     pub latent_size: usize,
     pub timings: Timings,
     /// Each cluster's automatic name (genre–emotion table).
@@ -330,6 +330,33 @@ pub struct RunResults {
     pub model_file: Option<String>,
     /// Cluster names saved in that model file (the user's own, shown instead of the automatic).
     pub saved_names: Vec<String>,
+}
+
+impl RunResults {
+    /// Title and artist of run row `row`, from `name_text`; `None` outside the run.
+    pub fn song_name(&self, row: usize) -> Option<(&str, &str)> {
+        let end = |i: usize| self.name_ends.get(i).map(|&e| e as usize);
+        let start = match row {
+            0 => 0,
+            _ => end(2 * row - 1)?,
+        };
+        let (title_end, artist_end) = (end(2 * row)?, end(2 * row + 1)?);
+        let text = |a: usize, b: usize| self.name_text.get(a..b).and_then(|t| std::str::from_utf8(t).ok());
+        Some((text(start, title_end)?, text(title_end, artist_end)?))
+    }
+}
+
+/// `name_text` and `name_ends` for `RunResults` from each row's title and artist.
+pub fn song_names<'a>(songs: impl Iterator<Item = (&'a str, &'a str)>) -> (Vec<u8>, Vec<u32>) {
+    let (mut text, mut ends) = (Vec::new(), Vec::new());
+    for (title, artist) in songs {
+        for part in [title, artist] {
+            text.extend_from_slice(part.as_bytes());
+            // Files are at most 256 MB, so offsets fit; saturate rather than wrap if not.
+            ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
+        }
+    }
+    (text, ends)
 }
 
 /// A song of the last run, as lists show it.
@@ -404,6 +431,23 @@ mod tests {
         assert_eq!(decode_event(&encode_event(&e)).unwrap(), e);
         assert!(decode_request("{\"Nope\":1}").unwrap_err().starts_with("The worker received"));
     }
+
+    #[test]
+    fn song_names_pack_and_unpack() {
+        let songs = [("Ça plane pour moi", "Plastic Bertrand"), ("Line 7", ""), ("", "Björk"), ("Кино", "Кино")];
+        let (name_text, name_ends) = song_names(songs.iter().copied());
+        let timings = serde_json::to_string(&Timings::default()).unwrap();
+        let mut r: RunResults = serde_json::from_str(&EMPTY_RESULTS.replace("{}", &timings)).unwrap();
+        (r.name_text, r.name_ends) = (name_text, name_ends);
+        for (row, song) in songs.iter().enumerate() {
+            assert_eq!(r.song_name(row), Some(*song), "row {row}");
+        }
+        assert_eq!(r.song_name(songs.len()), None, "no row past the end");
+    }
+
+    const EMPTY_RESULTS: &str = r#"{"features":[],"rows":0,"history":[],"recon_mse":0,"k":0,"inertia":0,
+        "clusters":[],"labels":[],"pca":[],"first_two":[],"name_text":[],"name_ends":[],"latent_size":0,
+        "timings":{},"names":[],"representation":"Autoencoder","model_file":null,"saved_names":[]}"#;
 
     #[test]
     fn progress_fraction() {

@@ -251,6 +251,16 @@ fn attach_arrays(event: Event, data: &JsValue) -> Event {
                 .and_then(|a| a.dyn_into::<js_sys::Uint16Array>().ok())
                 .map(|a| a.to_vec())
                 .unwrap_or_default();
+            r.name_text = Reflect::get(data, &JsValue::from_str("name_text"))
+                .ok()
+                .and_then(|a| a.dyn_into::<js_sys::Uint8Array>().ok())
+                .map(|a| a.to_vec())
+                .unwrap_or_default();
+            r.name_ends = Reflect::get(data, &JsValue::from_str("name_ends"))
+                .ok()
+                .and_then(|a| a.dyn_into::<js_sys::Uint32Array>().ok())
+                .map(|a| a.to_vec())
+                .unwrap_or_default();
             Event::Finished(r)
         }
         Event::TsneReady { sample, .. } => Event::TsneReady { xy: f32s("xy"), sample },

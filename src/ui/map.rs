@@ -108,8 +108,6 @@ struct Interaction {
     /// The press started with Shift: a rectangle of songs for the playlist, not a pan.
     picking: bool,
     dragged: bool,
-    /// The song whose details were asked for last (hover).
-    asked: Option<usize>,
     /// The song the map last centred on.
     centred: Option<usize>,
     /// Which results, projection and t-SNE map the canvas shows (by address).
@@ -299,15 +297,7 @@ pub fn MapView() -> impl IntoView {
             view.set(Some(start.panned((-dx * scale_x) as f32, (dy * scale_y) as f32)));
             return;
         }
-        let found = pick(&ev);
-        hover.set(found);
-        if found != local.with_value(|l| l.asked) {
-            local.update_value(|l| l.asked = found);
-            match found {
-                Some(row) => send(Request::Describe { row }),
-                None => state.hovered.set(None),
-            }
-        }
+        hover.set(pick(&ev));
     };
     // The songs inside a shift-drag rectangle (CSS px corners), at most `PICK_MAX`.
     let picked = move |(xa, ya, xb, yb): (f64, f64, f64, f64)| -> Option<Vec<usize>> {
@@ -459,9 +449,13 @@ pub fn MapView() -> impl IntoView {
                 on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up
                 on:pointerleave=move |_| hover.set(None) on:wheel=on_wheel></canvas>
         </div>
-        <p class="help" id="map-pointer">{move || match (hover.get(), state.hovered.get()) {
-            (Some(row), Some(s)) if s.row == row => format!("Under the pointer: {} · cluster {}", describe(&s.title, &s.artist), s.cluster),
-            _ => "Point at a dot to see its song.".to_string(),
+        <p class="help" id="map-pointer">{move || {
+            let named = hover.get().and_then(|row| state.results.with(|r| {
+                let r = r.as_ref()?;
+                let (title, artist) = r.song_name(row)?;
+                Some(format!("Under the pointer: {} · cluster {}", describe(title, artist), r.labels.get(row)?))
+            }));
+            named.unwrap_or_else(|| "Point at a dot to see its song.".to_string())
         }}</p>
         <p class="timings" id="map-draw">{move || draw_ms.get().map(|d| format!("Map drawn in {d:.0} ms.")).unwrap_or_default()}</p>
     }

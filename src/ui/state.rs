@@ -47,8 +47,6 @@ pub struct AppState {
     pub search_hits: RwSignal<Vec<SongRef>>,
     /// The chosen song and the songs most like it.
     pub recommendation: RwSignal<Option<Arc<Recommendation>>>,
-    /// The song under the map's pointer.
-    pub hovered: RwSignal<Option<SongRef>>,
     /// Songs like the whole playlist.
     pub more_like_these: RwSignal<Option<Arc<SetRecommendation>>>,
     /// The map's colours when not by cluster.
@@ -131,7 +129,6 @@ impl AppState {
             search_query: RwSignal::new(String::new()),
             search_hits: RwSignal::new(Vec::new()),
             recommendation: RwSignal::new(None),
-            hovered: RwSignal::new(None),
             more_like_these: RwSignal::new(None),
             colouring: RwSignal::new(None),
             playlist: RwSignal::new(Vec::new()),
@@ -214,7 +211,6 @@ impl AppState {
                 self.end_work(&format!("{file} is downloading."));
                 return Some(file);
             }
-            Event::Described(song) => self.hovered.set(Some(song)),
             Event::Picked(songs) => self.add_to_playlist(&songs),
             Event::SetRecommended(r) => {
                 self.status.set(format!("{} songs like the playlist's {} songs.", r.similar.len(), r.seeds));
@@ -308,7 +304,6 @@ impl AppState {
         self.search_hits.set(Vec::new());
         self.recommendation.set(None);
         self.selected.set(None);
-        self.hovered.set(None);
         self.more_like_these.set(None);
         self.colouring.set(None);
     }

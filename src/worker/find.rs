@@ -1,5 +1,7 @@
 //! Finding songs and recommending similar ones, on the last run's rows and codes.
 
+use std::borrow::Cow;
+
 use super::{post, with_run, LastRun};
 use crate::mapview::colours::{colouring_of_column, colouring_of_values};
 use crate::pipeline::columns::ColumnMapping;
@@ -8,7 +10,7 @@ use crate::pipeline::load::Table;
 use crate::pipeline::recommend::{nearest, nearest_to_set, Metric, MAX_NEIGHBOURS};
 use crate::pipeline::run::Prepared;
 use crate::pipeline::search::SearchIndex;
-use crate::protocol::{Event, Recommendation, SetRecommendation, SimilarSong, SongRef};
+use crate::protocol::{self, Event, Recommendation, SetRecommendation, SimilarSong, SongRef};
 
 /// Search results shown at once.
 const HITS: usize = 12;
@@ -29,19 +31,32 @@ fn cell(table: &Table, row: usize, column: Option<usize>) -> &str {
     column.map_or("", |c| table.cell(row, c))
 }
 
+/// The title of the file's row `table_row` ("Line N" where it has none) and its artist.
+fn title_and_artist<'a>(table: &'a Table, last: &LastRun, table_row: usize) -> (Cow<'a, str>, &'a str) {
+    let title = match cell(table, table_row, last.mapping.title) {
+        "" => Cow::Owned(format!("Line {}", table.lines.get(table_row).copied().unwrap_or(0))),
+        t => Cow::Borrowed(t),
+    };
+    (title, cell(table, table_row, last.mapping.artist))
+}
+
 fn song(table: &Table, last: &LastRun, row: usize) -> SongRef {
     let table_row = last.prepared.features.rows[row];
-    let title = match cell(table, table_row, last.mapping.title) {
-        "" => format!("Line {}", table.lines.get(table_row).copied().unwrap_or(0)),
-        t => t.to_string(),
-    };
+    let (title, artist) = title_and_artist(table, last, table_row);
     SongRef {
         row,
         table_row,
-        title,
-        artist: cell(table, table_row, last.mapping.artist).to_string(),
+        title: title.into_owned(),
+        artist: artist.to_string(),
         cluster: last.analysis.clustering.labels[row],
     }
+}
+
+/// Every run row's title and artist, packed for the page (`RunResults::name_text`).
+pub(super) fn song_names(table: &Table, last: &LastRun) -> (Vec<u8>, Vec<u32>) {
+    let names: Vec<(Cow<str>, &str)> =
+        last.prepared.features.rows.iter().map(|&t| title_and_artist(table, last, t)).collect();
+    protocol::song_names(names.iter().map(|(title, artist)| (title.as_ref(), *artist)))
 }
 
 pub(super) fn search(query: String) {
@@ -73,18 +88,6 @@ pub(super) fn recommend(row: usize, n: usize, metric: Metric) {
     });
     if let Some(r) = found {
         post(&Event::Recommended(Box::new(r)));
-    }
-}
-
-pub(super) fn describe(row: usize) {
-    let found = with_run("Describing a song", NO_RUN, |table, last| {
-        if row >= last.prepared.features.n_rows() {
-            return Err(format!("There is no song number {row} in this run."));
-        }
-        Ok(song(table, last, row))
-    });
-    if let Some(s) = found {
-        post(&Event::Described(s));
     }
 }
 

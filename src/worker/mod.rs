@@ -81,6 +81,9 @@ impl LastRun {
             labels: a.clustering.labels.iter().map(|&l| l as u16).collect(),
             pca: a.pca.clone(),
             first_two: a.first_two.clone(),
+            // Filled in by `post_results`, which travels them as typed arrays.
+            name_text: Vec::new(),
+            name_ends: Vec::new(),
             latent_size: a.latent,
             timings: self.timings.clone(),
             names: a.names.clone(),
@@ -105,7 +108,7 @@ pub(crate) fn now_ms() -> f64 {
     scope().performance().map_or(0.0, |p| p.now())
 }
 
-/// Bytes of wasm memory the worker holds (it never shrinks: the peak so far).
+/// Bytes of wasm memory this thread's module holds (it never shrinks: the peak so far).
 pub(crate) fn wasm_bytes() -> f64 {
     wasm_bindgen::memory()
         .dyn_into::<js_sys::WebAssembly::Memory>()
@@ -152,12 +155,23 @@ pub(crate) fn post_arrays(event: &Event, arrays: &[(&str, JsValue)]) {
 }
 
 /// A run's results: the per-song arrays travel as typed arrays (see `post_arrays`).
+/// The run must be in `STATE` already: the songs' names come from it.
 pub(crate) fn post_results(mut results: RunResults) {
+    let (name_text, name_ends) = STATE.with(|s| match &*s.borrow() {
+        State { table: Some(table), last: Some(last) } => find::song_names(table, last),
+        _ => (Vec::new(), Vec::new()),
+    });
     let pca = js_sys::Float32Array::from(&results.pca[..]);
     let first_two = js_sys::Float32Array::from(&results.first_two[..]);
     let labels = js_sys::Uint16Array::from(&results.labels[..]);
     (results.pca, results.first_two, results.labels) = (Vec::new(), Vec::new(), Vec::new());
-    let arrays = [("pca", pca.into()), ("first_two", first_two.into()), ("labels", labels.into())];
+    let arrays = [
+        ("pca", pca.into()),
+        ("first_two", first_two.into()),
+        ("labels", labels.into()),
+        ("name_text", Uint8Array::from(&name_text[..]).into()),
+        ("name_ends", js_sys::Uint32Array::from(&name_ends[..]).into()),
+    ];
     post_arrays(&Event::Finished(Box::new(results)), &arrays);
 }
 
@@ -224,8 +238,6 @@ fn handle(ev: MessageEvent) {
         Request::Cancel => CANCEL.with(|c| c.set(true)),
         // Checking only reads the table, which training holds no borrow of across its yields.
         Request::Check { mapping, options } => post(&Event::Checked(Box::new(check(&mapping, options)))),
-        // Hovering the map must answer even while a long step runs (between its slices).
-        Request::Describe { row } => find::describe(row),
         Request::Pick { rows } => find::pick(rows),
         _ if BUSY.with(Cell::get) => {
             fail("Starting a step", "Another step is still running; wait for it or press Cancel.")
