@@ -10,6 +10,7 @@
 3. stamps the service worker (sw.js) with a hash of the build, so each deployment installs a
    new worker that caches that deployment's files as one consistent set.
 """
+import base64
 import hashlib
 import os
 import pathlib
@@ -68,13 +69,24 @@ def without_custom_sections(wasm: bytes) -> bytes:
     return bytes(out)
 
 
+def sri(data: bytes) -> str:
+    return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()
+
+
 def strip_wasm() -> None:
     if os.environ.get("TRUNK_PROFILE") != "release":
         return
+    index = staging / "index.html"
+    html = index.read_text(encoding="utf-8")
     for path in staging.glob("*.wasm"):
         before = path.read_bytes()
-        path.write_bytes(without_custom_sections(before))
-        print(f"post_build: {path.name} {len(before)} -> {path.stat().st_size} bytes without custom sections")
+        after = without_custom_sections(before)
+        path.write_bytes(after)
+        # Trunk wrote the file's hash into index.html (the preload's integrity): keep it true,
+        # or the browser refuses the preloaded copy and downloads the file again.
+        html = html.replace(f'integrity="{sri(before)}"', f'integrity="{sri(after)}"')
+        print(f"post_build: {path.name} {len(before)} -> {len(after)} bytes without custom sections")
+    index.write_text(html, encoding="utf-8")
 
 
 def stamp_service_worker() -> None:

@@ -2,6 +2,7 @@
 // their accessible names.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,6 +49,19 @@ test('demo: load, train, map, cluster table, CSV and PNG export, no console erro
   assert.ok(requests.some((u) => u.endsWith('worker_bg.wasm')), 'requests from the worker are seen too');
   assert.deepEqual(foreignRequests(requests, server.url), [], 'only the app\'s own files are fetched');
   await context.close();
+});
+
+test('every integrity hash in the built index.html matches its file', () => {
+  // post_build.py rewrites the .wasm files after Trunk hashed them; a stale hash makes the browser
+  // refuse the preloaded copy and fetch the file again.
+  const html = fs.readFileSync(path.join(DIST, 'index.html'), 'utf8');
+  const links = [...html.matchAll(/href="([^"]+)"[^>]*integrity="(sha384-[^"]+)"/g)];
+  assert.ok(links.some(([, href]) => href.endsWith('.wasm')), 'the wasm preload carries a hash');
+  for (const [, href, integrity] of links) {
+    const file = fs.readFileSync(path.join(DIST, href.replace(/^.*\//, '')));
+    const digest = `sha384-${crypto.createHash('sha384').update(file).digest('base64')}`;
+    assert.equal(integrity, digest, `integrity of ${href}`);
+  }
 });
 
 test('controls have accessible names', async () => {
