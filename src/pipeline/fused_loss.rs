@@ -26,6 +26,8 @@ use burn::backend::tensor::FloatTensor;
 use burn::backend::{backend_extension, Backend, Dispatch, NdArray};
 use burn::tensor::{Tensor, TensorData};
 
+use super::model::layout;
+
 /// `(inputs, outputs)` of the four layers, in forward order.
 pub type Shapes = [(usize, usize); 4];
 
@@ -64,15 +66,10 @@ fn tensor<const D: usize>(values: Vec<f32>, shape: [usize; D]) -> NdArrayTensor 
     NdArray::float_from_data(TensorData::new(values, shape), &NdArrayDevice::Cpu)
 }
 
-/// Where each layer's block starts and the packed tensor's column count.
+/// Where each layer's block starts and the packed tensor's column count (`model::layout`).
 fn offsets(shapes: &Shapes) -> ([usize; 4], usize) {
-    let mut offsets = [0; 4];
-    let mut row = 0;
-    for (offset, (_, outputs)) in offsets.iter_mut().zip(shapes) {
-        *offset = row;
-        row += outputs;
-    }
-    (offsets, shapes.iter().map(|s| s.0 + 1).max().unwrap_or(0))
+    let (offsets, _, cols) = layout(shapes);
+    (offsets, cols)
 }
 
 /// One forward pass, keeping what the backward pass needs.
@@ -102,7 +99,9 @@ impl Forward {
                     z.iter_mut().zip(h).for_each(|(z, h)| *z += w * h);
                 }
                 if l < 3 {
-                    z.iter_mut().for_each(|z| *z = z.max(0.0));
+                    // Not `f32::max`: it would turn NaN into 0 where burn's relu keeps it (so a
+                    // blown-up model is still caught), and in wasm it is a call, not a vector op.
+                    z.iter_mut().filter(|z| **z < 0.0).for_each(|z| *z = 0.0);
                 }
             }
             acts[l + 1] = out;
@@ -213,17 +212,20 @@ mod tests {
         Device::ndarray().autodiff()
     }
 
-    /// A model with random weights and biases (biases non-zero, so their gradients are tested).
-    fn random_model(rng: &mut Xoshiro256PlusPlus, sizes: [usize; 3]) -> Autoencoder {
+    /// Random weights and biases (biases non-zero, so their gradients are tested).
+    fn random_layers(rng: &mut Xoshiro256PlusPlus, sizes: [usize; 3]) -> [DenseWeights; 4] {
         let [inputs, hidden, latent] = sizes;
         let shapes = [(inputs, hidden), (hidden, latent), (latent, hidden), (hidden, inputs)];
-        let layers = shapes.map(|(i, o)| DenseWeights {
+        shapes.map(|(i, o)| DenseWeights {
             inputs: i,
             outputs: o,
             weight: (0..i * o).map(|_| rng.gen_range(-0.8..0.8)).collect(),
             bias: (0..o).map(|_| rng.gen_range(-0.3..0.3)).collect(),
-        });
-        Autoencoder::from_weights(&layers, &device())
+        })
+    }
+
+    fn random_model(rng: &mut Xoshiro256PlusPlus, sizes: [usize; 3]) -> Autoencoder {
+        Autoencoder::from_weights(&random_layers(rng, sizes), &device())
     }
 
     fn batch(rng: &mut Xoshiro256PlusPlus, inputs: usize, songs: usize) -> Tensor<2> {
@@ -261,6 +263,19 @@ mod tests {
             let forward = super::Forward::run(packed, x, model.shapes());
             assert!(forward.acts[1..4].iter().flatten().any(|a| *a == 0.0));
         }
+    }
+
+    #[test]
+    fn a_nan_weight_gives_a_nan_loss_as_with_burn_ops() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(5);
+        let mut layers = random_layers(&mut rng, [12, 12, 6]);
+        layers[0].weight[3] = f32::NAN;
+        let model = Autoencoder::from_weights(&layers, &device());
+        let x = batch(&mut rng, 12, 32);
+        let fused: f32 = model.loss_t(x.clone()).into_scalar();
+        let burn: f32 = model.loss_t_burn_ops(x).into_scalar();
+        assert!(burn.is_nan(), "burn's relu keeps NaN");
+        assert!(fused.is_nan(), "so does the fused one, and training reports the divergence");
     }
 
     #[test]

@@ -23,10 +23,10 @@ pub struct ModelConfig {
 /// The model runs on transposed activations, one column per song: layer `l` (`inputs → outputs`)
 /// is `zᵀ = [weightᵀ | bias] · [hᵀ ; 1]`, the same `x · weight + bias`. Its block
 /// `[weightᵀ | bias]` (`outputs × (inputs + 1)`) is rows `offset_l .. offset_l + outputs`, columns
-/// `0 .. inputs + 1` of `packed`. Transposed, the row of ones is appended and its gradient split
-/// off along contiguous memory, and the bias needs no broadcast sum in the backward pass. Cells no
-/// layer uses stay at zero: their gradient is exactly zero, so Adam never moves them, and Adam
-/// works element by element, so packing changes nothing in its updates.
+/// `0 .. inputs + 1` of `packed`. Training computes the loss and its gradient over this layout in
+/// one operation (`fused_loss`); inference composes burn ops over it (`layers_t`). Cells no layer
+/// uses stay at zero: their gradient is exactly zero, so Adam never moves them, and Adam works
+/// element by element, so packing changes nothing in its updates.
 #[derive(Module, Debug)]
 pub struct Autoencoder {
     packed: Param<Tensor<2>>,
@@ -36,7 +36,7 @@ pub struct Autoencoder {
 }
 
 /// First row of each layer's block, and the packed tensor's rows and columns.
-fn layout(shapes: &[(usize, usize); 4]) -> ([usize; 4], usize, usize) {
+pub(super) fn layout(shapes: &[(usize, usize); 4]) -> ([usize; 4], usize, usize) {
     let mut offsets = [0; 4];
     let mut rows = 0;
     for (offset, (_, outputs)) in offsets.iter_mut().zip(shapes) {
@@ -129,8 +129,8 @@ impl Autoencoder {
     }
 
     /// Layers `from..to` on transposed activations `[features, batch]`, with relu after each
-    /// layer but the model's last. `first_has_ones`: `xt` already ends with the row of ones.
-    fn layers_t(&self, xt: Tensor<2>, from: usize, to: usize, first_has_ones: bool) -> Tensor<2> {
+    /// layer but the model's last.
+    fn layers_t(&self, xt: Tensor<2>, from: usize, to: usize) -> Tensor<2> {
         let (offsets, _, _) = layout(&self.shapes);
         let packed = self.packed.val();
         let [_, batch] = xt.dims();
@@ -138,10 +138,7 @@ impl Autoencoder {
         let mut h = xt;
         for (l, (&offset, &(inputs, outputs))) in offsets.iter().zip(&self.shapes).enumerate().take(to).skip(from) {
             let block = packed.clone().slice([offset..offset + outputs, 0..inputs + 1]);
-            if !(l == from && first_has_ones) {
-                h = Tensor::cat(vec![h, ones.clone()], 0);
-            }
-            h = block.matmul(h);
+            h = block.matmul(Tensor::cat(vec![h, ones.clone()], 0));
             if l < 3 {
                 h = relu(h);
             }
@@ -159,7 +156,7 @@ impl Autoencoder {
     /// operation is tested against.
     #[cfg(test)]
     pub(crate) fn loss_t_burn_ops(&self, xt: Tensor<2>) -> Tensor<1> {
-        (self.layers_t(xt.clone(), 0, 4, false) - xt).square().mean()
+        (self.layers_t(xt.clone(), 0, 4) - xt).square().mean()
     }
 
     #[cfg(test)]
@@ -176,18 +173,18 @@ impl Autoencoder {
     /// # Shapes
     /// `x`: [batch, inputs] → [batch, latent]
     pub fn encode(&self, x: Tensor<2>) -> Tensor<2> {
-        self.layers_t(x.transpose(), 0, 2, false).transpose()
+        self.layers_t(x.transpose(), 0, 2).transpose()
     }
 
     /// # Shapes
     /// `z`: [batch, latent] → [batch, inputs]
     pub fn decode(&self, z: Tensor<2>) -> Tensor<2> {
-        self.layers_t(z.transpose(), 2, 4, false).transpose()
+        self.layers_t(z.transpose(), 2, 4).transpose()
     }
 
     /// # Shapes
     /// `x`: [batch, inputs] → [batch, inputs]
     pub fn forward(&self, x: Tensor<2>) -> Tensor<2> {
-        self.layers_t(x.transpose(), 0, 4, false).transpose()
+        self.layers_t(x.transpose(), 0, 4).transpose()
     }
 }
