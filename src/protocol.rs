@@ -347,10 +347,10 @@ impl RunResults {
 }
 
 /// `name_text` and `name_ends` for `RunResults` from each row's title and artist.
-pub fn song_names<'a>(songs: impl Iterator<Item = (&'a str, &'a str)>) -> (Vec<u8>, Vec<u32>) {
-    let (mut text, mut ends) = (Vec::new(), Vec::new());
+pub fn song_names<T: AsRef<str>, A: AsRef<str>>(songs: impl ExactSizeIterator<Item = (T, A)>) -> (Vec<u8>, Vec<u32>) {
+    let (mut text, mut ends) = (Vec::new(), Vec::with_capacity(2 * songs.len()));
     for (title, artist) in songs {
-        for part in [title, artist] {
+        for part in [title.as_ref(), artist.as_ref()] {
             text.extend_from_slice(part.as_bytes());
             // Files are at most 256 MB, so offsets fit; saturate rather than wrap if not.
             ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));

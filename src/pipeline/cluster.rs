@@ -34,9 +34,10 @@ pub struct Clustering {
     pub inertia: f64,
 }
 
-/// KMeans++ initialisation, one run, up to 300 iterations, tolerance 1e-4: scikit-learn's defaults
-/// for `KMeans(n_clusters=k)` with `n_init="auto"`, with scikit-learn's meaning of the tolerance
-/// (see `sklearn_tolerance`).
+/// One run of up to 300 iterations with tolerance 1e-4, scikit-learn's defaults for
+/// `KMeans(n_clusters=k)` with `n_init="auto"`, in scikit-learn's meaning of the tolerance (see
+/// `sklearn_tolerance`). It starts from kmeans++, or on large files from a sample's centres (see
+/// `INIT_SAMPLE`).
 pub fn kmeans(points: &[f32], dim: usize, k: usize, seed: u64) -> Result<Clustering, ClusterError> {
     if dim == 0 {
         return Err(ClusterError::Fit("the codes have no dimensions".into()));
@@ -50,7 +51,7 @@ pub fn kmeans(points: &[f32], dim: usize, k: usize, seed: u64) -> Result<Cluster
         return Err(ClusterError::TooFewDistinct { k, distinct });
     }
     let tolerance = sklearn_tolerance(points, dim);
-    let init = match sample_rows(points, dim, seed)? {
+    let init = match sample_rows(points, dim, k, seed)? {
         Some(sample) => KMeansInit::Precomputed(
             fit(&sample, k, seed, KMeansInit::KMeansPlusPlus, SAMPLE_RUNS, tolerance)?.centroids().clone(),
         ),
@@ -73,15 +74,20 @@ pub fn kmeans(points: &[f32], dim: usize, k: usize, seed: u64) -> Result<Cluster
 const INIT_SAMPLE: usize = 50_000;
 const SAMPLE_RUNS: usize = 4;
 
-/// A seeded sample of `INIT_SAMPLE` rows, or `None` when there are fewer than four times that.
-fn sample_rows(points: &[f32], dim: usize, seed: u64) -> Result<Option<Array2<f32>>, ClusterError> {
+/// A seeded sample of `INIT_SAMPLE` rows, or `None` when there are fewer than four times that,
+/// or when the sample has fewer than `k` distinct rows (kmeans++ would then repeat a centre, and
+/// a repeated centre stays an empty cluster).
+fn sample_rows(points: &[f32], dim: usize, k: usize, seed: u64) -> Result<Option<Array2<f32>>, ClusterError> {
     let n = points.len() / dim;
     if n < 4 * INIT_SAMPLE {
         return Ok(None);
     }
     let mut rng = Xoshiro256Plus::seed_from_u64(seed ^ 0x5a5a_5a5a);
     let rows = rand::seq::index::sample(&mut rng, n, INIT_SAMPLE);
-    let values = rows.iter().flat_map(|r| points[r * dim..(r + 1) * dim].iter().copied()).collect();
+    let values: Vec<f32> = rows.iter().flat_map(|r| points[r * dim..(r + 1) * dim].iter().copied()).collect();
+    if distinct_rows(&values, dim, k) < k {
+        return Ok(None);
+    }
     rows_of(values, dim).map(Some)
 }
 
@@ -182,7 +188,7 @@ mod tests {
         let centres = [[0.0f32, 0.0], [10.0, 10.0], [-10.0, 10.0], [0.0, -12.0]];
         let mut rng = Xoshiro256Plus::seed_from_u64(3);
         let points: Vec<f32> = (0..n).flat_map(|i| centres[i % 4].map(|c| c + rng.gen_range(-1.0..1.0))).collect();
-        assert!(sample_rows(&points, 2, 1).unwrap().is_some(), "this size takes the sampled start");
+        assert!(sample_rows(&points, 2, 4, 1).unwrap().is_some(), "this size takes the sampled start");
         let result = kmeans(&points, 2, 4, 1).unwrap();
         let mut found: Vec<[i32; 2]> =
             result.centroids.chunks_exact(2).map(|c| [c[0].round() as i32, c[1].round() as i32]).collect();
@@ -192,6 +198,17 @@ mod tests {
         for (i, &label) in result.labels.iter().enumerate() {
             assert_eq!(label, result.labels[i % 4], "row {i}");
         }
+    }
+
+    #[test]
+    fn a_sample_with_too_few_distinct_rows_is_not_used() {
+        // Three values everywhere and a fourth in one row, which most samples miss.
+        let n = 4 * INIT_SAMPLE + 1_000;
+        let points: Vec<f32> = (0..n).flat_map(|i| if i == 0 { [9.0, 9.0] } else { [(i % 3) as f32, 0.0] }).collect();
+        let seed = (1..40).find(|&s| sample_rows(&points, 2, 4, s).unwrap().is_none());
+        let seed = seed.expect("some seed's sample misses the rare row");
+        let result = kmeans(&points, 2, 4, seed).unwrap();
+        assert!(result.sizes.iter().all(|&s| s > 0), "no empty cluster: {:?}", result.sizes);
     }
 
     #[test]

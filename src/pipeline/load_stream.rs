@@ -39,6 +39,7 @@ pub struct CsvStream {
 const UTF16_SAMPLE: usize = 2048;
 
 /// Signatures in `load::known_binary` are at most this long.
+#[cfg(any(test, fuzzing))]
 const MIN_HEAD: usize = 8;
 
 /// Whether `parse_csv` would read a file starting with `prefix` (all of its first

@@ -107,7 +107,8 @@ fn wants_demo() -> bool {
 pub fn download_blob(blob: &web_sys::Blob, filename: &str) {
     let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) else { return };
     download_url(&url, filename);
-    let _ = web_sys::Url::revoke_object_url(&url);
+    // Some browsers start reading the file only after the click returns: revoke a while later.
+    set_timeout(move || drop(web_sys::Url::revoke_object_url(&url)), std::time::Duration::from_secs(30));
 }
 
 /// Clicks a temporary link so the browser saves `url` as `filename`.

@@ -50,6 +50,11 @@ pub fn DataPanel() -> impl IntoView {
     let on_drop = move |ev: DragEvent| {
         ev.prevent_default();
         dragging.set(false);
+        // As the file input is disabled meanwhile: a step (reading another file) is running.
+        if !state.idle() {
+            state.status.set("Wait for the current step to finish (or cancel it), then drop the file again.".into());
+            return;
+        }
         if let Some(file) = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
             load_file(file);
         }

@@ -68,8 +68,7 @@ fn run_json(state: AppState) -> String {
     let value = serde_json::json!({
         "rows": r.rows, "parse_ms": parse_ms, "timings": r.timings, "draw_ms": draw_ms, "k": r.k,
         "recon_mse": r.recon_mse, "history": r.history,
-        // The page's own wasm memory (the same measure as the worker's, on this thread).
-        "page_wasm_bytes": crate::worker::wasm_bytes(),
+        "page_wasm_bytes": crate::wasm_memory_bytes(),
     });
     value.to_string()
 }

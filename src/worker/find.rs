@@ -54,9 +54,7 @@ fn song(table: &Table, last: &LastRun, row: usize) -> SongRef {
 
 /// Every run row's title and artist, packed for the page (`RunResults::name_text`).
 pub(super) fn song_names(table: &Table, last: &LastRun) -> (Vec<u8>, Vec<u32>) {
-    let names: Vec<(Cow<str>, &str)> =
-        last.prepared.features.rows.iter().map(|&t| title_and_artist(table, last, t)).collect();
-    protocol::song_names(names.iter().map(|(title, artist)| (title.as_ref(), *artist)))
+    protocol::song_names(last.prepared.features.rows.iter().map(|&t| title_and_artist(table, last, t)))
 }
 
 pub(super) fn search(query: String) {

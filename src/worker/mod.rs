@@ -108,15 +108,6 @@ pub(crate) fn now_ms() -> f64 {
     scope().performance().map_or(0.0, |p| p.now())
 }
 
-/// Bytes of wasm memory this thread's module holds (it never shrinks: the peak so far).
-pub(crate) fn wasm_bytes() -> f64 {
-    wasm_bindgen::memory()
-        .dyn_into::<js_sys::WebAssembly::Memory>()
-        .ok()
-        .and_then(|m| m.buffer().dyn_into::<js_sys::ArrayBuffer>().ok())
-        .map_or(0.0, |b| f64::from(b.byte_length()))
-}
-
 pub(crate) fn post(event: &Event) {
     let _ = scope().post_message(&JsValue::from_str(&encode_event(event)));
 }

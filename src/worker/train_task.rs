@@ -114,7 +114,7 @@ async fn finish(
         return Ok(());
     };
     timings.project_ms = now_ms() - t;
-    timings.wasm_bytes = super::wasm_bytes();
+    timings.wasm_bytes = crate::wasm_memory_bytes();
     let search = STATE
         .with(|s| s.borrow().table.as_ref().map(|t| find::index(t, &mapping, &prepared)))
         .unwrap_or_else(|| SearchIndex::new(std::iter::empty()));

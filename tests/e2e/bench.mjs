@@ -115,19 +115,23 @@ async function hoverLatency(page) {
   for (let i = 0; i < 40; i++) {
     const x = box.x + box.width * (0.25 + 0.5 * ((i * 7) % 40) / 40);
     const y = box.y + box.height * (0.25 + 0.5 * ((i * 13) % 40) / 40);
-    const named = page.evaluate(() => new Promise((resolve) => {
-      const out = document.querySelector('#map-pointer');
-      const before = out.textContent;
-      const observer = new MutationObserver(() => {
-        if (out.textContent.startsWith('Under the pointer') && out.textContent !== before) {
-          observer.disconnect();
-          resolve([performance.now() - window.__moved, performance.now() - window.__stamp]);
-        }
+    // The observer is in place before the pointer moves (awaited), then the move, then its answer.
+    await page.evaluate(() => {
+      window.__named = new Promise((resolve) => {
+        const out = document.querySelector('#map-pointer');
+        const before = out.textContent;
+        const observer = new MutationObserver(() => {
+          if (out.textContent.startsWith('Under the pointer') && out.textContent !== before) {
+            observer.disconnect();
+            resolve([performance.now() - window.__moved, performance.now() - window.__stamp]);
+          }
+        });
+        observer.observe(out, { childList: true, characterData: true, subtree: true });
+        setTimeout(() => { observer.disconnect(); resolve(null); }, 400);
       });
-      observer.observe(out, { childList: true, characterData: true, subtree: true });
-      setTimeout(() => { observer.disconnect(); resolve(null); }, 400);
-    }));
+    });
     await page.mouse.move(x, y);
+    const named = page.evaluate(() => window.__named);
     const t = await named;
     if (t != null) { times.push(t[0]); fromEvent.push(t[1]); }
   }
