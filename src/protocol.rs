@@ -4,6 +4,8 @@
 //! answers with a stream of `Event`s. One `Ready` comes first, because messages sent before the
 //! worker's wasm has started are lost.
 
+use std::ops::Range;
+
 use serde::{Deserialize, Serialize};
 
 use crate::mapview::colours::Colouring;
@@ -315,11 +317,6 @@ pub struct RunResults {
     pub pca: Vec<f32>,
     /// `[x, y]` per row: latent dimensions 0 and 1.
     pub first_two: Vec<f32>,
-    /// Each row's title then artist, one after another as UTF-8 (see `song_name`): the map
-    /// names the song under the pointer from these, in the same task as the pointer's move.
-    pub name_text: Vec<u8>,
-    /// Where each title and artist ends in `name_text` (two per row).
-    pub name_ends: Vec<u32>,
     pub latent_size: usize,
     pub timings: Timings,
     /// Each cluster's automatic name (genre–emotion table).
@@ -332,21 +329,21 @@ pub struct RunResults {
     pub saved_names: Vec<String>,
 }
 
-impl RunResults {
-    /// Title and artist of run row `row`, from `name_text`; `None` outside the run.
-    pub fn song_name(&self, row: usize) -> Option<(&str, &str)> {
-        let end = |i: usize| self.name_ends.get(i).map(|&e| e as usize);
-        let start = match row {
-            0 => 0,
-            _ => end(2 * row - 1)?,
-        };
-        let (title_end, artist_end) = (end(2 * row)?, end(2 * row + 1)?);
-        let text = |a: usize, b: usize| self.name_text.get(a..b).and_then(|t| std::str::from_utf8(t).ok());
-        Some((text(start, title_end)?, text(title_end, artist_end)?))
-    }
+/// Where run row `row`'s title and artist are in the text `song_names` packs, given `end(i)`, the
+/// end of its `i`-th part (`None` past the last). The page keeps the packed names as the typed
+/// arrays they arrive in, so it asks through `end` rather than a slice.
+pub fn song_name_ranges(end: impl Fn(usize) -> Option<u32>, row: usize) -> Option<(Range<usize>, Range<usize>)> {
+    let start = match row {
+        0 => 0,
+        _ => end(2 * row - 1)? as usize,
+    };
+    let (title_end, artist_end) = (end(2 * row)? as usize, end(2 * row + 1)? as usize);
+    (start <= title_end && title_end <= artist_end).then_some((start..title_end, title_end..artist_end))
 }
 
-/// `name_text` and `name_ends` for `RunResults` from each row's title and artist.
+/// Every run row's title then artist as one UTF-8 text, and where each part ends (two per row).
+/// They travel beside `Event::Finished` as typed arrays (`name_text`, `name_ends`), so the map
+/// can name the song under the pointer in the same task as the pointer's move.
 pub fn song_names<T: AsRef<str>, A: AsRef<str>>(songs: impl ExactSizeIterator<Item = (T, A)>) -> (Vec<u8>, Vec<u32>) {
     let (mut text, mut ends) = (Vec::new(), Vec::with_capacity(2 * songs.len()));
     for (title, artist) in songs {
@@ -435,19 +432,15 @@ mod tests {
     #[test]
     fn song_names_pack_and_unpack() {
         let songs = [("Ça plane pour moi", "Plastic Bertrand"), ("Line 7", ""), ("", "Björk"), ("Кино", "Кино")];
-        let (name_text, name_ends) = song_names(songs.iter().copied());
-        let timings = serde_json::to_string(&Timings::default()).unwrap();
-        let mut r: RunResults = serde_json::from_str(&EMPTY_RESULTS.replace("{}", &timings)).unwrap();
-        (r.name_text, r.name_ends) = (name_text, name_ends);
+        let (text, ends) = song_names(songs.iter().copied());
+        let end = |i: usize| ends.get(i).copied();
+        let part = |r: Range<usize>| std::str::from_utf8(&text[r]).unwrap();
         for (row, song) in songs.iter().enumerate() {
-            assert_eq!(r.song_name(row), Some(*song), "row {row}");
+            let (title, artist) = song_name_ranges(end, row).unwrap();
+            assert_eq!((part(title), part(artist)), *song, "row {row}");
         }
-        assert_eq!(r.song_name(songs.len()), None, "no row past the end");
+        assert_eq!(song_name_ranges(end, songs.len()), None, "no row past the end");
     }
-
-    const EMPTY_RESULTS: &str = r#"{"features":[],"rows":0,"history":[],"recon_mse":0,"k":0,"inertia":0,
-        "clusters":[],"labels":[],"pca":[],"first_two":[],"name_text":[],"name_ends":[],"latent_size":0,
-        "timings":{},"names":[],"representation":"Autoencoder","model_file":null,"saved_names":[]}"#;
 
     #[test]
     fn progress_fraction() {

@@ -13,7 +13,7 @@ use web_sys::{ErrorEvent, File, MessageEvent, Worker};
 
 use super::state::AppState;
 use crate::pipeline::columns::ColumnMapping;
-use crate::protocol::{decode_event, encode_request, Event, Request, RunResults, CRASH_STAGE};
+use crate::protocol::{decode_event, encode_request, song_name_ranges, Event, Request, RunResults, CRASH_STAGE};
 
 /// The worker script Trunk writes beside index.html (`data-loader-shim`).
 const WORKER_URL: &str = "./worker_loader.js";
@@ -140,6 +140,9 @@ impl Bridge {
         }
         let is_load = matches!(event, Event::Loaded(_));
         let state = self.0.borrow().state;
+        if matches!(event, Event::Finished(_)) {
+            state.song_names.set(SongNames::from_message(&data));
+        }
         if let Some(file) = state.apply(event) {
             match Reflect::get(&data, &JsValue::from_str("blob")).ok().and_then(|b| b.dyn_into::<web_sys::Blob>().ok())
             {
@@ -233,6 +236,32 @@ impl Bridge {
     }
 }
 
+/// The songs' names the worker sent beside `Finished`, kept as the typed arrays they came in:
+/// copying them into wasm memory took most of a 180 ms task at a million songs, and a hover
+/// reads one name.
+pub struct SongNames {
+    text: js_sys::Uint8Array,
+    ends: js_sys::Uint32Array,
+}
+
+impl SongNames {
+    fn from_message(data: &JsValue) -> Option<SongNames> {
+        let get = |name: &str| Reflect::get(data, &JsValue::from_str(name)).ok();
+        Some(SongNames { text: get("name_text")?.dyn_into().ok()?, ends: get("name_ends")?.dyn_into().ok()? })
+    }
+
+    /// Title and artist of run row `row`.
+    pub fn name(&self, row: usize) -> Option<(String, String)> {
+        let n = self.ends.length() as usize;
+        let end = |i: usize| (i < n).then(|| self.ends.get_index(i as u32));
+        let (title, artist) = song_name_ranges(end, row)?;
+        let text = |r: std::ops::Range<usize>| {
+            String::from_utf8(self.text.subarray(r.start as u32, r.end as u32).to_vec()).ok()
+        };
+        Some((text(title)?, text(artist)?))
+    }
+}
+
 /// Puts back the per-song arrays the worker sent beside the JSON (see `worker::post_arrays`).
 fn attach_arrays(event: Event, data: &JsValue) -> Event {
     let f32s = |name: &str| {
@@ -249,16 +278,6 @@ fn attach_arrays(event: Event, data: &JsValue) -> Event {
             r.labels = Reflect::get(data, &JsValue::from_str("labels"))
                 .ok()
                 .and_then(|a| a.dyn_into::<js_sys::Uint16Array>().ok())
-                .map(|a| a.to_vec())
-                .unwrap_or_default();
-            r.name_text = Reflect::get(data, &JsValue::from_str("name_text"))
-                .ok()
-                .and_then(|a| a.dyn_into::<js_sys::Uint8Array>().ok())
-                .map(|a| a.to_vec())
-                .unwrap_or_default();
-            r.name_ends = Reflect::get(data, &JsValue::from_str("name_ends"))
-                .ok()
-                .and_then(|a| a.dyn_into::<js_sys::Uint32Array>().ok())
                 .map(|a| a.to_vec())
                 .unwrap_or_default();
             Event::Finished(r)

@@ -114,6 +114,9 @@ struct Interaction {
     drawn_from: Option<(usize, Projection, Option<usize>)>,
     /// A draw is scheduled and has not run yet.
     pending: bool,
+    /// The whole map's viewport, found when the map was drawn: fitting it is a pass over every
+    /// song (about 10 ms at a million), too slow for each pointer move.
+    whole: Option<Viewport>,
 }
 
 #[component]
@@ -128,14 +131,17 @@ pub fn MapView() -> impl IntoView {
     let drawn = RwSignal::new(0u32);
     let draw_ms = RwSignal::new(None::<f64>);
     let local = StoredValue::new_local(Interaction::default());
-    let whole = move || with_xy(state, Viewport::fit).unwrap_or(Viewport { x0: -1.0, x1: 1.0, y0: -1.0, y1: 1.0 });
+    let whole = move || {
+        let fitted = local.with_value(|l| l.whole).or_else(|| with_xy(state, Viewport::fit));
+        fitted.unwrap_or(Viewport { x0: -1.0, x1: 1.0, y0: -1.0, y1: 1.0 })
+    };
 
     // New results or another projection: a new index, the whole map, no hover.
     Effect::new(move |_| {
         state.projection.track();
         state.results.track();
         state.tsne.track();
-        local.update_value(|l| (l.index, l.centred) = (None, None));
+        local.update_value(|l| (l.index, l.centred, l.whole) = (None, None, None));
         view.set(None);
         hover.set(None);
         // A task of its own, so new results never freeze the page in one long task.
@@ -166,7 +172,7 @@ pub fn MapView() -> impl IntoView {
         let (x_desc, y_desc) = axes(projection);
         let data = MapData { xy, colours: &colours, view: v, zoom: v.zoom_of(&whole), x_desc, y_desc, legend };
         let area = draw_map(&c, &data);
-        local.update_value(|l| l.area = area);
+        local.update_value(|l| (l.area, l.whole) = (area, Some(whole)));
         draw_ms.set(Some(now_ms() - t0));
         state.map_draw_ms.set(Some(now_ms() - t0));
         drawn.update(|d| *d += 1);
@@ -450,11 +456,11 @@ pub fn MapView() -> impl IntoView {
                 on:pointerleave=move |_| hover.set(None) on:wheel=on_wheel></canvas>
         </div>
         <p class="help" id="map-pointer">{move || {
-            let named = hover.get().and_then(|row| state.results.with(|r| {
-                let r = r.as_ref()?;
-                let (title, artist) = r.song_name(row)?;
-                Some(format!("Under the pointer: {} · cluster {}", describe(title, artist), r.labels.get(row)?))
-            }));
+            let named = hover.get().and_then(|row| {
+                let (title, artist) = state.song_names.with(|n| n.as_ref()?.name(row))?;
+                let cluster = state.results.with(|r| r.as_ref()?.labels.get(row).copied())?;
+                Some(format!("Under the pointer: {} · cluster {cluster}", describe(&title, &artist)))
+            });
             named.unwrap_or_else(|| "Point at a dot to see its song.".to_string())
         }}</p>
         <p class="timings" id="map-draw">{move || draw_ms.get().map(|d| format!("Map drawn in {d:.0} ms.")).unwrap_or_default()}</p>

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use super::bridge::SongNames;
 use crate::mapview::colours::{Colouring, Palette, Scale};
 use crate::pipeline::choose_k::KScore;
 use crate::pipeline::columns::ColumnMapping;
@@ -33,6 +34,8 @@ pub struct AppState {
     pub progress: RwSignal<Option<Progress>>,
     /// Reading a file: bytes read and the file's size.
     pub reading: RwSignal<Option<(u64, u64)>>,
+    /// The last run's song names, for the map's pointer (JS arrays, so kept on this thread).
+    pub song_names: RwSignal<Option<SongNames>, LocalStorage>,
     pub history: RwSignal<Vec<EpochLoss>>,
     pub results: RwSignal<Option<Arc<RunResults>>>,
     pub projection: RwSignal<Projection>,
@@ -120,6 +123,7 @@ impl AppState {
             training: RwSignal::new(false),
             progress: RwSignal::new(None),
             reading: RwSignal::new(None),
+            song_names: RwSignal::new_local(None),
             history: RwSignal::new(Vec::new()),
             results: RwSignal::new(None),
             projection: RwSignal::new(Projection::Pca),

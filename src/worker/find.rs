@@ -52,7 +52,7 @@ fn song(table: &Table, last: &LastRun, row: usize) -> SongRef {
     }
 }
 
-/// Every run row's title and artist, packed for the page (`RunResults::name_text`).
+/// Every run row's title and artist, packed for the page (`protocol::song_names`).
 pub(super) fn song_names(table: &Table, last: &LastRun) -> (Vec<u8>, Vec<u32>) {
     protocol::song_names(last.prepared.features.rows.iter().map(|&t| title_and_artist(table, last, t)))
 }

@@ -81,9 +81,6 @@ impl LastRun {
             labels: a.clustering.labels.iter().map(|&l| l as u16).collect(),
             pca: a.pca.clone(),
             first_two: a.first_two.clone(),
-            // Filled in by `post_results`, which travels them as typed arrays.
-            name_text: Vec::new(),
-            name_ends: Vec::new(),
             latent_size: a.latent,
             timings: self.timings.clone(),
             names: a.names.clone(),
