@@ -6,7 +6,7 @@
 use js_sys::Uint8Array;
 use web_sys::{File, FileReaderSync};
 
-use super::{cancelled, fail, install_table, now_ms, post, run_busy, yield_now};
+use super::{cancelled, fail, install_table, now_ms, post, read_whole, run_busy, yield_now};
 use crate::pipeline::load::{parse_csv, Table};
 use crate::pipeline::load_stream::{CsvStream, Fed};
 use crate::protocol::{CheckOptions, Event};
@@ -46,7 +46,7 @@ async fn read(name: &str, file: &File) -> Result<Option<Table>, String> {
             .map_err(|e| format!("The browser could not read {name}: {e}"))?;
         at = end;
         if stream.feed(&buffer).map_err(|e| format!("{name}: {e}"))? == Fed::WholeFile {
-            return whole(name, &reader, file, &mut buffer).map(Some);
+            return whole(name, file).map(Some);
         }
         if now_ms() - slice_start > SLICE_MS {
             post(&Event::Reading { bytes: at as u64, total: total as u64 });
@@ -56,7 +56,7 @@ async fn read(name: &str, file: &File) -> Result<Option<Table>, String> {
     }
     match stream.finish().map_err(|e| format!("{name}: {e}"))? {
         Some(table) => Ok(Some(table)),
-        None => whole(name, &reader, file, &mut buffer).map(Some),
+        None => whole(name, file).map(Some),
     }
 }
 
@@ -69,8 +69,8 @@ fn read_slice(reader: &FileReaderSync, file: &File, start: f64, end: f64, buffer
     Ok(())
 }
 
-fn whole(name: &str, reader: &FileReaderSync, file: &File, buffer: &mut Vec<u8>) -> Result<Table, String> {
-    read_slice(reader, file, 0.0, file.size(), buffer)
-        .map_err(|e| format!("The browser could not read {name}: {e}"))?;
-    parse_csv(buffer).map_err(|e| format!("{name}: {e}"))
+/// The file read whole and parsed, for what the stream leaves to `parse_csv`.
+fn whole(name: &str, file: &File) -> Result<Table, String> {
+    let bytes = read_whole(name, file)?;
+    parse_csv(&bytes).map_err(|e| format!("{name}: {e}"))
 }

@@ -115,25 +115,24 @@ pub(crate) fn post_download(event: Event, text: &str, mime: &str) {
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
     let bytes = Uint8Array::from(text.as_bytes());
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&js_sys::Array::of1(&bytes), &options);
-    let Ok(blob) = blob else { return fail("Preparing the download", "The browser could not make a file of it.") };
-    let message = js_sys::Object::new();
-    let _ = Reflect::set(&message, &JsValue::from_str("json"), &JsValue::from_str(&encode_event(&event)));
-    let _ = Reflect::set(&message, &JsValue::from_str("blob"), &blob);
-    if scope().post_message(&message).is_err() {
-        fail("Preparing the download", "The file could not be handed to the page.");
+    match web_sys::Blob::new_with_u8_array_sequence_and_options(&js_sys::Array::of1(&bytes), &options) {
+        Ok(blob) => post_arrays(&event, &[("blob", blob.into())]),
+        Err(_) => fail("Preparing the download", "The browser could not make a file of it."),
     }
 }
 
-/// Posts `event` as JSON with typed arrays beside it, moved rather than copied: a million
-/// songs' map as JSON is tens of megabytes that the page would parse on its own thread.
+/// Posts `event` as JSON with values beside it; typed arrays among them are moved rather than
+/// copied: a million songs' map as JSON is tens of megabytes that the page would parse on its own
+/// thread.
 pub(crate) fn post_arrays(event: &Event, arrays: &[(&str, JsValue)]) {
     let message = js_sys::Object::new();
     let _ = Reflect::set(&message, &JsValue::from_str("json"), &JsValue::from_str(&encode_event(event)));
     let transfer = js_sys::Array::new();
-    for (name, array) in arrays {
-        let _ = Reflect::set(&message, &JsValue::from_str(name), array);
-        if let Ok(buffer) = Reflect::get(array, &JsValue::from_str("buffer")) {
+    for (name, value) in arrays {
+        let _ = Reflect::set(&message, &JsValue::from_str(name), value);
+        // Only a typed array has a buffer to move (a Blob is shared, not transferred).
+        let buffer = Reflect::get(value, &JsValue::from_str("buffer")).ok();
+        if let Some(buffer) = buffer.and_then(|b| b.dyn_into::<js_sys::ArrayBuffer>().ok()) {
             transfer.push(&buffer);
         }
     }
@@ -263,13 +262,17 @@ fn file_of(data: &JsValue) -> Result<File, String> {
     file.ok_or_else(|| "No file came with the request.".to_string())
 }
 
-/// The bytes of the `File` sent with a request. The size is checked before reading: a file
-/// over the limit is never copied into memory.
+/// The bytes of the `File` sent with a request (see `read_whole`).
 pub(crate) fn read_file(name: &str, data: &JsValue) -> Result<Vec<u8>, String> {
-    let file = file_of(data)?;
+    read_whole(name, &file_of(data)?)
+}
+
+/// All the bytes of `file`. The size is checked before reading: a file over the limit is never
+/// copied into memory.
+pub(crate) fn read_whole(name: &str, file: &File) -> Result<Vec<u8>, String> {
     check_size(file.size() as u64).map_err(|e| format!("{name}: {e}"))?;
     let buffer = FileReaderSync::new()
-        .and_then(|r| r.read_as_array_buffer(&file))
+        .and_then(|r| r.read_as_array_buffer(file))
         .map_err(|e| format!("The browser could not read {name}: {e:?}"))?;
     Ok(Uint8Array::new(&buffer).to_vec())
 }
