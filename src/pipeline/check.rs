@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use super::columns::{extract, ColumnMapping, Features, MissingPolicy, ValueReport};
+use super::columns::{extract, ColumnMapping, Feature, Features, MissingPolicy, ValueReport};
 use super::limits::{count, thousands, verb};
 use super::load::Table;
 
@@ -112,7 +112,7 @@ fn bad_values_line(r: &ValueReport) -> String {
     };
     let n = r.rows_with_bad_values;
     format!(
-        "{} {} empty or non-numeric values ({}); {action}.",
+        "{} {} empty, non-numeric or too large values ({}); {action}.",
         count(n, "row", "rows"),
         verb(n, "has", "have"),
         examples.join("; ")
@@ -127,6 +127,7 @@ pub fn check_table(table: &Table, mapping: &ColumnMapping, options: CheckOptions
             out.usable_rows = f.n_rows();
             out.error = enough_rows(&f, options.k);
             out.warnings = constant_columns(&f, table, mapping);
+            out.warnings.extend(outside_known_ranges(&f, table, mapping));
             out.report = f.report;
         }
         Err(e) => out.error = Some(e.to_string()),
@@ -191,6 +192,45 @@ fn constant_columns(f: &Features, table: &Table, mapping: &ColumnMapping) -> Vec
         .collect()
 }
 
+/// The values `feature` can take on the scales public exports use, and how to say it; `None`
+/// for variance, whose scale is not documented anywhere we know of.
+pub fn known_range(feature: Feature) -> Option<(f32, f32, &'static str)> {
+    match feature {
+        Feature::Variance => None,
+        Feature::Tempo => Some((0.0, 300.0, "0–300 BPM")),
+        Feature::Loudness => Some((-70.0, 10.0, "−70 to 10 dB")),
+        Feature::Explicit => Some((0.0, 1.0, "0 or 1")),
+        Feature::Popularity => Some((0.0, 100.0, "0–100")),
+        // 0–1 in Spotify's API, 0–100 in many Kaggle exports (`energy_%`): either is fine.
+        _ => Some((0.0, 100.0, "0–100 (its 0–1 and 0–100 scales)")),
+    }
+}
+
+/// Values no real song has (energy 250 %, a tempo of −120): trained on as they are, but said.
+fn outside_known_ranges(f: &Features, table: &Table, mapping: &ColumnMapping) -> Vec<String> {
+    let d = f.n_features();
+    let present = mapping.present();
+    let mut out = Vec::new();
+    for (j, &feature) in f.features.iter().enumerate() {
+        let Some((low, high, range)) = known_range(feature) else { continue };
+        let outside = |v: &f32| *v < low || *v > high;
+        let column_values = f.values.iter().skip(j).step_by(d.max(1));
+        let n = column_values.clone().filter(|v| outside(v)).count();
+        let Some(first) = column_values.clone().position(outside) else { continue };
+        let column = present.get(j).and_then(|(_, c)| table.headers.get(*c)).map_or("?", String::as_str);
+        let line = f.rows.get(first).and_then(|&r| table.lines.get(r)).copied().unwrap_or(0);
+        out.push(format!(
+            "Column {column} ({}) has {} outside {range}, the range of real songs (first: line {line}, {}). {} used as {}; check the file if that is a mistake.",
+            feature.name(),
+            count(n, "value", "values"),
+            f.values[first * d + j],
+            verb(n, "It is", "They are"),
+            verb(n, "it is", "they are"),
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,6 +240,20 @@ mod tests {
         let t = parse_csv(csv.as_bytes()).unwrap();
         let m = ColumnMapping::guess(&t.headers);
         check_table(&t, &m, CheckOptions { missing: MissingPolicy::DropRows, k })
+    }
+
+    #[test]
+    fn impossible_values_are_named_with_their_line() {
+        let c = check("energy_%,bpm,valence\n50,120,0.5\n250,-120,0.4\n40,-90,0.3\n", 2);
+        assert_eq!(c.error, None);
+        assert_eq!(
+            c.warnings,
+            [
+                "Column bpm (Tempo) has 2 values outside 0–300 BPM, the range of real songs (first: line 3, -120). They are used as they are; check the file if that is a mistake.",
+                "Column energy_% (Energy) has 1 value outside 0–100 (its 0–1 and 0–100 scales), the range of real songs (first: line 3, 250). It is used as it is; check the file if that is a mistake.",
+            ]
+        );
+        assert!(check("energy,tempo,valence\n0.5,120,0.5\n0.9,180,0.4\n", 2).warnings.is_empty());
     }
 
     #[test]

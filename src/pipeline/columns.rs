@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use super::limits::MAX_FEATURE_MAGNITUDE;
 use super::load::Table;
 
 /// The reference project's 12 features, in its column order.
@@ -185,7 +186,7 @@ pub enum MappingError {
     ColumnUsedTwice { column: String, first: &'static str, second: &'static str },
     #[error("Column number {index} does not exist; the file has {count} columns.")]
     NoSuchColumn { index: usize, count: usize },
-    #[error("Every row has an empty or non-numeric value in a feature column (for example line {line}, column {column}: \"{value}\"), so no rows are left to train on. Choose \"fill with the column median\" or fix the mapping.")]
+    #[error("Every row has an empty, non-numeric or too large value in a feature column (for example line {line}, column {column}: \"{value}\"), so no rows are left to train on. Choose \"fill with the column median\" or fix the mapping.")]
     NoUsableRows { line: u64, column: String, value: String },
     #[error("Column {column} has no numeric values at all (for example line {line}: \"{value}\"). Expected numbers; unmap this column or pick another.")]
     ColumnNotNumeric { column: String, line: u64, value: String },
@@ -251,7 +252,7 @@ pub enum Reading {
 const MAX_EXAMPLES: usize = 5;
 
 /// Parses one cell of a feature: the value and how it was read. `None` means "not a usable
-/// number" (empty, text, NaN, infinite, or too large for f32).
+/// number" (empty, text, NaN, infinite, or beyond `MAX_FEATURE_MAGNITUDE`).
 pub fn parse_value(feature: Feature, raw: &str) -> Option<(f32, Reading)> {
     let s = raw.trim();
     if feature == Feature::Explicit {
@@ -265,10 +266,10 @@ pub fn parse_value(feature: Feature, raw: &str) -> Option<(f32, Reading)> {
     recover_number(s).and_then(finite).map(|v| (v, Reading::FixedUp))
 }
 
-/// Finite in f32 (1e308 is not), with -0 made 0.
+/// Finite and within `MAX_FEATURE_MAGNITUDE` (1e308 and 3.4e38 are not), with -0 made 0.
 fn finite(v: f64) -> Option<f32> {
     let v32 = v as f32;
-    v32.is_finite().then_some(if v32 == 0.0 { 0.0 } else { v32 })
+    (v.abs() <= MAX_FEATURE_MAGNITUDE).then_some(if v32 == 0.0 { 0.0 } else { v32 })
 }
 
 fn parse_bool(s: &str) -> Option<f32> {

@@ -12,6 +12,15 @@ pub const MAX_ROWS: usize = 2_000_000;
 pub const MAX_COLUMNS: usize = 1_000;
 /// Longest column name, in characters: a longer "name" means the first line is not a header.
 pub const MAX_HEADER_CHARS: usize = 500;
+/// Largest magnitude a feature value may have. No audio feature comes near it (tempo, dB,
+/// 0–1 and 0–100 scales); a larger number is a damaged cell, and left in it would overflow the
+/// f32 arithmetic of scaling and encoding (3.4e38 is a finite f32 whose z-score is not).
+pub const MAX_FEATURE_MAGNITUDE: f64 = 1e9;
+/// Largest model file, in bytes (4 MiB). The largest model the settings allow (hidden 256,
+/// latent 64, k 100, every name at its longest) is under 1 MiB as JSON.
+pub const MAX_MODEL_BYTES: u64 = 4 * 1024 * 1024;
+/// Longest cluster name, in characters (a model file's names and the page's renames).
+pub const MAX_NAME_CHARS: usize = 120;
 
 /// `1234567` → `"1,234,567"`: limits and sizes in messages are read by people.
 pub fn thousands(n: u64) -> String {

@@ -71,7 +71,7 @@ pub fn MappingPanel() -> impl IntoView {
                 <div class="map-row"><ColumnSelect label="Genre or label".into() id="map-label".into() part=Slot::Label/></div>
             </div>
             <fieldset class="policy">
-                <legend>"Rows with empty or non-numeric feature values"</legend>
+                <legend>"Rows with empty, non-numeric or too large feature values"</legend>
                 <label><input type="radio" name="missing" prop:checked=move || state.params.with(|p| p.missing == MissingPolicy::DropRows)
                     on:change=move |_| on_policy(MissingPolicy::DropRows) prop:disabled=move || !state.idle()/>"Leave them out"</label>
                 <label><input type="radio" name="missing" prop:checked=move || state.params.with(|p| p.missing == MissingPolicy::FillMedian)

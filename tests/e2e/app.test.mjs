@@ -167,7 +167,7 @@ test('Spotify-style file with bad cells: report, fill with the median, train, ex
   await page.getByLabel('CSV file').setInputFiles({ name: 'spotify.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\r\n')) });
   const check = page.locator('#mapping-check');
   await check.filter({ hasText: 'Training on 9 features with 298 of 300 rows' }).waitFor();
-  assert.match(await check.textContent(), /2 rows have empty or non-numeric values \(line 7, column energy: "n\/a"; line 11, column tempo: ""\); 2 rows are left out/);
+  assert.match(await check.textContent(), /2 rows have empty, non-numeric or too large values \(line 7, column energy: "n\/a"; line 11, column tempo: ""\); 2 rows are left out/);
   await page.getByLabel('Fill with the column median').check();
   await check.filter({ hasText: 'Training on 9 features with 300 of 300 rows' }).waitFor();
   await openSettings(page);
