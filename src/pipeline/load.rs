@@ -7,6 +7,7 @@
 use csv::{ReaderBuilder, StringRecord};
 use thiserror::Error;
 
+use super::spreadsheet::unguard;
 use super::limits::{megabytes, thousands, MAX_COLUMNS, MAX_FILE_BYTES, MAX_HEADER_CHARS, MAX_ROWS};
 
 /// Why a file could not be read as a table at all.
@@ -118,7 +119,8 @@ impl Table {
     /// Keeps a row of exactly `headers.len()` cells.
     fn push_row<'a>(&mut self, cells: impl Iterator<Item = &'a str>, line: u64) -> Result<(), LoadError> {
         for cell in cells {
-            self.text.push_str(cell);
+            // An apostrophe our exports put before a formula character comes off again.
+            self.text.push_str(unguard(cell));
             let end =
                 u32::try_from(self.text.len()).map_err(|_| LoadError::TooLarge { bytes: self.text.len() as u64 })?;
             self.ends.push(end);
@@ -280,7 +282,7 @@ fn check_headers(raw: &StringRecord, notices: &mut Vec<String>) -> Result<Vec<St
         if chars > MAX_HEADER_CHARS {
             return Err(LoadError::HeaderTooLong { column: i + 1, chars });
         }
-        let name = h.trim();
+        let name = unguard(h.trim());
         if name.is_empty() {
             unnamed.push((i + 1).to_string());
             headers.push(format!("(column {})", i + 1));
@@ -438,7 +440,7 @@ fn windows_1252(b: u8) -> char {
 }
 
 /// UTF-16 with a BOM, or without one when NUL bytes sit at every other position (ASCII text).
-fn decode_utf16(bytes: &[u8]) -> Option<String> {
+pub(crate) fn decode_utf16(bytes: &[u8]) -> Option<String> {
     let (little, skip) = match bytes {
         [0xFF, 0xFE, ..] => (true, 2),
         [0xFE, 0xFF, ..] => (false, 2),

@@ -23,6 +23,7 @@ pub mod recommend;
 pub mod run;
 pub mod scale;
 pub mod search;
+pub mod spreadsheet;
 pub mod summary;
 pub mod train;
 pub mod tsne;
