@@ -9,10 +9,10 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 E2E_DIST := $(CARGO_TARGET_DIR)/e2e-dist
 SUBPATH_DIST := $(CARGO_TARGET_DIR)/e2e-dist-subpath
 
-# Fuzzing: `make fuzz SECONDS=1800`; the seeds are the bad-input corpus (tests/native/corpus.rs).
+# Fuzzing: `make fuzz SECONDS=1800` runs each target that long; the seeds are the bad-input
+# corpus (tests/native/corpus.rs) and the model-file corpus (tests/native/model_corpus.rs).
 SECONDS ?= 60
-FUZZ_TARGET := load_map_scale
-FUZZ_CORPUS := $(CURDIR)/fuzz/corpus/$(FUZZ_TARGET)
+FUZZ_CORPUS := $(CURDIR)/fuzz/corpus
 
 .PHONY: setup setup-test setup-fuzz serve build test test-native test-e2e dist-e2e fuzz bench bench-reference bench-data bench-find clean
 
@@ -49,11 +49,14 @@ test-e2e: dist-e2e
 
 fuzz: setup-fuzz
 	@echo "[fuzz] writing the corpus cases as seeds to $(FUZZ_CORPUS)"
-	mkdir -p $(FUZZ_CORPUS)
-	SONGSCAPE_CORPUS_OUT=$(FUZZ_CORPUS) cargo test --test native every_corpus_case --quiet
-	@echo "[fuzz] $(FUZZ_TARGET) for $(SECONDS) s (findings go to fuzz/artifacts/)"
-	cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run $(FUZZ_TARGET) --sanitizer none --target-dir $(CARGO_TARGET_DIR)/fuzz \
-		$(FUZZ_CORPUS) -- -max_total_time=$(SECONDS) -max_len=1048576 -timeout=30 -rss_limit_mb=4096
+	mkdir -p $(FUZZ_CORPUS)/load_map_scale $(FUZZ_CORPUS)/model_file
+	SONGSCAPE_CORPUS_OUT=$(FUZZ_CORPUS)/load_map_scale cargo test --test native every_corpus_case --quiet
+	SONGSCAPE_MODEL_CORPUS_OUT=$(FUZZ_CORPUS)/model_file cargo test --test native every_model_case --quiet
+	@for target in load_map_scale model_file; do \
+		echo "[fuzz] $$target for $(SECONDS) s (findings go to fuzz/artifacts/)"; \
+		(cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run $$target --sanitizer none --target-dir $(CARGO_TARGET_DIR)/fuzz \
+			$(FUZZ_CORPUS)/$$target -- -max_total_time=$(SECONDS) -max_len=1048576 -timeout=30 -rss_limit_mb=4096) || exit 1; \
+	done
 
 # The benchmark: the release app in headless Chromium on the real data (if ../shared is there)
 # and synthetic 10k/100k/1M-song files; one JSON line per file. BENCH_SIZES=10000 for a quick run.

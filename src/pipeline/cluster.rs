@@ -21,6 +21,17 @@ pub enum ClusterError {
     TooFewDistinct { k: usize, distinct: usize },
     #[error("KMeans failed: {0}")]
     Fit(String),
+    #[error("Song {row} has a code that is not a finite number or is beyond ±1e12 ({value}), so the songs cannot be clustered. Train again with the default settings.")]
+    OutOfBounds { row: usize, value: f32 },
+}
+
+/// KMeans's distances are f32 sums of squares: every coordinate finite and within ±1e12 keeps
+/// them finite, whatever made the points (training, a model file, another representation).
+pub fn check_points(points: &[f32], dim: usize) -> Result<(), ClusterError> {
+    match points.iter().position(|v| !(v.abs() <= 1e12)) {
+        Some(i) => Err(ClusterError::OutOfBounds { row: i / dim.max(1) + 1, value: points[i] }),
+        None => Ok(()),
+    }
 }
 
 /// Cluster labels and centres for every row.
@@ -42,6 +53,7 @@ pub fn kmeans(points: &[f32], dim: usize, k: usize, seed: u64) -> Result<Cluster
     if dim == 0 {
         return Err(ClusterError::Fit("the codes have no dimensions".into()));
     }
+    check_points(points, dim)?;
     let n = points.len() / dim;
     if n < k {
         return Err(ClusterError::TooFewRows { k, rows: n });

@@ -11,7 +11,10 @@ use thiserror::Error;
 
 use super::cluster::squared_distance;
 use super::columns::{extract, fold, ColumnMapping, Feature, Features, MappingError, Slot};
-use super::load::Table;
+use super::limits::{
+    megabytes, thousands, MAX_FEATURE_MAGNITUDE, MAX_HEADER_CHARS, MAX_MODEL_BYTES, MAX_NAME_CHARS,
+};
+use super::load::{decode_utf16, Table};
 use super::model::{DenseWeights, ModelConfig, LAYER_NAMES};
 use super::params::TrainParams;
 use super::run::{Analysis, Prepared};
@@ -20,6 +23,28 @@ use super::train::{TrainError, Trained};
 
 pub const FORMAT: &str = "songscape-model";
 pub const VERSION: u32 = 1;
+
+/// Bounds on a model file's numbers, stated in the README. Models Songscape trains stay far
+/// inside them; a file outside them was edited or made elsewhere, and its numbers would overflow
+/// the f32 arithmetic of scaling, encoding, KMeans or PCA.
+pub mod bounds {
+    /// Largest magnitude of a scaler mean (the features' own bound).
+    pub const MEAN: f64 = super::MAX_FEATURE_MAGNITUDE;
+    /// Range of a scaler's standard deviation. `StandardScaler::fit` never writes one below
+    /// 1e-12 (it writes 1.0 for a constant column), nor above the features' bound.
+    pub const SCALE: (f64, f64) = (1e-12, super::MAX_FEATURE_MAGNITUDE);
+    /// Largest magnitude of a weight or bias. Trained weights are of order 1.
+    pub const WEIGHT: f64 = 1e4;
+    /// Largest magnitude of a cluster centre's coordinate, and of any code a stage receives:
+    /// squared distances between such codes still fit an f32.
+    pub const CODE: f64 = 1e12;
+    /// Largest z-score a value may have under the model's scaler: the training songs' own
+    /// z-scores are at most √rows (1,415 at 2M rows); beyond this a value is far outside anything
+    /// the model has seen.
+    pub const Z: f64 = 1e6;
+    /// Longest "created_by" text, in characters.
+    pub const CREATED_BY_CHARS: usize = 200;
+}
 
 /// One feature the model reads, and the header it was read from when the model was trained.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
@@ -103,6 +128,14 @@ pub enum ModelFileError {
     Mapping(#[from] MappingError),
     #[error("The model could not be run: {0}")]
     Encode(String),
+    #[error("This file is {}; a Songscape model file is at most {} (the models Songscape saves are well under 1 MB), so it is not one. Choose the .json file that \"Download model\" saved.", megabytes(*.bytes), megabytes(MAX_MODEL_BYTES))]
+    TooLarge { bytes: u64 },
+    #[error("This file is not text, so it is not a Songscape model. A model file is the .json file that \"Download model\" saves.")]
+    NotText,
+    #[error("Line {line}, column {column}: {value} is {z:.1e} standard deviations from the average of the songs the model was trained on ({mean}), too far to encode. Fix or remove that value, or train a new model on this file.")]
+    OutOfRange { line: u64, column: String, value: f32, z: f64, mean: f64 },
+    #[error("The model maps line {line} to codes too large to cluster (beyond ±{:e}): its weights do not suit this file. Train a new model on it.", bounds::CODE)]
+    CodesTooLarge { line: u64 },
 }
 
 fn version_message(found: u64, supported: u32) -> String {
@@ -116,8 +149,45 @@ fn version_message(found: u64, supported: u32) -> String {
     )
 }
 
+/// The message's `what` ends where the sentence "Save the model again…" begins, so a full stop
+/// of its own is dropped.
 fn corrupt(what: impl Into<String>) -> ModelFileError {
-    ModelFileError::Corrupt(what.into())
+    let what: String = what.into();
+    ModelFileError::Corrupt(what.strip_suffix('.').map(str::to_string).unwrap_or(what))
+}
+
+/// The first 40 characters of text read from a file, for a message: a crafted file's text can be
+/// megabytes long.
+fn quoted(text: &str) -> String {
+    let mut out: String = text.chars().take(40).collect();
+    if text.chars().nth(40).is_some() {
+        out.push('…');
+    }
+    format!("\"{out}\"")
+}
+
+/// `Err` naming `what` when `text` is longer than `max` characters.
+fn check_length(what: &str, text: &str, max: usize) -> Result<(), ModelFileError> {
+    let n = text.chars().count();
+    if n > max {
+        return Err(corrupt(format!("{what} is {} characters long; at most {} are allowed", thousands(n as u64), thousands(max as u64))));
+    }
+    Ok(())
+}
+
+/// `Err` naming `what` when any of `values` is not finite or beyond `bound`.
+fn check_numbers<T: Into<f64> + Copy + std::fmt::LowerExp>(
+    what: &str,
+    values: &[T],
+    bound: f64,
+) -> Result<(), ModelFileError> {
+    match values.iter().find(|&&v| !(v.into().abs() <= bound)) {
+        Some(&v) if v.into().is_finite() => {
+            Err(corrupt(format!("{what} has the value {v:e}, beyond the largest allowed, ±{bound:e}")))
+        }
+        Some(_) => Err(corrupt(format!("{what} has a value that is not a finite number"))),
+        None => Ok(()),
+    }
 }
 
 fn column_name(headers: &[String], column: Option<usize>) -> Result<Option<String>, ModelFileError> {
@@ -171,6 +241,8 @@ impl ModelFile {
             })
             .collect();
         let k = analysis.clustering.sizes.len();
+        // The page caps renames at MAX_NAME_CHARS too; a longer name must not make the file unreadable.
+        let cluster_names = cluster_names.into_iter().map(|n| n.chars().take(MAX_NAME_CHARS).collect()).collect();
         let file = ModelFile {
             format: FORMAT.to_string(),
             version: VERSION,
@@ -193,6 +265,18 @@ impl ModelFile {
         Ok(file)
     }
 
+    /// Reads a model file's bytes: at most `MAX_MODEL_BYTES`, UTF-8 (with or without a BOM) or
+    /// UTF-16, as CSVs are read.
+    pub fn from_bytes(bytes: &[u8]) -> Result<ModelFile, ModelFileError> {
+        check_model_size(bytes.len() as u64)?;
+        if let Some(text) = decode_utf16(bytes) {
+            return ModelFile::from_json(&text);
+        }
+        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let text = std::str::from_utf8(body).map_err(|_| ModelFileError::NotText)?;
+        ModelFile::from_json(text)
+    }
+
     pub fn to_json(&self) -> Result<String, ModelFileError> {
         self.validate()?;
         serde_json::to_string_pretty(self).map_err(|e| ModelFileError::Encode(e.to_string()))
@@ -210,13 +294,17 @@ impl ModelFile {
         if value.get("format").and_then(Value::as_str) != Some(FORMAT) {
             return Err(ModelFileError::NotAModel);
         }
+        // `1.0` is the same version as `1` (a file rewritten by a tool that writes every number
+        // as a float).
         let found = value
             .get("version")
-            .and_then(Value::as_u64)
-            .ok_or_else(|| corrupt("its \"version\" is missing or not a whole number"))?;
+            .and_then(|v| v.as_u64().or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < 1e15).map(|f| f as u64)))
+            .ok_or_else(|| corrupt("its \"version\" is missing or not a whole number (it should be 1)"))?;
         if found != u64::from(VERSION) {
             return Err(ModelFileError::Version { found, supported: VERSION });
         }
+        let mut value = value;
+        value["version"] = VERSION.into();
         let file: ModelFile = serde_json::from_value(value).map_err(|e| corrupt(e.to_string()))?;
         file.validate()?;
         Ok(file)
@@ -242,14 +330,21 @@ impl ModelFile {
                 self.scaler.scale.len()
             )));
         }
-        let scaler_ok = self.scaler.mean.iter().all(|m| m.is_finite())
-            && self.scaler.scale.iter().all(|s| s.is_finite() && *s > 0.0);
-        if !scaler_ok {
-            return Err(corrupt(
-                "the scaler has a value that is not a finite number (or a scale that is not positive)",
-            ));
+        self.validate_texts()?;
+        check_numbers("the scaler's means", &self.scaler.mean, bounds::MEAN)?;
+        let (low, high) = bounds::SCALE;
+        if let Some(s) = self.scaler.scale.iter().find(|s| !(**s >= low && **s <= high)) {
+            return Err(corrupt(format!(
+                "the scaler has the standard deviation {s:e}, outside the allowed {low:e} to {high:e}"
+            )));
         }
         self.params.check().map_err(|e| corrupt(format!("its settings are invalid: {e}")))?;
+        if self.latent != self.params.latent_size {
+            return Err(corrupt(format!(
+                "it has latent size {} but its settings say {}",
+                self.latent, self.params.latent_size
+            )));
+        }
         let config = self.config();
         let expected = [
             (config.inputs, config.hidden),
@@ -262,7 +357,7 @@ impl ModelFile {
         }
         for ((layer, name), (inputs, outputs)) in self.layers.iter().zip(LAYER_NAMES).zip(expected) {
             if layer.name != name {
-                return Err(corrupt(format!("layer \"{}\" is where \"{name}\" should be", layer.name)));
+                return Err(corrupt(format!("layer {} is where \"{name}\" should be", quoted(&layer.name))));
             }
             if (layer.inputs, layer.outputs) != (inputs, outputs) {
                 return Err(corrupt(format!(
@@ -280,9 +375,8 @@ impl ModelFile {
             if layer.bias.len() != outputs {
                 return Err(corrupt(format!("layer {name} has {} biases instead of {outputs}", layer.bias.len())));
             }
-            if !layer.weight.iter().chain(&layer.bias).all(|v| v.is_finite()) {
-                return Err(corrupt(format!("layer {name} has a value that is not a finite number")));
-            }
+            check_numbers(&format!("layer {name}'s weights"), &layer.weight, bounds::WEIGHT)?;
+            check_numbers(&format!("layer {name}'s biases"), &layer.bias, bounds::WEIGHT)?;
         }
         if self.k != self.params.k {
             return Err(corrupt(format!("it has k = {} but its settings say k = {}", self.k, self.params.k)));
@@ -296,14 +390,31 @@ impl ModelFile {
                 self.latent
             )));
         }
-        if !self.centroids.iter().all(|v| v.is_finite()) {
-            return Err(corrupt("a cluster centre has a value that is not a finite number"));
-        }
+        check_numbers("a cluster centre", &self.centroids, bounds::CODE)?;
         if !self.cluster_names.is_empty() && self.cluster_names.len() != self.k {
             return Err(corrupt(format!("it names {} clusters but has {}", self.cluster_names.len(), self.k)));
         }
-        if !self.recon_mse.is_finite() {
-            return Err(corrupt("its reconstruction error is not a finite number"));
+        if !(self.recon_mse.is_finite() && self.recon_mse >= 0.0) {
+            return Err(corrupt("its reconstruction error is not a finite number of at least 0"));
+        }
+        Ok(())
+    }
+
+    /// Every text read from the file within its length: the page draws names into lists, the
+    /// map's legend and exports, and a 50 MB name froze it.
+    fn validate_texts(&self) -> Result<(), ModelFileError> {
+        check_length("its \"created_by\"", &self.created_by, bounds::CREATED_BY_CHARS)?;
+        for fc in &self.features {
+            check_length(&format!("the column name for {}", fc.feature.name()), &fc.column, MAX_HEADER_CHARS)?;
+        }
+        let text_columns = [("title", &self.title_column), ("artist", &self.artist_column), ("label", &self.label_column)];
+        for (what, column) in text_columns {
+            if let Some(c) = column {
+                check_length(&format!("the {what} column's name"), c, MAX_HEADER_CHARS)?;
+            }
+        }
+        for (i, name) in self.cluster_names.iter().enumerate() {
+            check_length(&format!("the name of cluster {i}"), name, MAX_NAME_CHARS)?;
         }
         Ok(())
     }
@@ -375,7 +486,7 @@ impl ModelFile {
             return Err(ModelFileError::Encode("the CSV's columns did not line up with the model's".into()));
         }
         let trained = self.trained()?;
-        let scaled = self.scaler.transform(&features.values);
+        let scaled = self.scale_within_bounds(table, &mapping, &features)?;
         let codes = trained.encode(&scaled);
         let latent = self.latent;
         if codes.len() != features.n_rows() * latent {
@@ -385,9 +496,77 @@ impl ModelFile {
                 codes.len()
             )));
         }
+        if let Some(i) = codes.chunks_exact(latent).position(|c| c.iter().any(|v| !(f64::from(v.abs()) <= bounds::CODE))) {
+            return Err(ModelFileError::CodesTooLarge { line: line_of(table, &features, i) });
+        }
         let labels = codes.chunks_exact(latent).map(|row| self.nearest_centre(row)).collect();
         let recon_mse = trained.reconstruction_mse(&scaled);
+        if !recon_mse.is_finite() {
+            return Err(ModelFileError::Encode("its reconstruction error on this file is too large to compute; the model does not suit this file".into()));
+        }
         Ok(Applied { mapping, features, scaled, codes, labels, recon_mse })
+    }
+
+    /// `features` scaled with the model's scaler, or the first value whose z-score is beyond
+    /// `bounds::Z`, by line and column.
+    fn scale_within_bounds(
+        &self,
+        table: &Table,
+        mapping: &ColumnMapping,
+        features: &Features,
+    ) -> Result<Vec<f32>, ModelFileError> {
+        let d = features.n_features();
+        let (mean, scale) = (&self.scaler.mean, &self.scaler.scale);
+        for (i, row) in features.values.chunks_exact(d.max(1)).enumerate() {
+            for (j, &v) in row.iter().enumerate() {
+                let z = (f64::from(v) - mean[j]) / scale[j];
+                if !(z.abs() <= bounds::Z) {
+                    let column = mapping.get(Slot::Feature(features.features[j])).and_then(|c| table.headers.get(c));
+                    return Err(ModelFileError::OutOfRange {
+                        line: line_of(table, features, i),
+                        column: column.cloned().unwrap_or_default(),
+                        value: v,
+                        z: z.abs(),
+                        mean: mean[j],
+                    });
+                }
+            }
+        }
+        Ok(self.scaler.transform(&features.values))
+    }
+
+    /// Columns of `features` (read from `table` by `mapping`) whose values sit many of the
+    /// model's standard deviations from its training songs, as a sentence to show before the
+    /// model is applied; `None` when every column looks like the model's units.
+    pub fn unit_warning(&self, table: &Table, mapping: &ColumnMapping, features: &Features) -> Option<String> {
+        let d = features.n_features();
+        let off: Vec<String> = (0..d)
+            .filter_map(|j| {
+                let (median, spread) = column_stats(&features.values, d, j)?;
+                let (mean, scale) = (*self.scaler.mean.get(j)?, *self.scaler.scale.get(j)?);
+                let z = (median - mean) / scale;
+                // Spread far narrower than the model's and a median off: values divided by 100.
+                let narrower = spread > 0.0 && spread * UNIT_WARNING_SPREAD < scale && z.abs() > 1.5;
+                (z.abs() > UNIT_WARNING_Z || narrower).then(|| {
+                    let column = mapping.get(Slot::Feature(features.features[j])).and_then(|c| table.headers.get(c));
+                    let spread_note =
+                        if narrower { format!(", spread {:.0} times narrower", scale / spread) } else { String::new() };
+                    format!(
+                        "{} (this file's median {} is {:.0} standard deviations from the model's average {}{spread_note})",
+                        column.map_or(features.features[j].name(), String::as_str),
+                        short_number(median),
+                        z.abs(),
+                        short_number(mean)
+                    )
+                })
+            })
+            .collect();
+        (!off.is_empty()).then(|| {
+            format!(
+                "This file's values look like other units than the model's: {}. Applied as they are, the songs would land in the wrong clusters. Check that these columns use the same scale as the file the model was trained on (for example 0–1 against 0–100), or apply anyway.",
+                off.join("; ")
+            )
+        })
     }
 
     /// The saved centre nearest to `code` (the lower index on a tie).
@@ -400,6 +579,55 @@ impl ModelFile {
             }
         }
         best.0
+    }
+}
+
+/// A file's median more than this many of the model's standard deviations from the model's mean
+/// means other units: a 0–1 model meets 0–100 values at about 100, while a playlist of only
+/// metal or only ballads stays within about 2.
+const UNIT_WARNING_Z: f64 = 5.0;
+
+/// The model file's size within `MAX_MODEL_BYTES`, checked before a file is read.
+pub fn check_model_size(bytes: u64) -> Result<(), ModelFileError> {
+    match bytes > MAX_MODEL_BYTES {
+        true => Err(ModelFileError::TooLarge { bytes }),
+        false => Ok(()),
+    }
+}
+
+/// The file line of the `i`-th usable row.
+fn line_of(table: &Table, features: &Features, i: usize) -> u64 {
+    features.rows.get(i).and_then(|&r| table.lines.get(r)).copied().unwrap_or(0)
+}
+
+/// A file's standard deviation under this share of the model's, with its median off too, means
+/// values on a smaller scale (0–1 against 0–100: a hundredth). A playlist of one genre is
+/// narrower than a catalogue, but by a few times, not thirty.
+const UNIT_WARNING_SPREAD: f64 = 30.0;
+
+/// Median and standard deviation of column `j` of row-major `values` (a strided sample of at
+/// most 100,001 rows, so a million-song file costs no more than a small one).
+fn column_stats(values: &[f32], d: usize, j: usize) -> Option<(f64, f64)> {
+    let n = values.len() / d.max(1);
+    let step = (n / 100_001).max(1);
+    let mut column: Vec<f32> = values.iter().skip(j).step_by(d.max(1) * step).copied().collect();
+    if column.is_empty() {
+        return None;
+    }
+    let count = column.len() as f64;
+    let mean = column.iter().map(|&v| f64::from(v)).sum::<f64>() / count;
+    let spread = (column.iter().map(|&v| (f64::from(v) - mean).powi(2)).sum::<f64>() / count).sqrt();
+    let mid = column.len() / 2;
+    let (_, median, _) = column.select_nth_unstable_by(mid, f32::total_cmp);
+    Some((f64::from(*median), spread))
+}
+
+/// A number as a person reads it in a sentence: `0.62`, `65`, `1.2e9`.
+fn short_number(v: f64) -> String {
+    match v.abs() {
+        a if a != 0.0 && !(1e-3..1e6).contains(&a) => format!("{v:.1e}"),
+        a if a >= 100.0 => format!("{v:.0}"),
+        _ => format!("{:.3}", v).trim_end_matches('0').trim_end_matches('.').to_string(),
     }
 }
 
@@ -596,5 +824,157 @@ mod tests {
             assert!(matches!(err, ModelFileError::Corrupt(_)), "{expected}: {err:?}");
             assert!(err.to_string().contains(expected), "{expected}: {err}");
         }
+    }
+
+    /// The message `from_json` gives for the fixture edited by `edit`.
+    fn refusal(edit: impl FnOnce(&mut Value)) -> String {
+        ModelFile::from_json(&edited(edit)).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn crafted_files_are_refused_naming_the_field() {
+        let damaged = |what: &str| format!("This model file is damaged: {what}. Save the model again from the run that trained it, or train a new one.");
+        // Latent size 0 with shapes that agree: burn's matmul divided by zero on it.
+        let latent0 = refusal(|v| {
+            v["latent"] = 0.into();
+            v["params"]["latent_size"] = 0.into();
+            v["centroids"] = Value::Array(Vec::new());
+            v["layers"][1]["outputs"] = 0.into();
+            v["layers"][1]["weight"] = Value::Array(Vec::new());
+            v["layers"][1]["bias"] = Value::Array(Vec::new());
+            v["layers"][2]["inputs"] = 0.into();
+            v["layers"][2]["weight"] = Value::Array(Vec::new());
+        });
+        assert_eq!(latent0, damaged("its settings are invalid: Latent size must be between 2 and 64 (got 0): the map needs at least 2 dimensions"));
+        assert!(!latent0.contains(".."), "no double full stop: {latent0}");
+        assert_eq!(
+            refusal(|v| v["latent"] = 5.into()),
+            damaged("it has latent size 5 but its settings say 6")
+        );
+        // A finite but extreme scaler: eigh panicked on the NaN it led to.
+        assert_eq!(
+            refusal(|v| v["scaler"]["mean"][0] = 1e308.into()),
+            damaged("the scaler's means has the value 1e308, beyond the largest allowed, ±1e9")
+        );
+        assert_eq!(
+            refusal(|v| v["scaler"]["scale"][3] = 1e-300.into()),
+            damaged("the scaler has the standard deviation 1e-300, outside the allowed 1e-12 to 1e9")
+        );
+        assert_eq!(
+            refusal(|v| v["layers"][0]["weight"][4] = 3e38.into()),
+            damaged("layer enc1's weights has the value 3e38, beyond the largest allowed, ±1e4")
+        );
+        assert_eq!(
+            refusal(|v| v["centroids"][0] = (-1e13).into()),
+            damaged("a cluster centre has the value -1e13, beyond the largest allowed, ±1e12")
+        );
+        assert_eq!(
+            refusal(|v| v["recon_mse"] = (-1.0).into()),
+            damaged("its reconstruction error is not a finite number of at least 0")
+        );
+        // Texts: a 50 MB name froze the page; every text has its cap.
+        assert_eq!(
+            refusal(|v| v["cluster_names"][2] = "x".repeat(121).into()),
+            damaged("the name of cluster 2 is 121 characters long; at most 120 are allowed")
+        );
+        assert_eq!(
+            refusal(|v| v["created_by"] = "y".repeat(201).into()),
+            damaged("its \"created_by\" is 201 characters long; at most 200 are allowed")
+        );
+        assert_eq!(
+            refusal(|v| v["features"][0]["column"] = "c".repeat(501).into()),
+            damaged("the column name for variance is 501 characters long; at most 500 are allowed")
+        );
+        let long_layer = refusal(|v| v["layers"][0]["name"] = "n".repeat(100_000).into());
+        assert!(long_layer.len() < 300, "a crafted name is not echoed whole: {} bytes", long_layer.len());
+        // k beyond the settings' range.
+        assert!(refusal(|v| {
+            v["k"] = 101.into();
+            v["params"]["k"] = 101.into();
+        })
+        .contains("Number of clusters k must be between 2 and 100 (got 101)"));
+    }
+
+    #[test]
+    fn oversized_files_are_refused_before_reading() {
+        let fx = fixture();
+        // A valid model plus a 5 MB array field (the hostile test used 250 MB).
+        let mut v: Value = serde_json::from_str(&fx.json).unwrap();
+        v["padding"] = Value::Array(vec![Value::from(0); 2_600_000]);
+        let big = v.to_string();
+        assert!(big.len() as u64 > MAX_MODEL_BYTES);
+        let err = ModelFile::from_bytes(big.as_bytes()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "This file is 5.0 MB; a Songscape model file is at most 4 MB (the models Songscape saves are well under 1 MB), so it is not one. Choose the .json file that \"Download model\" saved."
+        );
+        assert!(!err.to_string().contains("columns it needs"));
+        assert!(check_model_size(MAX_MODEL_BYTES).is_ok() && check_model_size(MAX_MODEL_BYTES + 1).is_err());
+        assert!(fx.json.len() < 100_000, "a saved model is small: {} bytes", fx.json.len());
+    }
+
+    #[test]
+    fn versions_encodings_and_bom_are_read() {
+        let fx = fixture();
+        let float_version = edited(|v| v["version"] = 1.0.into());
+        assert!(float_version.contains("\"version\":1.0"), "the edit wrote a float");
+        assert_eq!(ModelFile::from_json(&float_version).unwrap().version, 1);
+        assert_eq!(
+            refusal(|v| v["version"] = 1.5.into()),
+            "This model file is damaged: its \"version\" is missing or not a whole number (it should be 1). Save the model again from the run that trained it, or train a new one."
+        );
+        let with_bom = [b"\xEF\xBB\xBF".as_slice(), fx.json.as_bytes()].concat();
+        assert!(ModelFile::from_bytes(&with_bom).is_ok(), "a UTF-8 BOM is accepted");
+        let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(fx.json.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        assert_eq!(ModelFile::from_bytes(&utf16).unwrap(), ModelFile::from_json(&fx.json).unwrap());
+        assert_eq!(
+            ModelFile::from_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe\xfd").unwrap_err().to_string(),
+            "This file is not text, so it is not a Songscape model. A model file is the .json file that \"Download model\" saves."
+        );
+    }
+
+    #[test]
+    fn a_value_too_far_from_the_model_is_named_by_line_and_column() {
+        let fx = fixture();
+        // The model's tempo scale made tiny: an ordinary tempo is then millions of deviations off.
+        let file = ModelFile::from_json(&edited(|v| v["scaler"]["scale"][1] = 1e-5.into())).unwrap();
+        let table = parse_csv(fx.csv.as_bytes()).unwrap();
+        let err = file.apply(&table).unwrap_err();
+        assert!(matches!(err, ModelFileError::OutOfRange { line: 2, .. }), "{err:?}");
+        let message = err.to_string();
+        assert!(message.starts_with("Line 2, column Tempo: "), "{message}");
+        assert!(message.contains("standard deviations from the average of the songs the model was trained on"), "{message}");
+    }
+
+    #[test]
+    fn other_units_are_warned_about_before_applying() {
+        let fx = fixture();
+        let file = ModelFile::from_json(&fx.json).unwrap();
+        let table = parse_csv(fx.csv.as_bytes()).unwrap();
+        let mapping = file.mapping_for(&table.headers).unwrap();
+        let features = extract(&table, &mapping, file.params.missing).unwrap();
+        assert_eq!(file.unit_warning(&table, &mapping, &features), None, "its own file looks right");
+        // The same songs with Energy and Danceability on a 0–100 scale instead of 0–1.
+        let energy = Feature::Energy as usize;
+        let (e, dn) = (mapping.features[energy].unwrap(), mapping.features[Feature::Danceability as usize].unwrap());
+        let mut lines: Vec<String> = Vec::new();
+        for (i, line) in fx.csv.lines().enumerate() {
+            if i == 0 {
+                lines.push(line.to_string());
+                continue;
+            }
+            let mut cells: Vec<String> = line.split(',').map(str::to_string).collect();
+            for c in [e, dn] {
+                cells[c] = (cells[c].parse::<f32>().unwrap() * 100.0).to_string();
+            }
+            lines.push(cells.join(","));
+        }
+        let percent = parse_csv(lines.join("\n").as_bytes()).unwrap();
+        let features = extract(&percent, &mapping, file.params.missing).unwrap();
+        let warning = file.unit_warning(&percent, &mapping, &features).unwrap();
+        assert!(warning.starts_with("This file's values look like other units than the model's: Energy (this file's median "), "{warning}");
+        assert!(warning.contains("; Danceability (this file's median "), "{warning}");
+        assert!(!warning.contains("Tempo"), "{warning}");
+        assert!(warning.ends_with("Check that these columns use the same scale as the file the model was trained on (for example 0–1 against 0–100), or apply anyway."), "{warning}");
     }
 }

@@ -78,6 +78,11 @@ fn covariance(codes: &[f32], dim: usize, mean: &[f64]) -> Array2<f64> {
 }
 
 fn leading_components(cov: Array2<f64>) -> Option<[Vec<f64>; 2]> {
+    // linfa's eigh panics on NaN; codes that reach here were bounded, but whatever their source,
+    // a matrix that is not finite never reaches the solver.
+    if !cov.iter().all(|v| v.is_finite()) {
+        return None;
+    }
     let (_values, vectors) = cov.eigh().ok()?.sort_eig_desc();
     let component = |i: usize| {
         let mut c: Vec<f64> = vectors.column(i).to_vec();
