@@ -18,6 +18,7 @@ use crate::pipeline::load::{delimiter_name, parse_csv, RaggedRow, Table};
 use crate::pipeline::naming::ClusterName;
 use crate::pipeline::params::{Projection, TrainParams};
 use crate::pipeline::recommend::Metric;
+pub use crate::pipeline::run::RunSnapshot;
 use crate::pipeline::summary::ClusterSummary;
 use crate::pipeline::train::EpochLoss;
 
@@ -99,9 +100,24 @@ pub enum Request {
     DownloadModel {
         names: Vec<String>,
     },
-    /// Apply the model file sent with this request to the loaded CSV.
+    /// Apply the model file sent with this request to the loaded CSV. Without `force`, a file
+    /// whose values look like other units than the model's gets `Event::ModelWarning` instead.
     ApplyModel {
         name: String,
+        #[serde(default)]
+        force: bool,
+    },
+    /// The page received and shows the results (or t-SNE map) numbered `id`: only now does the
+    /// worker make them the run that exports, recommendations and model downloads work on.
+    Commit {
+        id: u64,
+    },
+    /// The page could not read the last results it was sent: the worker drops them.
+    Discard,
+    /// After a crash: the run the page shows, put back into the new worker. Its labels
+    /// (`labels`, a Uint16Array) and any t-SNE map (`tsne`, a Float32Array) travel beside it.
+    Restore {
+        snapshot: Box<RunSnapshot>,
     },
     /// Compute the t-SNE map of the last run.
     Tsne,
@@ -160,10 +176,20 @@ pub enum Event {
         total: usize,
     },
     /// The t-SNE map, `[x, y]` per song of the last run; `sample` songs were laid out by t-SNE.
+    /// `id` is what the page commits once it shows the map.
     TsneReady {
+        id: u64,
         xy: Vec<f32>,
         sample: usize,
     },
+    /// A model file was not applied: the file's values look like other units than the model's.
+    /// The page asks before applying it anyway.
+    ModelWarning {
+        name: String,
+        message: String,
+    },
+    /// `Restore` finished: the new worker holds the run the page shows.
+    Restored,
     /// A model file ready to download as `file`, beside the JSON as a `Blob` like `Exported`.
     ModelSaved {
         file: String,
@@ -272,7 +298,12 @@ impl DatasetInfo {
                 .ragged_examples
                 .first()
                 .map(|r| {
-                    format!(" (first: line {} has {} fields, the header has {})", r.line, r.found, self.columns.len())
+                    format!(
+                        " (first: line {} has {}, the header has {})",
+                        r.line,
+                        count(r.found, "field", "fields"),
+                        self.columns.len()
+                    )
                 })
                 .unwrap_or_default();
             out.push((
@@ -304,6 +335,10 @@ pub struct Timings {
 /// Everything the page needs to draw results.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunResults {
+    /// What the page commits once it shows these results (`Request::Commit`).
+    pub run_id: u64,
+    /// What the page keeps to put this run back into a restarted worker.
+    pub snapshot: RunSnapshot,
     pub features: Vec<String>,
     pub rows: usize,
     pub history: Vec<EpochLoss>,
@@ -405,12 +440,23 @@ pub fn decode_request(s: &str) -> Result<Request, String> {
     serde_json::from_str(s).map_err(|e| format!("The worker received a message it does not understand: {e}"))
 }
 
+/// The event as JSON, or a `Failed` when the page could not read it back. serde_json writes a
+/// NaN or infinite number as `null`, which the page cannot read as a number: such an event never
+/// leaves the worker (the check reads the text back, so whatever else could go wrong is caught).
 pub fn encode_event(e: &Event) -> String {
-    serde_json::to_string(e).unwrap_or_else(|err| {
-        let failed = Event::Failed { stage: "Sending results".into(), message: err.to_string() };
+    let failed = |message: String| {
+        let failed = Event::Failed { stage: "Sending results".into(), message };
         serde_json::to_string(&failed).unwrap_or_default()
-    })
+    };
+    match serde_json::to_string(e) {
+        Ok(text) if decode_event(&text).is_ok() => text,
+        Ok(_) => failed(NOT_FINITE.to_string()),
+        Err(err) => failed(err.to_string()),
+    }
 }
+
+/// What the page says when a result held a number that is not finite.
+pub const NOT_FINITE: &str = "A result held a number that is not finite (it overflowed), so it was not sent; nothing was changed. Check the file for extreme values, or train again with the default settings.";
 
 pub fn decode_event(s: &str) -> Result<Event, String> {
     serde_json::from_str(s).map_err(|e| format!("The page received a message it does not understand: {e}"))
@@ -440,6 +486,18 @@ mod tests {
             assert_eq!((part(title), part(artist)), *song, "row {row}");
         }
         assert_eq!(song_name_ranges(end, songs.len()), None, "no row past the end");
+    }
+
+    #[test]
+    fn non_finite_numbers_never_reach_the_wire() {
+        let loss = EpochLoss { epoch: 1, train_loss: f32::NAN, val_loss: None };
+        let text = encode_event(&Event::Epoch(loss));
+        assert_eq!(
+            decode_event(&text).unwrap(),
+            Event::Failed { stage: "Sending results".into(), message: NOT_FINITE.into() }
+        );
+        let fine = Event::Epoch(EpochLoss { epoch: 1, train_loss: 0.5, val_loss: Some(0.25) });
+        assert_eq!(decode_event(&encode_event(&fine)).unwrap(), fine);
     }
 
     #[test]

@@ -96,7 +96,29 @@ pub enum ColourKind {
     /// `u16::MAX` is an empty cell.
     Categories { names: Vec<String>, codes: Vec<u16> },
     /// One value per song (NaN when unreadable) and their range.
-    Values { values: Vec<f32>, min: f32, max: f32 },
+    Values {
+        #[serde(with = "missing_as_null")]
+        values: Vec<f32>,
+        min: f32,
+        max: f32,
+    },
+}
+
+/// An unreadable cell's NaN travels as JSON `null` and comes back as NaN: serde_json writes
+/// NaN as `null` but will not read `null` as a number, so without this one empty cell made the
+/// whole colouring unreadable on the page.
+mod missing_as_null {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(values: &[f32], s: S) -> Result<S::Ok, S::Error> {
+        let options: Vec<Option<f32>> = values.iter().map(|v| v.is_finite().then_some(*v)).collect();
+        options.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<f32>, D::Error> {
+        let options = Vec::<Option<f32>>::deserialize(d)?;
+        Ok(options.into_iter().map(|v| v.unwrap_or(f32::NAN)).collect())
+    }
 }
 
 impl Colouring {

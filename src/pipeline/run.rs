@@ -14,7 +14,10 @@ use super::params::{Projection, ValidParams};
 use super::project::project;
 use super::scale::StandardScaler;
 use super::summary::{summarise, ClusterSummary, RunView};
-use super::train::{Trained, Trainer};
+use super::model::{DenseWeights, ModelConfig, LAYER_NAMES};
+use super::model_file::{LayerWeights, ModelFileError};
+use super::params::TrainParams;
+use super::train::{EpochLoss, TrainError, Trained, Trainer};
 
 /// Usable rows, scaled, ready to train on.
 #[derive(Debug, Clone)]
@@ -263,4 +266,139 @@ impl Analysis {
             Projection::Tsne => None,
         }
     }
+}
+
+/// What a page keeps of the run it shows, so a restarted worker can hold that run again (the
+/// per-song labels and any t-SNE map are the page's already and travel beside it). Everything
+/// else is recomputed by the same code from the same inputs, so exports come out byte for byte
+/// as before.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RunSnapshot {
+    pub mapping: ColumnMapping,
+    /// The settings of the clustering shown (`k` after any re-clustering).
+    pub params: TrainParams,
+    pub scaler: StandardScaler,
+    /// enc1, enc2, dec1, dec2.
+    pub layers: Vec<LayerWeights>,
+    pub representation: Representation,
+    /// `k × point_dim` of the representation clustered.
+    pub centroids: Vec<f32>,
+    pub history: Vec<EpochLoss>,
+    pub model_file: Option<String>,
+    pub saved_names: Vec<String>,
+}
+
+impl RunSnapshot {
+    pub fn of(
+        mapping: &ColumnMapping,
+        params: &ValidParams,
+        prepared: &Prepared,
+        trained: &Trained,
+        analysis: &Analysis,
+        history: &[EpochLoss],
+        model_file: Option<String>,
+        saved_names: &[String],
+    ) -> Result<RunSnapshot, TrainError> {
+        let layers = trained
+            .weights()?
+            .into_iter()
+            .zip(LAYER_NAMES)
+            .map(|(w, name)| LayerWeights {
+                name: name.into(),
+                inputs: w.inputs,
+                outputs: w.outputs,
+                weight: w.weight,
+                bias: w.bias,
+            })
+            .collect();
+        Ok(RunSnapshot {
+            mapping: mapping.clone(),
+            params: (**params).clone(),
+            scaler: prepared.scaler.clone(),
+            layers,
+            representation: analysis.representation,
+            centroids: analysis.clustering.centroids.clone(),
+            history: history.to_vec(),
+            model_file,
+            saved_names: saved_names.to_vec(),
+        })
+    }
+}
+
+/// A run put back together from its snapshot and the page's labels, on the same table.
+pub struct Restored {
+    pub params: ValidParams,
+    pub prepared: Prepared,
+    pub trained: Trained,
+    pub analysis: Analysis,
+}
+
+/// Rebuilds the run `snapshot` describes: the rows the mapping reads, scaled by the saved scaler,
+/// encoded by the saved weights, clustered as `labels` say. Every size is checked, since the
+/// snapshot comes back from the page.
+pub fn restore(table: &Table, snapshot: &RunSnapshot, labels: &[u16]) -> Result<Restored, PipelineError> {
+    let bad = |what: String| PipelineError::Model(ModelFileError::Corrupt(what));
+    let params = snapshot.params.check()?;
+    let features = extract(table, &snapshot.mapping, params.missing)?;
+    let d = features.n_features();
+    if snapshot.scaler.mean.len() != d || snapshot.scaler.scale.len() != d {
+        return Err(bad(format!("the saved scaler does not have {d} columns")));
+    }
+    if labels.len() != features.n_rows() || labels.iter().any(|&l| usize::from(l) >= params.k) {
+        return Err(bad(format!("the saved labels do not fit the {} songs and {} clusters", features.n_rows(), params.k)));
+    }
+    let config = ModelConfig { inputs: d, hidden: params.hidden_size, latent: params.latent_size };
+    let layers = restored_layers(&snapshot.layers, &config).ok_or_else(|| bad("the saved weights do not fit the model".into()))?;
+    let scaled = snapshot.scaler.transform(&features.values);
+    let prepared = Prepared { features, scaler: snapshot.scaler.clone(), scaled };
+    let trained = Trained::from_weights(config, &layers);
+    let codes = encode(&trained, &prepared);
+    let recon_mse = trained.reconstruction_mse(&prepared.scaled);
+    let unclustered = Clustering { labels: Vec::new(), centroids: Vec::new(), sizes: Vec::new(), inertia: 0.0 };
+    let base = Analysis {
+        points: Vec::new(),
+        point_dim: 0,
+        codes,
+        latent: config.latent,
+        representation: snapshot.representation,
+        clustering: unclustered.clone(),
+        pca: Vec::new(),
+        first_two: Vec::new(),
+        summaries: Vec::new(),
+        names: Vec::new(),
+        recon_mse,
+    };
+    let (points, point_dim, _) = represent(&prepared, &base, snapshot.representation);
+    if snapshot.centroids.len() != params.k * point_dim {
+        return Err(bad("the saved cluster centres do not fit the clusters".into()));
+    }
+    super::cluster::check_points(&points, point_dim)?;
+    let labels = labels.iter().map(|&l| usize::from(l)).collect();
+    let clustering = finish(&points, point_dim, params.k, labels, snapshot.centroids.clone());
+    let moved = Analysis { points, point_dim, ..base };
+    let analysis = describe(table, &snapshot.mapping, &prepared, moved, clustering);
+    Ok(Restored { params, prepared, trained, analysis })
+}
+
+/// The four layers, if each has the shape `config` needs.
+fn restored_layers(layers: &[LayerWeights], config: &ModelConfig) -> Option<[DenseWeights; 4]> {
+    let shapes = [
+        (config.inputs, config.hidden),
+        (config.hidden, config.latent),
+        (config.latent, config.hidden),
+        (config.hidden, config.inputs),
+    ];
+    if layers.len() != 4 {
+        return None;
+    }
+    let dense: Vec<DenseWeights> = layers
+        .iter()
+        .zip(shapes)
+        .map(|(l, (i, o))| {
+            let fits = l.inputs == i && l.outputs == o && l.weight.len() == i * o && l.bias.len() == o;
+            let finite = l.weight.iter().chain(&l.bias).all(|v| v.is_finite());
+            (fits && finite).then(|| DenseWeights { inputs: i, outputs: o, weight: l.weight.clone(), bias: l.bias.clone() })
+        })
+        .collect::<Option<_>>()?;
+    dense.try_into().ok()
 }

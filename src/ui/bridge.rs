@@ -11,8 +11,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, File, MessageEvent, Worker};
 
-use super::state::AppState;
-use crate::pipeline::columns::ColumnMapping;
+use super::state::{AppState, TsneMap};
 use crate::protocol::{decode_event, encode_request, song_name_ranges, Event, Request, RunResults, CRASH_STAGE};
 
 /// The worker script Trunk writes beside index.html (`data-loader-shim`).
@@ -35,14 +34,18 @@ struct Inner {
     /// The last load that succeeded: replayed after a crash so the user's data is not lost.
     /// A load that crashed the worker is never replayed.
     last_good_load: Option<Load>,
-    /// The user's mapping, put back once a replayed load has arrived.
-    restore_mapping: Option<ColumnMapping>,
-    /// The crash message, kept on screen when the replayed load arrives (a load clears errors).
-    crash_error: Option<(String, String)>,
-    /// The results on screen at the crash, shown again once the replayed load arrives (a load
-    /// clears results). The new worker no longer holds the model behind them.
-    restore_results: Option<Arc<RunResults>>,
+    /// A crash being recovered from: the last good load replayed, then the run shown restored.
+    replay: Option<Replay>,
     state: AppState,
+}
+
+/// What a restarted worker is given back. The page's own state is left as it was: the replayed
+/// load and the restored run are what it shows already.
+struct Replay {
+    /// The crash, for the messages that follow.
+    crash: String,
+    /// The run on screen at the crash, and its t-SNE map if one was shown.
+    run: Option<(Arc<RunResults>, Option<Arc<TsneMap>>)>,
 }
 
 /// Cheap to clone; all clones talk to the same worker.
@@ -59,9 +62,7 @@ impl Bridge {
             ready: false,
             pending_load: None,
             last_good_load: None,
-            restore_mapping: None,
-            crash_error: None,
-            restore_results: None,
+            replay: None,
             state,
         };
         let bridge = Bridge(Rc::new(RefCell::new(inner)));
@@ -110,7 +111,7 @@ impl Bridge {
             return;
         }
         if let Some(w) = &inner.worker {
-            post(w, &request, file.as_ref());
+            post(w, &request, file.as_ref(), &[]);
         }
     }
 
@@ -123,23 +124,39 @@ impl Bridge {
             .as_string()
             .or_else(|| Reflect::get(&data, &JsValue::from_str("json")).ok().and_then(|j| j.as_string()))
             .unwrap_or_default();
-        let event = match decode_event(&text) {
-            Ok(e) => attach_arrays(e, &data),
-            Err(message) => Event::Failed { stage: "Receiving results".into(), message },
+        let state = self.0.borrow().state;
+        let event = match decode_event(&text).and_then(|e| attach_arrays(e, &data, state)) {
+            Ok(e) => e,
+            Err(message) => {
+                // Whatever the worker offered stays uncommitted: what is shown is what exports.
+                self.send(Request::Discard, None);
+                Event::Failed { stage: "Receiving results".into(), message }
+            }
         };
+        let replaying = self.0.borrow().replay.is_some();
         match &event {
             Event::Failed { stage, message } if stage == CRASH_STAGE => {
                 return self.crashed(generation, message.clone())
             }
             Event::Ready => self.flush(),
-            Event::Loaded(_) => self.loaded(),
+            Event::Loaded(_) => {
+                self.loaded();
+                if replaying {
+                    return self.replayed_load();
+                }
+            }
+            Event::Restored => return self.restored(),
             Event::Failed { .. } | Event::Cancelled => {
                 self.0.borrow_mut().pending_load = None;
+                self.0.borrow_mut().replay = None;
             }
             _ => {}
         }
-        let is_load = matches!(event, Event::Loaded(_));
-        let state = self.0.borrow().state;
+        let commit = match &event {
+            Event::Finished(r) => Some(r.run_id),
+            Event::TsneReady { id, .. } => Some(*id),
+            _ => None,
+        };
         if matches!(event, Event::Finished(_)) {
             state.song_names.set(SongNames::from_message(&data));
         }
@@ -150,17 +167,10 @@ impl Bridge {
                 None => state.error.set(Some(("Downloading".into(), format!("{file} arrived without its contents.")))),
             }
         }
-        if is_load {
-            let (error, results) = {
-                let mut inner = self.0.borrow_mut();
-                (inner.crash_error.take(), inner.restore_results.take())
-            };
-            if let Some(error) = error {
-                state.error.set(Some(error));
-                state.results.set(results);
-            }
+        // Only now, with the results on screen, do they become the worker's last run.
+        if let Some(id) = commit {
+            self.send(Request::Commit { id }, None);
         }
-        self.restore_mapping_after_replay();
     }
 
     fn loaded(&self) {
@@ -170,20 +180,46 @@ impl Bridge {
         }
     }
 
-    /// After a crash and a replayed load, the user's own column choices come back.
-    fn restore_mapping_after_replay(&self) {
-        let (state, mapping) = {
-            let mut inner = self.0.borrow_mut();
-            if inner.pending_load.is_some() || !inner.ready {
-                return;
-            }
-            (inner.state, inner.restore_mapping.take())
+    /// The replayed file is in the new worker: the run shown goes back in too, if there is one.
+    fn replayed_load(&self) {
+        let (state, run, crash) = {
+            let inner = self.0.borrow();
+            let Some(replay) = &inner.replay else { return };
+            (inner.state, replay.run.clone(), replay.crash.clone())
         };
-        if let Some(mapping) = mapping {
-            state.mapping.set(mapping.clone());
-            let options = state.check_options();
-            self.send(Request::Check { mapping, options }, None);
+        let Some((results, tsne)) = run else {
+            self.recovered(&format!("{crash}. It was restarted and the file was loaded again; nothing was lost."));
+            return;
+        };
+        let labels: JsValue = js_sys::Uint16Array::from(&results.labels[..]).into();
+        let mut extras = vec![("labels", labels)];
+        if let Some(t) = tsne {
+            extras.push(("tsne", js_sys::Float32Array::from(&t.xy[..]).into()));
         }
+        let request = Request::Restore { snapshot: Box::new(results.snapshot.clone()) };
+        if let Some(w) = &self.0.borrow().worker {
+            post(w, &request, None, &extras);
+        }
+        state.status.set("Restoring the results in the restarted worker…".into());
+    }
+
+    fn restored(&self) {
+        let crash = self.0.borrow().replay.as_ref().map(|r| r.crash.clone()).unwrap_or_default();
+        self.recovered(&format!(
+            "{crash}. It was restarted, and the file and the results shown were restored: exports, similar songs and the model download work as before."
+        ));
+    }
+
+    /// The crash is behind us: say so, and count restarts from zero again (only a worker that
+    /// cannot even be restored should stop being restarted).
+    fn recovered(&self, text: &str) {
+        let state = {
+            let mut inner = self.0.borrow_mut();
+            (inner.replay, inner.restarts) = (None, 0);
+            inner.state
+        };
+        state.error.set(Some((CRASH_STAGE.into(), text.to_string())));
+        state.status.set("The background worker was restarted; nothing was lost.".into());
     }
 
     fn flush(&self) {
@@ -192,7 +228,7 @@ impl Bridge {
         let queue = std::mem::take(&mut inner.queue);
         if let Some(w) = &inner.worker {
             for (request, file) in &queue {
-                post(w, request, file.as_ref());
+                post(w, request, file.as_ref(), &[]);
             }
         }
     }
@@ -222,13 +258,14 @@ impl Bridge {
             state.error.set(Some((CRASH_STAGE.into(), text)));
             return;
         }
-        let text = format!("{message}. It was restarted and the last file that loaded is being reloaded; the results shown stay, but train again before exporting.");
-        let error = (CRASH_STAGE.to_string(), text);
-        state.error.set(Some(error.clone()));
-        self.0.borrow_mut().crash_error = replay.is_some().then_some(error);
-        self.0.borrow_mut().restore_results = state.results.get_untracked();
-        self.0.borrow_mut().restore_mapping =
-            state.dataset.with_untracked(Option::is_some).then(|| state.mapping.get_untracked());
+        let run = state.results.get_untracked().map(|r| (r, state.tsne.get_untracked()));
+        let text = match (&replay, &run) {
+            (Some(_), Some(_)) => format!("{message}. It was restarted; the file and the results shown are being restored."),
+            (Some(_), None) => format!("{message}. It was restarted; the file is being loaded again."),
+            (None, _) => format!("{message}. It was restarted."),
+        };
+        state.error.set(Some((CRASH_STAGE.to_string(), text)));
+        self.0.borrow_mut().replay = replay.is_some().then_some(Replay { crash: message, run });
         self.spawn();
         if let Some((request, file)) = replay {
             self.send(request, file);
@@ -262,36 +299,42 @@ impl SongNames {
     }
 }
 
-/// Puts back the per-song arrays the worker sent beside the JSON (see `worker::post_arrays`).
-fn attach_arrays(event: Event, data: &JsValue) -> Event {
-    let f32s = |name: &str| {
-        Reflect::get(data, &JsValue::from_str(name))
-            .ok()
-            .and_then(|a| a.dyn_into::<js_sys::Float32Array>().ok())
-            .map(|a| a.to_vec())
-            .unwrap_or_default()
-    };
+/// Puts back the per-song arrays the worker sent beside the JSON (see `worker::post_arrays`),
+/// or says what is missing: results that arrived incomplete are not shown, and not committed.
+fn attach_arrays(event: Event, data: &JsValue, state: AppState) -> Result<Event, String> {
+    let get = |name: &str| Reflect::get(data, &JsValue::from_str(name)).ok();
+    let f32s = |name: &str| get(name).and_then(|a| a.dyn_into::<js_sys::Float32Array>().ok()).map(|a| a.to_vec());
+    let incomplete = |what: &str| format!("The results arrived without {what}; everything shown before is kept.");
     match event {
         Event::Finished(mut r) => {
-            r.pca = f32s("pca");
-            r.first_two = f32s("first_two");
-            r.labels = Reflect::get(data, &JsValue::from_str("labels"))
-                .ok()
+            let rows = r.rows;
+            r.pca = f32s("pca").filter(|v| v.len() == 2 * rows).ok_or_else(|| incomplete("their map"))?;
+            r.first_two = f32s("first_two").filter(|v| v.len() == 2 * rows).ok_or_else(|| incomplete("their map"))?;
+            r.labels = get("labels")
                 .and_then(|a| a.dyn_into::<js_sys::Uint16Array>().ok())
                 .map(|a| a.to_vec())
-                .unwrap_or_default();
-            Event::Finished(r)
+                .filter(|l| l.len() == rows)
+                .ok_or_else(|| incomplete("their clusters"))?;
+            Ok(Event::Finished(r))
         }
-        Event::TsneReady { sample, .. } => Event::TsneReady { xy: f32s("xy"), sample },
-        other => other,
+        Event::TsneReady { id, sample, .. } => {
+            let rows = state.results.with_untracked(|r| r.as_ref().map(|r| r.rows));
+            let xy = f32s("xy").filter(|xy| Some(xy.len()) == rows.map(|n| 2 * n)).ok_or_else(|| incomplete("the t-SNE map"))?;
+            Ok(Event::TsneReady { id, xy, sample })
+        }
+        other => Ok(other),
     }
 }
 
-fn post(worker: &Worker, request: &Request, file: Option<&File>) {
+/// Posts `request` as JSON, with the `File` of a load or model file and any typed arrays beside it.
+fn post(worker: &Worker, request: &Request, file: Option<&File>, extras: &[(&str, JsValue)]) {
     let message = Object::new();
     let _ = Reflect::set(&message, &JsValue::from_str("json"), &JsValue::from_str(&encode_request(request)));
     if let Some(f) = file {
         let _ = Reflect::set(&message, &JsValue::from_str("file"), f);
+    }
+    for (name, value) in extras {
+        let _ = Reflect::set(&message, &JsValue::from_str(name), value);
     }
     let _ = worker.post_message(&message);
 }

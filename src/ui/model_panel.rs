@@ -14,13 +14,35 @@ use crate::protocol::Request;
 pub fn ModelPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let download = move |_| send(Request::DownloadModel { names: state.cluster_names.get_untracked() });
+    // The file last chosen, kept so "Apply anyway" can send it again after a unit warning.
+    let chosen = StoredValue::new_local(None::<web_sys::File>);
+    let apply = move |force: bool| {
+        let Some(file) = chosen.get_value() else { return };
+        state.model_warning.set(None);
+        let name = file.name();
+        bridge_handle().with_value(|b| b.send(Request::ApplyModel { name, force }, Some(file)));
+    };
     let on_file = move |ev: leptos::ev::Event| {
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
         let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
-        let name = file.name();
-        bridge_handle().with_value(|b| b.send(Request::ApplyModel { name }, Some(file)));
+        chosen.set_value(Some(file));
+        apply(false);
         // The same file can be chosen again after a fix elsewhere.
         input.set_value("");
+    };
+    let warning = move || {
+        state.model_warning.get().map(|(name, message)| {
+            view! {
+                <div id="model-warning" class="check-line warning" role="alert">
+                    <p>{format!("{name} was not applied. {message}")}</p>
+                    <div class="actions">
+                        <button id="apply-anyway" type="button" on:click=move |_| apply(true)
+                            prop:disabled=move || !state.idle()>"Apply anyway"</button>
+                        <button type="button" on:click=move |_| state.model_warning.set(None)>"Don’t apply"</button>
+                    </div>
+                </div>
+            }
+        })
     };
     view! {
         <section class="panel" aria-labelledby="model-title" hidden=move || state.dataset.get().is_none()>
@@ -34,6 +56,7 @@ pub fn ModelPanel() -> impl IntoView {
                 <label for="model-file">"Apply a saved model to the loaded CSV"</label>
                 <input id="model-file" type="file" accept=".json,application/json" on:change=on_file prop:disabled=move || !state.idle()/>
             </div>
+            {warning}
             <p id="model-source" class="help">{move || state.results.get().and_then(|r| r.model_file.clone()).map(|m| format!("The results shown come from the model file {m}, applied without training."))}</p>
         </section>
     }

@@ -70,6 +70,10 @@ pub struct AppState {
     /// The last comparison of representations, and the label column it used.
     pub comparison: RwSignal<Option<Arc<Comparison>>>,
     pub scale: RwSignal<Scale>,
+    /// A model file held back because its values look like other units: (file name, warning).
+    pub model_warning: RwSignal<Option<(String, String)>>,
+    /// Why the playlist could not be kept in this browser, or that another tab changed it.
+    pub playlist_note: RwSignal<Option<String>>,
 }
 
 /// A song in the playlist: its row in the file, and what to show without a run.
@@ -144,6 +148,8 @@ impl AppState {
             tsne_progress: RwSignal::new(None),
             comparison: RwSignal::new(None),
             scale: RwSignal::new(Scale::default()),
+            model_warning: RwSignal::new(None),
+            playlist_note: RwSignal::new(None),
         }
     }
 
@@ -222,7 +228,7 @@ impl AppState {
             }
             Event::Coloured(c) => self.colouring.set(Some(Arc::new(*c))),
             Event::TsneProgress { phase, done, total } => self.tsne_progress.set(Some((phase, done, total))),
-            Event::TsneReady { xy, sample } => {
+            Event::TsneReady { xy, sample, .. } => {
                 self.tsne_progress.set(None);
                 self.tsne.set(Some(Arc::new(TsneMap { xy, sample })));
                 self.end_work(&format!(
@@ -237,6 +243,12 @@ impl AppState {
                 self.end_work(&format!("{file} is downloading."));
                 return Some(file);
             }
+            Event::ModelWarning { name, message } => {
+                self.end_work(&format!("{name} was not applied yet: its values look like other units. The warning is shown under “Model file”."));
+                self.model_warning.set(Some((name, message)));
+            }
+            // The bridge handles it (the page's state is already what was restored).
+            Event::Restored => {}
         }
         None
     }
@@ -314,6 +326,7 @@ impl AppState {
 
     fn on_finished(&self, results: RunResults) {
         self.forget_songs();
+        self.model_warning.set(None);
         self.map_draw_ms.set(None);
         self.tsne.set(None);
         if self.projection.get_untracked() == Projection::Tsne {

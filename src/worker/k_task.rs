@@ -3,6 +3,8 @@
 //! Cancel is honoured.
 
 use super::{cancelled, fail, post, run_busy, with_run, yield_now, LastRun, STATE};
+use crate::pipeline::params::ValidParams;
+use crate::pipeline::run::Analysis;
 use crate::pipeline::choose_k::{score_k, silhouette_rows, suggest_k, KScore};
 use crate::pipeline::compare::Representation;
 use crate::pipeline::load::Table;
@@ -51,47 +53,37 @@ async fn choose_k(from: usize, to: usize) -> Result<(), String> {
 
 /// Clusters the last run's points again with `k` and sends the new results.
 pub(super) fn recluster(k: usize) {
-    update_run("Clustering", |table, last| {
+    update_run("Clustering", true, |table, last| {
         let params = TrainParams { k, ..(*last.params).clone() }.check().map_err(|e| e.to_string())?;
-        last.analysis =
+        let analysis =
             run::recluster(table, &last.mapping, &last.prepared, &last.analysis, &params).map_err(|e| e.to_string())?;
-        last.params = params;
-        // New clusters: names saved for the old ones no longer fit.
-        last.saved_names.clear();
-        Ok(())
+        Ok((analysis, params))
     });
 }
 
 /// Clusters, maps and recommends with another representation, and sends the new results.
 pub(super) fn use_representation(representation: Representation) {
-    update_run("Changing the representation", |table, last| {
-        last.analysis =
+    update_run("Changing the representation", false, |table, last| {
+        let analysis =
             run::use_representation(table, &last.mapping, &last.prepared, &last.analysis, representation, &last.params)
                 .map_err(|e| e.to_string())?;
-        last.tsne = None;
-        last.saved_names.clear();
-        Ok(())
+        Ok((analysis, last.params.clone()))
     });
 }
 
-/// Changes the last run with `change`; on success the page gets the new results, on failure
-/// the old run stays as it was.
-fn update_run(stage: &str, change: impl FnOnce(&Table, &mut LastRun) -> Result<(), String>) {
-    let outcome = STATE.with(|s| {
-        let mut s = s.borrow_mut();
-        let state = &mut *s;
-        let (Some(table), Some(last)) = (&state.table, &mut state.last) else { return Err(NO_RUN.to_string()) };
-        let before = (last.analysis.clone(), last.params.clone());
-        match change(table, last) {
-            Ok(()) => Ok(last.results()),
-            Err(e) => {
-                (last.analysis, last.params) = before;
-                Err(e)
-            }
-        }
+/// Offers the last run changed by `change` to the page (see `offer_analysis`); the last run
+/// stays as it was until the page commits the change.
+fn update_run(
+    stage: &str,
+    keep_tsne: bool,
+    change: impl FnOnce(&Table, &LastRun) -> Result<(Analysis, ValidParams), String>,
+) {
+    let outcome = STATE.with(|s| match &*s.borrow() {
+        super::State { table: Some(table), last: Some(last), .. } => change(table, last),
+        _ => Err(NO_RUN.to_string()),
     });
     match outcome {
-        Ok(results) => super::post_results(results),
+        Ok((analysis, params)) => super::offer_analysis(analysis, params, keep_tsne, stage),
         Err(message) => fail(stage, message),
     }
 }

@@ -22,12 +22,13 @@ use crate::pipeline::check::check_table;
 use crate::pipeline::columns::ColumnMapping;
 use crate::pipeline::demo::demo_csv;
 use crate::pipeline::load::{check_size, parse_csv, Table};
+use crate::pipeline::model_file::check_model_size;
 use crate::pipeline::params::{Projection, ValidParams};
-use crate::pipeline::run::{self, Analysis, Prepared};
+use crate::pipeline::run::{self, Analysis, Prepared, RunSnapshot};
 use crate::pipeline::search::SearchIndex;
 use crate::pipeline::train::{EpochLoss, Trained};
 use crate::protocol::{
-    decode_request, encode_event, CheckOptions, DatasetInfo, Event, MappingCheck, Request, RunResults, Timings,
+    self, decode_request, encode_event, CheckOptions, DatasetInfo, Event, MappingCheck, Request, RunResults, Timings,
     CRASH_STAGE,
 };
 
@@ -35,7 +36,62 @@ use crate::protocol::{
 #[derive(Default)]
 struct State {
     table: Option<Table>,
+    /// The run the page shows: what exports, recommendations and model downloads work on.
     last: Option<LastRun>,
+    /// Results sent to the page and not yet acknowledged (`Request::Commit`). A posted message
+    /// is not a received one: until the page says it shows them, `last` stays as it was.
+    pending: Option<Pending>,
+    /// The id the next results get.
+    next_id: u64,
+}
+
+/// Results on their way to the page.
+struct Pending {
+    id: u64,
+    change: Change,
+}
+
+enum Change {
+    /// A new run (training, a model file).
+    Run(Box<LastRun>),
+    /// The same run clustered or represented anew.
+    Analysis { analysis: Box<Analysis>, params: ValidParams, keep_tsne: bool },
+    /// The t-SNE map of the last run.
+    Tsne(Vec<f32>),
+}
+
+impl State {
+    fn new_id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    /// Makes the pending results numbered `id` the last run; anything else is ignored (an
+    /// acknowledgement of results already replaced).
+    fn commit(&mut self, id: u64) {
+        let Some(pending) = self.pending.take_if(|p| p.id == id) else { return };
+        let change = match pending.change {
+            Change::Run(run) => {
+                self.last = Some(*run);
+                return;
+            }
+            other => other,
+        };
+        let Some(last) = self.last.as_mut() else { return };
+        match change {
+            Change::Analysis { analysis, params, keep_tsne } => {
+                last.analysis = *analysis;
+                last.params = params;
+                // New clusters: names saved for the old ones no longer fit.
+                last.saved_names.clear();
+                if !keep_tsne {
+                    last.tsne = None;
+                }
+            }
+            Change::Tsne(xy) => last.tsne = Some(xy),
+            Change::Run(_) => {}
+        }
+    }
 }
 
 /// The last finished run: what export, choosing k and re-clustering work on.
@@ -67,15 +123,39 @@ impl LastRun {
         }
     }
 
-    /// Everything the page draws for this run.
-    fn results(&self) -> RunResults {
-        let (a, p) = (&self.analysis, &self.prepared);
-        RunResults {
+    /// Everything the page draws for this run, numbered `run_id`.
+    fn results(&self, run_id: u64) -> Result<RunResults, String> {
+        self.results_with(run_id, &self.analysis, &self.params, &self.saved_names)
+    }
+
+    /// The results this run would have with `analysis` and `params` in place of its own.
+    fn results_with(
+        &self,
+        run_id: u64,
+        a: &Analysis,
+        params: &ValidParams,
+        saved_names: &[String],
+    ) -> Result<RunResults, String> {
+        let p = &self.prepared;
+        let snapshot = RunSnapshot::of(
+            &self.mapping,
+            params,
+            p,
+            &self.trained,
+            a,
+            &self.history,
+            self.model_file.clone(),
+            saved_names,
+        )
+        .map_err(|e| e.to_string())?;
+        Ok(RunResults {
+            run_id,
+            snapshot,
             features: p.features.features.iter().map(|f| f.name().to_string()).collect(),
             rows: p.features.n_rows(),
             history: self.history.clone(),
             recon_mse: a.recon_mse,
-            k: self.params.k,
+            k: params.k,
             inertia: a.clustering.inertia,
             clusters: a.summaries.clone(),
             labels: a.clustering.labels.iter().map(|&l| l as u16).collect(),
@@ -86,8 +166,8 @@ impl LastRun {
             names: a.names.clone(),
             representation: a.representation,
             model_file: self.model_file.clone(),
-            saved_names: self.saved_names.clone(),
-        }
+            saved_names: saved_names.to_vec(),
+        })
     }
 }
 
@@ -116,7 +196,11 @@ pub(crate) fn post_download(event: Event, text: &str, mime: &str) {
     options.set_type(mime);
     let bytes = Uint8Array::from(text.as_bytes());
     match web_sys::Blob::new_with_u8_array_sequence_and_options(&js_sys::Array::of1(&bytes), &options) {
-        Ok(blob) => post_arrays(&event, &[("blob", blob.into())]),
+        Ok(blob) => {
+            if let Err(message) = post_arrays(&event, &[("blob", blob.into())]) {
+                fail("Preparing the download", message);
+            }
+        }
         Err(_) => fail("Preparing the download", "The browser could not make a file of it."),
     }
 }
@@ -124,9 +208,16 @@ pub(crate) fn post_download(event: Event, text: &str, mime: &str) {
 /// Posts `event` as JSON with values beside it; typed arrays among them are moved rather than
 /// copied: a million songs' map as JSON is tens of megabytes that the page would parse on its own
 /// thread.
-pub(crate) fn post_arrays(event: &Event, arrays: &[(&str, JsValue)]) {
+pub(crate) fn post_arrays(event: &Event, arrays: &[(&str, JsValue)]) -> Result<(), String> {
+    let json = encode_event(event);
+    // `encode_event` turns an event it could not send into `Failed`: the caller says why.
+    if !matches!(event, Event::Failed { .. }) {
+        if let Ok(Event::Failed { message, .. }) = protocol::decode_event(&json) {
+            return Err(message);
+        }
+    }
     let message = js_sys::Object::new();
-    let _ = Reflect::set(&message, &JsValue::from_str("json"), &JsValue::from_str(&encode_event(event)));
+    let _ = Reflect::set(&message, &JsValue::from_str("json"), &JsValue::from_str(&json));
     let transfer = js_sys::Array::new();
     for (name, value) in arrays {
         let _ = Reflect::set(&message, &JsValue::from_str(name), value);
@@ -136,18 +227,62 @@ pub(crate) fn post_arrays(event: &Event, arrays: &[(&str, JsValue)]) {
             transfer.push(&buffer);
         }
     }
-    if scope().post_message_with_transfer(&message, &transfer).is_err() {
-        fail("Sending results", "The results could not be handed to the page.");
+    scope()
+        .post_message_with_transfer(&message, &transfer)
+        .map_err(|_| "The results could not be handed to the page.".to_string())
+}
+
+/// Sends a new run to the page and keeps it pending until the page commits it.
+fn offer_run(run: LastRun, stage: &str) {
+    let id = STATE.with(|s| s.borrow_mut().new_id());
+    let offered = run.results(id).and_then(|results| {
+        let names = STATE.with(|s| s.borrow().table.as_ref().map(|t| find::song_names(t, &run)));
+        let names = names.ok_or("The dataset was replaced meanwhile; train again.")?;
+        Ok((results, names))
+    });
+    match offered.and_then(|(results, names)| post_results(results, names)) {
+        Ok(()) => STATE.with(|s| s.borrow_mut().pending = Some(Pending { id, change: Change::Run(Box::new(run)) })),
+        Err(message) => fail(stage, message),
     }
 }
 
-/// A run's results: the per-song arrays travel as typed arrays (see `post_arrays`).
-/// The run must be in `STATE` already: the songs' names come from it.
-pub(crate) fn post_results(mut results: RunResults) {
-    let (name_text, name_ends) = STATE.with(|s| match &*s.borrow() {
-        State { table: Some(table), last: Some(last) } => find::song_names(table, last),
-        _ => (Vec::new(), Vec::new()),
+/// Sends the last run with `analysis` and `params` in place of its own, pending as `offer_run`.
+fn offer_analysis(analysis: Analysis, params: ValidParams, keep_tsne: bool, stage: &str) {
+    let outcome = STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        let id = s.new_id();
+        let (Some(table), Some(last)) = (&s.table, &s.last) else { return Err("Train a model first.".to_string()) };
+        // New clusters: names saved for the old ones no longer fit (see `State::commit`).
+        let results = last.results_with(id, &analysis, &params, &[])?;
+        Ok((id, results, find::song_names(table, last)))
     });
+    match outcome.and_then(|(id, results, names)| post_results(results, names).map(|()| id)) {
+        Ok(id) => STATE.with(|s| {
+            let change = Change::Analysis { analysis: Box::new(analysis), params, keep_tsne };
+            s.borrow_mut().pending = Some(Pending { id, change });
+        }),
+        Err(message) => fail(stage, message),
+    }
+}
+
+/// Sends the t-SNE map of the last run, pending as `offer_run`.
+fn offer_tsne(xy: Vec<f32>, sample: usize) -> Result<(), String> {
+    if !xy.iter().all(|v| v.is_finite()) {
+        return Err(protocol::NOT_FINITE.into());
+    }
+    let id = STATE.with(|s| s.borrow_mut().new_id());
+    let event = Event::TsneReady { id, xy: Vec::new(), sample };
+    post_arrays(&event, &[("xy", js_sys::Float32Array::from(&xy[..]).into())])?;
+    STATE.with(|s| s.borrow_mut().pending = Some(Pending { id, change: Change::Tsne(xy) }));
+    Ok(())
+}
+
+/// A run's results: the per-song arrays travel as typed arrays (see `post_arrays`), with the
+/// songs' names packed by `find::song_names`. Nothing is sent that is not finite.
+fn post_results(mut results: RunResults, (name_text, name_ends): (Vec<u8>, Vec<u32>)) -> Result<(), String> {
+    if !results.pca.iter().chain(&results.first_two).all(|v| v.is_finite()) {
+        return Err(protocol::NOT_FINITE.into());
+    }
     let pca = js_sys::Float32Array::from(&results.pca[..]);
     let first_two = js_sys::Float32Array::from(&results.first_two[..]);
     let labels = js_sys::Uint16Array::from(&results.labels[..]);
@@ -159,7 +294,7 @@ pub(crate) fn post_results(mut results: RunResults) {
         ("name_text", Uint8Array::from(&name_text[..]).into()),
         ("name_ends", js_sys::Uint32Array::from(&name_ends[..]).into()),
     ];
-    post_arrays(&Event::Finished(Box::new(results)), &arrays);
+    post_arrays(&Event::Finished(Box::new(results)), &arrays)
 }
 
 pub(crate) fn fail(stage: &str, message: impl ToString) {
@@ -223,6 +358,8 @@ fn handle(ev: MessageEvent) {
     };
     match request {
         Request::Cancel => CANCEL.with(|c| c.set(true)),
+        Request::Commit { id } => STATE.with(|s| s.borrow_mut().commit(id)),
+        Request::Discard => STATE.with(|s| s.borrow_mut().pending = None),
         // Checking only reads the table, which training holds no borrow of across its yields.
         Request::Check { mapping, options } => post(&Event::Checked(Box::new(check(&mapping, options)))),
         Request::Pick { rows } => find::pick(rows),
@@ -245,7 +382,8 @@ fn handle(ev: MessageEvent) {
         Request::Compare => k_task::spawn_compare(),
         Request::UseRepresentation { representation } => k_task::use_representation(representation),
         Request::DownloadModel { names } => model_task::download(names),
-        Request::ApplyModel { name } => model_task::apply(&name, &data),
+        Request::ApplyModel { name, force } => model_task::apply(&name, &data, force),
+        Request::Restore { snapshot } => model_task::restore(&snapshot, &data),
         Request::Tsne => tsne_task::spawn(),
     }
 }
@@ -262,15 +400,22 @@ fn file_of(data: &JsValue) -> Result<File, String> {
     file.ok_or_else(|| "No file came with the request.".to_string())
 }
 
-/// The bytes of the `File` sent with a request (see `read_whole`).
-pub(crate) fn read_file(name: &str, data: &JsValue) -> Result<Vec<u8>, String> {
-    read_whole(name, &file_of(data)?)
+/// The bytes of the model file sent with a request, after checking its size against the model
+/// files' own limit (see `read_whole`).
+pub(crate) fn read_model_file(name: &str, data: &JsValue) -> Result<Vec<u8>, String> {
+    let file = file_of(data)?;
+    check_model_size(file.size() as u64).map_err(|e| format!("{name}: {e}"))?;
+    read_bytes(name, &file)
 }
 
 /// All the bytes of `file`. The size is checked before reading: a file over the limit is never
 /// copied into memory.
 pub(crate) fn read_whole(name: &str, file: &File) -> Result<Vec<u8>, String> {
     check_size(file.size() as u64).map_err(|e| format!("{name}: {e}"))?;
+    read_bytes(name, file)
+}
+
+fn read_bytes(name: &str, file: &File) -> Result<Vec<u8>, String> {
     let buffer = FileReaderSync::new()
         .and_then(|r| r.read_as_array_buffer(file))
         .map_err(|e| format!("The browser could not read {name}: {e:?}"))?;
@@ -290,7 +435,10 @@ fn load_bytes(name: &str, bytes: &[u8], options: CheckOptions) {
 fn install_table(name: &str, table: Table, parse_ms: f64, options: CheckOptions) {
     let info = DatasetInfo { parse_ms, ..DatasetInfo::describe(name, &table, options) };
     // A new file replaces the old one only once it has loaded: a bad file loses nothing.
-    STATE.with(|s| *s.borrow_mut() = State { table: Some(table), last: None });
+    STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        (s.table, s.last, s.pending) = (Some(table), None, None);
+    });
     post(&Event::Loaded(Box::new(info)));
 }
 
@@ -317,7 +465,7 @@ fn export(projection: Projection, names: Vec<String>) {
 /// the page is told why under `stage` (`no_run` says what a run is needed for).
 fn with_run<T>(stage: &str, no_run: &str, f: impl FnOnce(&Table, &LastRun) -> Result<T, String>) -> Option<T> {
     let outcome = STATE.with(|s| match &*s.borrow() {
-        State { table: Some(t), last: Some(l) } => f(t, l),
+        State { table: Some(t), last: Some(l), .. } => f(t, l),
         _ => Err(no_run.to_string()),
     });
     outcome.map_err(|e| fail(stage, e)).ok()

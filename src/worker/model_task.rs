@@ -1,9 +1,12 @@
 //! Model files: the last run's model saved as JSON, and a saved model applied to the loaded
 //! CSV instead of training (new songs land in the saved clusters).
 
-use wasm_bindgen::JsValue;
+use js_sys::{Float32Array, Reflect, Uint16Array};
+use wasm_bindgen::{JsCast, JsValue};
 
-use super::{fail, find, now_ms, post, read_file, with_run, LastRun, STATE};
+use super::{fail, find, now_ms, post, read_model_file, with_run, LastRun, STATE};
+use crate::pipeline::columns::extract;
+use crate::pipeline::run::RunSnapshot;
 use crate::pipeline::compare::Representation;
 use crate::pipeline::model_file::ModelFile;
 use crate::pipeline::run;
@@ -36,30 +39,48 @@ pub(super) fn download(names: Vec<String>) {
     }
 }
 
-pub(super) fn apply(name: &str, data: &JsValue) {
+pub(super) fn apply(name: &str, data: &JsValue, force: bool) {
     post(&Event::Stage { name: APPLYING.into() });
     let t0 = now_ms();
-    let outcome = read_file(name, data)
-        .and_then(|bytes| {
-            String::from_utf8(bytes).map_err(|_| format!("{name} is not a text file, so it is not a Songscape model."))
-        })
-        .and_then(|text| ModelFile::from_json(&text).map_err(|e| format!("{name}: {e}")))
-        .and_then(|file| apply_file(name, &file, t0));
+    let outcome = read_model_file(name, data)
+        .and_then(|bytes| ModelFile::from_bytes(&bytes).map_err(|e| format!("{name}: {e}")))
+        .and_then(|file| {
+            if !force {
+                if let Some(message) = unit_warning(&file)? {
+                    return Ok(Err(message));
+                }
+            }
+            run_from_file(name, &file, t0).map(Ok)
+        });
     match outcome {
-        Ok(results) => super::post_results(results),
+        Ok(Ok(run)) => super::offer_run(run, APPLYING),
+        Ok(Err(message)) => post(&Event::ModelWarning { name: name.to_string(), message }),
         Err(message) => fail(APPLYING, message),
     }
 }
 
-/// Applies `file` to the loaded table and makes the outcome the last run.
-fn apply_file(name: &str, file: &ModelFile, t0: f64) -> Result<crate::protocol::RunResults, String> {
+/// The model's unit warning for the loaded table, if its values look like other units.
+fn unit_warning(file: &ModelFile) -> Result<Option<String>, String> {
     STATE.with(|s| {
-        let mut s = s.borrow_mut();
-        let table = s.table.as_ref().ok_or("Load a CSV first: the model is applied to the songs in it.")?;
+        let s = s.borrow();
+        let table = s.table.as_ref().ok_or(NO_FILE)?;
+        let mapping = file.mapping_for(&table.headers).map_err(|e| e.to_string())?;
+        let features = extract(table, &mapping, file.params.missing).map_err(|e| e.to_string())?;
+        Ok(file.unit_warning(table, &mapping, &features))
+    })
+}
+
+const NO_FILE: &str = "Load a CSV first: the model is applied to the songs in it.";
+
+/// The loaded table embedded and clustered by `file`, as a run.
+fn run_from_file(name: &str, file: &ModelFile, t0: f64) -> Result<LastRun, String> {
+    STATE.with(|s| {
+        let s = s.borrow();
+        let table = s.table.as_ref().ok_or(NO_FILE)?;
         let applied = run::apply_model(table, file).map_err(|e| e.to_string())?;
         let search = find::index(table, &applied.mapping, &applied.prepared);
         let timings = Timings { encode_ms: now_ms() - t0, ..Timings::default() };
-        let last = LastRun {
+        Ok(LastRun {
             mapping: applied.mapping,
             params: applied.params,
             prepared: applied.prepared,
@@ -71,9 +92,42 @@ fn apply_file(name: &str, file: &ModelFile, t0: f64) -> Result<crate::protocol::
             model_file: Some(name.to_string()),
             saved_names: file.cluster_names.clone(),
             tsne: None,
-        };
-        let results = last.results();
-        s.last = Some(last);
-        Ok(results)
+        })
     })
+}
+
+/// After a crash: the run the page shows, rebuilt on the reloaded table from its snapshot and the
+/// labels and t-SNE map the page sent beside it. It is the page's already, so it is committed at
+/// once.
+pub(super) fn restore(snapshot: &RunSnapshot, data: &JsValue) {
+    let array = |name: &str| Reflect::get(data, &JsValue::from_str(name)).ok();
+    let labels = array("labels").and_then(|a| a.dyn_into::<Uint16Array>().ok()).map(|a| a.to_vec());
+    let tsne = array("tsne").and_then(|a| a.dyn_into::<Float32Array>().ok()).map(|a| a.to_vec());
+    let outcome = STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        let table = s.table.as_ref().ok_or(NO_FILE)?;
+        let labels = labels.ok_or("The page sent no labels with the run to restore.")?;
+        let restored = run::restore(table, snapshot, &labels).map_err(|e| e.to_string())?;
+        let tsne = tsne.filter(|xy| xy.len() == 2 * restored.prepared.features.n_rows());
+        let search = find::index(table, &snapshot.mapping, &restored.prepared);
+        let last = LastRun {
+            mapping: snapshot.mapping.clone(),
+            params: restored.params,
+            prepared: restored.prepared,
+            analysis: restored.analysis,
+            history: snapshot.history.clone(),
+            timings: Timings::default(),
+            search,
+            trained: restored.trained,
+            model_file: snapshot.model_file.clone(),
+            saved_names: snapshot.saved_names.clone(),
+            tsne,
+        };
+        (s.last, s.pending) = (Some(last), None);
+        Ok::<(), String>(())
+    });
+    match outcome {
+        Ok(()) => post(&Event::Restored),
+        Err(message) => fail("Restoring the results", message),
+    }
 }

@@ -132,8 +132,6 @@ async fn finish(
         saved_names: Vec::new(),
         tsne: None,
     };
-    let results = last.results();
-    STATE.with(|s| s.borrow_mut().last = Some(last));
-    super::post_results(results);
+    super::offer_run(last, "Training");
     Ok(())
 }

@@ -2,7 +2,6 @@
 //! placed among their nearest sampled songs. Progress reaches the page and Cancel is honoured.
 
 use super::{cancelled, fail, now_ms, post, run_busy, with_run, yield_now, STATE};
-use js_sys::Float32Array;
 
 use crate::pipeline::tsne::{Tsne, TsneOptions};
 use crate::protocol::Event;
@@ -56,17 +55,10 @@ async fn run() -> Result<(), String> {
         }
     }
     let sample = tsne.sample_rows().len();
-    // Kept only if the run is still the one it was computed for.
-    let kept = STATE.with(|s| match s.borrow_mut().last.as_mut() {
-        Some(last) if last.analysis.points.len() == points.len() && last.analysis.points == points => {
-            last.tsne = Some(xy.clone());
-            true
-        }
-        _ => false,
-    });
-    if !kept {
+    // Offered only if the run is still the one it was computed for.
+    let same = STATE.with(|s| s.borrow().last.as_ref().is_some_and(|last| last.analysis.points == points));
+    if !same {
         return Err("The run changed while t-SNE was computed; choose t-SNE again.".into());
     }
-    super::post_arrays(&Event::TsneReady { xy: Vec::new(), sample }, &[("xy", Float32Array::from(&xy[..]).into())]);
-    Ok(())
+    super::offer_tsne(xy, sample)
 }

@@ -115,3 +115,43 @@ fn reclustering_keeps_the_model_and_changes_only_the_clusters() {
         rows.records().map(|r| r.unwrap().get(cluster).unwrap().to_string()).collect();
     assert_eq!(labels.into_iter().collect::<Vec<_>>(), ["0", "1", "2", "3"]);
 }
+
+/// A restarted worker gets the run back from what the page kept (snapshot + labels): the
+/// export is byte for byte the one before, for a trained run, after re-clustering, on another
+/// representation and with "fill with the median" (rows the mapping reads differently).
+#[test]
+fn a_run_restored_from_its_snapshot_exports_byte_for_byte() {
+    use songscape::pipeline::columns::MissingPolicy;
+    use songscape::pipeline::compare::Representation;
+    use songscape::pipeline::run::{restore, use_representation, RunSnapshot};
+
+    let table = parse_csv(demo_csv(500, 9).as_bytes()).unwrap();
+    let mapping = ColumnMapping::guess(&table.headers);
+    for missing in [MissingPolicy::DropRows, MissingPolicy::FillMedian] {
+        let p = TrainParams { epochs: 2, k: 5, missing, ..TrainParams::default() }.check().unwrap();
+        let (prepared, trained, trained_run) = run_all(&table, &mapping, &p).unwrap();
+        let six = TrainParams { k: 6, ..(*p).clone() }.check().unwrap();
+        let reclustered = recluster(&table, &mapping, &prepared, &trained_run, &six).unwrap();
+        let scaled = use_representation(&table, &mapping, &prepared, &trained_run, Representation::Scaled, &p).unwrap();
+        for (analysis, params) in [(&trained_run, &p), (&reclustered, &six), (&scaled, &p)] {
+            let names: Vec<String> = (0..params.k).map(|i| format!("=name {i}")).collect();
+            let before = export(&table, &prepared, analysis, &analysis.pca, &names).unwrap();
+            let snapshot =
+                RunSnapshot::of(&mapping, params, &prepared, &trained, analysis, &trained.history, None, &[]).unwrap();
+            // The snapshot travels to the page and back as JSON.
+            let snapshot: RunSnapshot = serde_json::from_str(&serde_json::to_string(&snapshot).unwrap()).unwrap();
+            let labels: Vec<u16> = analysis.clustering.labels.iter().map(|&l| l as u16).collect();
+            let back = restore(&table, &snapshot, &labels).unwrap();
+            assert_eq!(back.analysis.codes, analysis.codes);
+            assert_eq!(back.analysis.points, analysis.points);
+            assert_eq!(back.analysis.pca, analysis.pca);
+            assert_eq!(back.analysis.summaries, analysis.summaries);
+            let after = export(&table, &back.prepared, &back.analysis, &back.analysis.pca, &names).unwrap();
+            assert!(before == after, "{:?} {missing:?}: the restored export differs", analysis.representation);
+        }
+        // Labels that do not fit are refused with a message, never a panic.
+        let snapshot = RunSnapshot::of(&mapping, &p, &prepared, &trained, &trained_run, &[], None, &[]).unwrap();
+        let err = restore(&table, &snapshot, &[9; 3]).err().unwrap().to_string();
+        assert!(err.contains("the saved labels do not fit the 500 songs and 5 clusters"), "{err}");
+    }
+}
