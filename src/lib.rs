@@ -6,6 +6,7 @@
 
 pub mod mapview;
 pub mod pipeline;
+pub mod playlist_merge;
 pub mod protocol;
 
 #[cfg(target_arch = "wasm32")]

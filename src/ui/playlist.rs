@@ -3,11 +3,14 @@
 //! of the same file and never mixes files.
 
 use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::app::send;
 use super::find_song::similar_cells;
 use super::state::{AppState, PlaylistEntry};
 use crate::pipeline::recommend::Metric;
+use crate::playlist_merge::merge;
 use crate::protocol::{DatasetInfo, Request, SetRecommendation, SongRef};
 
 const MORE: usize = 20;
@@ -25,16 +28,46 @@ fn storage() -> Option<web_sys::Storage> {
 
 fn load(key: &str) -> Vec<PlaylistEntry> {
     let text = storage().and_then(|s| s.get_item(key).ok().flatten()).unwrap_or_default();
-    serde_json::from_str(&text).unwrap_or_default()
+    parse(&text)
 }
 
-fn save(key: &str, songs: &[PlaylistEntry]) {
-    let Some(s) = storage() else { return };
-    // A full or disabled storage only loses persistence, never the list on screen.
-    let _ = match songs.is_empty() {
+fn parse(text: &str) -> Vec<PlaylistEntry> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+/// What the page says when the playlist could not be stored. The list on screen is never lost.
+pub const NOT_SAVED: &str = "The playlist could not be saved in this browser (its storage is full or turned off). It stays on this page until you close or reload it: download it as CSV to keep it.";
+/// What the page says when another tab changed the same file's playlist.
+pub const MERGED: &str = "Another tab changed this file's playlist; its changes and this tab's were merged.";
+
+/// Stores `songs` under `key`; `false` when the browser refused (storage full or disabled).
+fn save(key: &str, songs: &[PlaylistEntry]) -> bool {
+    let Some(s) = storage() else { return false };
+    let written = match songs.is_empty() {
         true => s.remove_item(key),
         false => serde_json::to_string(songs).map_or(Ok(()), |t| s.set_item(key, &t)),
     };
+    written.is_ok()
+}
+
+/// Keeps this tab's playlist in step with other tabs of the same file: when one writes, the
+/// browser tells the others (`storage` event), and they merge instead of overwriting it later.
+fn follow_other_tabs(state: AppState, key: Memo<Option<String>>, synced: StoredValue<Vec<PlaylistEntry>>) {
+    let Some(window) = web_sys::window() else { return };
+    let on_storage = Closure::<dyn FnMut(web_sys::StorageEvent)>::new(move |ev: web_sys::StorageEvent| {
+        if ev.key().is_none() || ev.key() != key.get_untracked() {
+            return;
+        }
+        let theirs = parse(&ev.new_value().unwrap_or_default());
+        let base = synced.get_value();
+        let merged = state.playlist.with_untracked(|ours| merge(&base, ours, &theirs, |e| e.table_row));
+        synced.set_value(theirs);
+        state.playlist.set(merged);
+        state.playlist_note.set(Some(MERGED.to_string()));
+    });
+    let _ = window.add_event_listener_with_callback("storage", on_storage.as_ref().unchecked_ref());
+    // One listener for the page's lifetime (the panel lives as long as the page).
+    on_storage.forget();
 }
 
 /// Adds a song unless it is in the list already.
@@ -67,17 +100,33 @@ pub fn add_button(state: AppState, song: SongRef) -> impl IntoView {
 pub fn PlaylistPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let key = Memo::new(move |_| state.dataset.get().map(|d| storage_key(&d)));
+    // The stored list as this tab last read or wrote it: the base of a merge with another tab.
+    let synced = StoredValue::new(Vec::<PlaylistEntry>::new());
     Effect::new(move |_| {
         if let Some(k) = key.get() {
-            state.playlist.set(load(&k));
+            let stored = load(&k);
+            synced.set_value(stored.clone());
+            state.playlist.set(stored);
         }
     });
     Effect::new(move |_| {
         let songs = state.playlist.get();
-        if let Some(k) = key.get_untracked() {
-            save(&k, &songs);
+        let Some(k) = key.get_untracked() else { return };
+        if synced.with_value(|s| *s == songs) {
+            return;
+        }
+        if save(&k, &songs) {
+            synced.set_value(songs);
+            state.playlist_note.update(|n| {
+                if n.as_deref() == Some(NOT_SAVED) {
+                    *n = None;
+                }
+            });
+        } else {
+            state.playlist_note.set(Some(NOT_SAVED.to_string()));
         }
     });
+    follow_other_tabs(state, key, synced);
     let rows = move || state.playlist.get().iter().map(|e| e.table_row).collect::<Vec<_>>();
     let more = move |_| send(Request::MoreLikeThese { table_rows: rows(), n: MORE, metric: Metric::Cosine });
     let export =
@@ -87,6 +136,8 @@ pub fn PlaylistPanel() -> impl IntoView {
         <section class="panel" aria-labelledby="playlist-title" hidden=move || state.dataset.get().is_none()>
             <h2 id="playlist-title">"10. Playlist"</h2>
             <p class="help">"Add songs from the chosen song, its similar songs or the map. The list is kept in this browser for this file."</p>
+            <p id="playlist-note" class="check-line warning" role="status" hidden=move || state.playlist_note.get().is_none()>
+                {move || state.playlist_note.get()}</p>
             <p hidden=move || !empty()>"The playlist is empty."</p>
             <ol id="playlist" class="playlist" hidden=empty>{move || entries(state)}</ol>
             <div class="actions">
