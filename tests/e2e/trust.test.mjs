@@ -131,25 +131,7 @@ test('diverging training keeps the last good results; the same seed gives the id
   await context.close();
 });
 
-test('a crashed worker is restarted: the data comes back, the results stay, training works again', async () => {
-  const { page, errors, context } = await openApp(browser, server.url);
-  await trainDemo(page, 2);
-  const sizes = await clusterSizes(page);
-  // A real uncaught error inside the worker: the page sees the worker's error event, as it
-  // would for any crash, and no test hook exists in the app.
-  const [worker] = page.workers();
-  await worker.evaluate(() => { setTimeout(() => { throw new Error('simulated crash'); }, 0); });
-  await page.locator('#error-title').filter({ hasText: /^Background worker crashed$/ }).waitFor();
-  await page.locator('.error-message').filter({ hasText: 'simulated crash. It was restarted and the last file that loaded is being reloaded; the results shown stay, but train again before exporting.' }).waitFor();
-  await page.getByRole('status').filter({ hasText: 'Loaded 3000 songs' }).waitFor();
-  assert.equal(await page.getByLabel('Epochs', { exact: true }).inputValue(), '2', 'settings survive');
-  assert.deepEqual(await clusterSizes(page), sizes, 'the last results stay on screen');
-  await trainAgain(page);
-  const csv = parseCsv((await download(page, 'Download CSV with clusters')).bytes.toString('utf8'));
-  assert.equal(csv.filter((r) => r.length > 1).length, 3001, 'the restarted worker trains and exports');
-  assert.deepEqual(errors.filter((e) => !e.includes('simulated crash')), []);
-  await context.close();
-});
+// The crash test is in trust_export.test.mjs: the run on screen is restored, byte for byte.
 
 test('offline: after the first visit the app loads, trains and exports with the network off (sub-path build)', async (t) => {
   if (!SUBPATH_DIST) { t.skip('skipped: E2E_SUBPATH_DIST not set (make test-e2e builds it)'); return; }
