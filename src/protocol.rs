@@ -112,8 +112,10 @@ pub enum Request {
     Commit {
         id: u64,
     },
-    /// The page could not read the last results it was sent: the worker drops them.
-    Discard,
+    /// The page could not read the results numbered `id`: the worker drops them.
+    Discard {
+        id: u64,
+    },
     /// After a crash: the run the page shows, put back into the new worker. Its labels
     /// (`labels`, a Uint16Array) and any t-SNE map (`tsne`, a Float32Array) travel beside it.
     Restore {
@@ -124,6 +126,62 @@ pub enum Request {
 }
 
 pub use crate::pipeline::check::{CheckOptions, MappingCheck};
+
+/// Every message names, beside its JSON (`run`), the run its sender holds: the page the run it
+/// shows, the worker the run it answered from. A request or an answer about another run is stale:
+/// the page moved on, or the worker did. Acting on it would show or export one run's songs as
+/// another's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stale {
+    /// Dropped without a word: the page asks again by itself (searching, hovering, colouring).
+    Quiet,
+    /// Refused with `STALE` under this stage: the person pressed something and waits for it.
+    Say(&'static str),
+}
+
+/// What a stale request or answer that someone waits for says.
+pub const STALE: &str = "The results changed while this was being made, so it was not used. Press it again.";
+
+impl Request {
+    /// `Some` when the request is about the last run (see `Stale`).
+    pub fn run_bound(&self) -> Option<Stale> {
+        match self {
+            Request::Search { .. }
+            | Request::Recommend { .. }
+            | Request::Pick { .. }
+            | Request::MoreLikeThese { .. }
+            | Request::ColourBy { .. } => Some(Stale::Quiet),
+            Request::Export { .. } => Some(Stale::Say("Exporting")),
+            Request::ExportPlaylist { .. } => Some(Stale::Say("Exporting the playlist")),
+            Request::DownloadModel { .. } => Some(Stale::Say("Saving the model")),
+            Request::ChooseK { .. } => Some(Stale::Say("Comparing k")),
+            Request::Recluster { .. } => Some(Stale::Say("Clustering")),
+            Request::Compare => Some(Stale::Say("Comparing representations")),
+            Request::UseRepresentation { .. } => Some(Stale::Say("Changing the representation")),
+            Request::Tsne => Some(Stale::Say("Computing the t-SNE map")),
+            _ => None,
+        }
+    }
+}
+
+impl Event {
+    /// `Some` when the event answers about a run (see `Stale`).
+    pub fn run_bound(&self) -> Option<Stale> {
+        match self {
+            Event::SearchResults { .. }
+            | Event::Recommended(_)
+            | Event::Picked(_)
+            | Event::SetRecommended(_)
+            | Event::Coloured(_) => Some(Stale::Quiet),
+            Event::Exported { .. } => Some(Stale::Say("Exporting")),
+            Event::ModelSaved { .. } => Some(Stale::Say("Saving the model")),
+            Event::KScores { .. } => Some(Stale::Say("Comparing k")),
+            Event::Compared { .. } => Some(Stale::Say("Comparing representations")),
+            Event::TsneReady { .. } => Some(Stale::Say("Computing the t-SNE map")),
+            _ => None,
+        }
+    }
+}
 
 impl From<&TrainParams> for CheckOptions {
     fn from(p: &TrainParams) -> Self {
@@ -448,11 +506,22 @@ pub fn encode_event(e: &Event) -> String {
         let failed = Event::Failed { stage: "Sending results".into(), message };
         serde_json::to_string(&failed).unwrap_or_default()
     };
+    // Read back equal, so a NaN that became `null` in an optional field is caught too (the
+    // colouring alone sends NaN on purpose: see `missing_as_null`).
+    let same = |text: &str| decode_event(text).is_ok_and(|d| d == *e || matches!(e, Event::Coloured(_)));
     match serde_json::to_string(e) {
-        Ok(text) if decode_event(&text).is_ok() => text,
+        Ok(text) if same(&text) => text,
         Ok(_) => failed(NOT_FINITE.to_string()),
         Err(err) => failed(err.to_string()),
     }
+}
+
+/// The id of the results in an event's JSON that the page could not read, if it says one, so the
+/// page can tell the worker to drop exactly those.
+pub fn results_id(json: &str) -> Option<u64> {
+    let value: serde_json::Value = serde_json::from_str(json).ok()?;
+    let id = value.get("Finished").and_then(|f| f.get("run_id")).or_else(|| value.get("TsneReady")?.get("id"));
+    id?.as_u64()
 }
 
 /// What the page says when a result held a number that is not finite.
@@ -496,8 +565,23 @@ mod tests {
             decode_event(&text).unwrap(),
             Event::Failed { stage: "Sending results".into(), message: NOT_FINITE.into() }
         );
+        let optional = Event::Epoch(EpochLoss { epoch: 1, train_loss: 0.5, val_loss: Some(f32::INFINITY) });
+        assert!(encode_event(&optional).contains(NOT_FINITE), "a NaN in an optional field is caught too");
         let fine = Event::Epoch(EpochLoss { epoch: 1, train_loss: 0.5, val_loss: Some(0.25) });
         assert_eq!(decode_event(&encode_event(&fine)).unwrap(), fine);
+    }
+
+    #[test]
+    fn requests_and_answers_about_a_run_are_marked() {
+        assert_eq!(Request::Search { query: "x".into() }.run_bound(), Some(Stale::Quiet));
+        assert_eq!(Request::Export { projection: Projection::Pca, names: vec![] }.run_bound(), Some(Stale::Say("Exporting")));
+        assert_eq!(Request::Commit { id: 1 }.run_bound(), None, "a commit names its own results");
+        assert_eq!(Request::Train { mapping: ColumnMapping::default(), params: TrainParams::default() }.run_bound(), None);
+        assert_eq!(Event::ModelSaved { file: "m.json".into() }.run_bound(), Some(Stale::Say("Saving the model")));
+        assert_eq!(Event::Ready.run_bound(), None);
+        assert_eq!(results_id(r#"{"TsneReady":{"id":7,"xy":[],"sample":3}}"#), Some(7));
+        assert_eq!(results_id(r#"{"Finished":{"run_id":4,"recon_mse":null}}"#), Some(4));
+        assert_eq!(results_id("not json"), None);
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub enum ClusterError {
     TooFewDistinct { k: usize, distinct: usize },
     #[error("KMeans failed: {0}")]
     Fit(String),
-    #[error("Song {row} has a code that is not a finite number or is beyond ±1e12 ({value}), so the songs cannot be clustered. Train again with the default settings.")]
+    #[error("Usable row {row} (counting the rows training kept) has a code that is not a finite number or is beyond ±1e12 ({value}), so the songs cannot be clustered. Train again with the default settings.")]
     OutOfBounds { row: usize, value: f32 },
 }
 

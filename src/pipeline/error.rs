@@ -30,6 +30,9 @@ pub enum PipelineError {
     Export(#[from] ExportError),
     #[error("{0}")]
     Model(#[from] ModelFileError),
+    /// The run a page kept could not be rebuilt in a restarted worker.
+    #[error("The results shown could not be put back into the restarted worker: {0}. The file is loaded; train again to export.")]
+    Restore(String),
 }
 
 impl PipelineError {
@@ -44,6 +47,7 @@ impl PipelineError {
             PipelineError::Cluster(_) => "Clustering",
             PipelineError::Export(_) => "Exporting",
             PipelineError::Model(_) => "Using the model file",
+            PipelineError::Restore(_) => "Restoring the results",
         }
     }
 }

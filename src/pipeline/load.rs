@@ -8,7 +8,7 @@ use csv::{ReaderBuilder, StringRecord};
 use thiserror::Error;
 
 use super::spreadsheet::unguard;
-use super::limits::{megabytes, thousands, MAX_COLUMNS, MAX_FILE_BYTES, MAX_HEADER_CHARS, MAX_ROWS};
+use super::limits::{count, megabytes, thousands, MAX_COLUMNS, MAX_FILE_BYTES, MAX_HEADER_CHARS, MAX_ROWS};
 
 /// Why a file could not be read as a table at all.
 #[derive(Debug, Error, Clone, PartialEq)]
@@ -21,7 +21,7 @@ pub enum LoadError {
     NoRows,
     #[error("Could not read the CSV at line {line}: {message}.")]
     Csv { line: u64, message: String },
-    #[error("No row has the header's {expected} fields (the first bad row, line {line}, has {found}). Is the delimiter right?")]
+    #[error("No row has the header's {} (the first bad row, line {line}, has {found}). Is the delimiter right?", count(*.expected, "field", "fields"))]
     AllRowsRagged { expected: usize, line: u64, found: usize },
     #[error("The file is {kind}, not CSV text. {advice}")]
     KnownBinary { kind: &'static str, advice: &'static str },

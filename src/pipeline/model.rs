@@ -16,6 +16,13 @@ pub struct ModelConfig {
     pub latent: usize,
 }
 
+impl ModelConfig {
+    /// (inputs, outputs) of enc1, enc2, dec1, dec2.
+    pub fn layer_shapes(&self) -> [(usize, usize); 4] {
+        [(self.inputs, self.hidden), (self.hidden, self.latent), (self.latent, self.hidden), (self.hidden, self.inputs)]
+    }
+}
+
 /// The four dense layers, packed into one parameter so that Adam updates one tensor per step
 /// rather than eight (each of its ~11 tensor ops costs the same on 12 numbers as on 500, so with
 /// eight small tensors the optimizer was a third of a training step).

@@ -183,9 +183,9 @@ fn check_numbers<T: Into<f64> + Copy + std::fmt::LowerExp>(
 ) -> Result<(), ModelFileError> {
     match values.iter().find(|&&v| !(v.into().abs() <= bound)) {
         Some(&v) if v.into().is_finite() => {
-            Err(corrupt(format!("{what} has the value {v:e}, beyond the largest allowed, ±{bound:e}")))
+            Err(corrupt(format!("{what} include the value {v:e}, beyond the largest allowed, ±{bound:e}")))
         }
-        Some(_) => Err(corrupt(format!("{what} has a value that is not a finite number"))),
+        Some(_) => Err(corrupt(format!("{what} include a value that is not a finite number"))),
         None => Ok(()),
     }
 }
@@ -346,12 +346,7 @@ impl ModelFile {
             )));
         }
         let config = self.config();
-        let expected = [
-            (config.inputs, config.hidden),
-            (config.hidden, config.latent),
-            (config.latent, config.hidden),
-            (config.hidden, config.inputs),
-        ];
+        let expected = config.layer_shapes();
         if self.layers.len() != expected.len() {
             return Err(corrupt(format!("it has {} layers instead of {}", self.layers.len(), expected.len())));
         }
@@ -390,7 +385,7 @@ impl ModelFile {
                 self.latent
             )));
         }
-        check_numbers("a cluster centre", &self.centroids, bounds::CODE)?;
+        check_numbers("the cluster centres", &self.centroids, bounds::CODE)?;
         if !self.cluster_names.is_empty() && self.cluster_names.len() != self.k {
             return Err(corrupt(format!("it names {} clusters but has {}", self.cluster_names.len(), self.k)));
         }
@@ -622,12 +617,14 @@ fn column_stats(values: &[f32], d: usize, j: usize) -> Option<(f64, f64)> {
     Some((f64::from(*median), spread))
 }
 
-/// A number as a person reads it in a sentence: `0.62`, `65`, `1.2e9`.
+/// A number as a person reads it in a sentence: `0.62`, `59.7`, `120`, `1.2e9`.
 fn short_number(v: f64) -> String {
+    let trimmed = |s: String| s.trim_end_matches('0').trim_end_matches('.').to_string();
     match v.abs() {
         a if a != 0.0 && !(1e-3..1e6).contains(&a) => format!("{v:.1e}"),
         a if a >= 100.0 => format!("{v:.0}"),
-        _ => format!("{:.3}", v).trim_end_matches('0').trim_end_matches('.').to_string(),
+        a if a >= 10.0 => trimmed(format!("{v:.1}")),
+        _ => trimmed(format!("{v:.3}")),
     }
 }
 
@@ -814,7 +811,7 @@ mod tests {
             ("the scaler has 11 means", |v| {
                 v["scaler"]["mean"].as_array_mut().unwrap().pop();
             }),
-            ("not a finite number", |v| v["layers"][3]["weight"][0] = 1e39.into()),
+            ("include a value that is not a finite number", |v| v["layers"][3]["weight"][0] = 1e39.into()),
             ("missing field `centroids`", |v| {
                 v.as_object_mut().unwrap().remove("centroids");
             }),
@@ -854,7 +851,7 @@ mod tests {
         // A finite but extreme scaler: eigh panicked on the NaN it led to.
         assert_eq!(
             refusal(|v| v["scaler"]["mean"][0] = 1e308.into()),
-            damaged("the scaler's means has the value 1e308, beyond the largest allowed, ±1e9")
+            damaged("the scaler's means include the value 1e308, beyond the largest allowed, ±1e9")
         );
         assert_eq!(
             refusal(|v| v["scaler"]["scale"][3] = 1e-300.into()),
@@ -862,11 +859,11 @@ mod tests {
         );
         assert_eq!(
             refusal(|v| v["layers"][0]["weight"][4] = 3e38.into()),
-            damaged("layer enc1's weights has the value 3e38, beyond the largest allowed, ±1e4")
+            damaged("layer enc1's weights include the value 3e38, beyond the largest allowed, ±1e4")
         );
         assert_eq!(
             refusal(|v| v["centroids"][0] = (-1e13).into()),
-            damaged("a cluster centre has the value -1e13, beyond the largest allowed, ±1e12")
+            damaged("the cluster centres include the value -1e13, beyond the largest allowed, ±1e12")
         );
         assert_eq!(
             refusal(|v| v["recon_mse"] = (-1.0).into()),

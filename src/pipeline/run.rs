@@ -15,7 +15,7 @@ use super::project::project;
 use super::scale::StandardScaler;
 use super::summary::{summarise, ClusterSummary, RunView};
 use super::model::{DenseWeights, ModelConfig, LAYER_NAMES};
-use super::model_file::{LayerWeights, ModelFileError};
+use super::model_file::LayerWeights;
 use super::params::TrainParams;
 use super::train::{EpochLoss, TrainError, Trained, Trainer};
 
@@ -337,7 +337,7 @@ pub struct Restored {
 /// encoded by the saved weights, clustered as `labels` say. Every size is checked, since the
 /// snapshot comes back from the page.
 pub fn restore(table: &Table, snapshot: &RunSnapshot, labels: &[u16]) -> Result<Restored, PipelineError> {
-    let bad = |what: String| PipelineError::Model(ModelFileError::Corrupt(what));
+    let bad = PipelineError::Restore;
     let params = snapshot.params.check()?;
     let features = extract(table, &snapshot.mapping, params.missing)?;
     let d = features.n_features();
@@ -382,12 +382,7 @@ pub fn restore(table: &Table, snapshot: &RunSnapshot, labels: &[u16]) -> Result<
 
 /// The four layers, if each has the shape `config` needs.
 fn restored_layers(layers: &[LayerWeights], config: &ModelConfig) -> Option<[DenseWeights; 4]> {
-    let shapes = [
-        (config.inputs, config.hidden),
-        (config.hidden, config.latent),
-        (config.latent, config.hidden),
-        (config.hidden, config.inputs),
-    ];
+    let shapes = config.layer_shapes();
     if layers.len() != 4 {
         return None;
     }

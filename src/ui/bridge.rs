@@ -12,7 +12,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, File, MessageEvent, Worker};
 
 use super::state::{AppState, TsneMap};
-use crate::protocol::{decode_event, encode_request, song_name_ranges, Event, Request, RunResults, CRASH_STAGE};
+use crate::protocol::{
+    decode_event, encode_request, results_id, song_name_ranges, Event, Request, RunResults, Stale, CRASH_STAGE, STALE,
+};
 
 /// The worker script Trunk writes beside index.html (`data-loader-shim`).
 const WORKER_URL: &str = "./worker_loader.js";
@@ -111,7 +113,7 @@ impl Bridge {
             return;
         }
         if let Some(w) = &inner.worker {
-            post(w, &request, file.as_ref(), &[]);
+            post(w, &request, file.as_ref(), &[("run", run_tag(inner.state))]);
         }
     }
 
@@ -128,10 +130,20 @@ impl Bridge {
         let event = match decode_event(&text).and_then(|e| attach_arrays(e, &data, state)) {
             Ok(e) => e,
             Err(message) => {
-                // Whatever the worker offered stays uncommitted: what is shown is what exports.
-                self.send(Request::Discard, None);
+                // What the worker offered stays uncommitted: what is shown is what exports.
+                if let Some(id) = results_id(&text) {
+                    self.send(Request::Discard { id }, None);
+                }
                 Event::Failed { stage: "Receiving results".into(), message }
             }
+        };
+        let run = Reflect::get(&data, &JsValue::from_str("run")).ok().and_then(|v| v.as_f64()).map_or(0, |v| v as u64);
+        let event = match event.run_bound() {
+            Some(stale) if run != shown_run(state) => match stale {
+                Stale::Quiet => return,
+                Stale::Say(stage) => Event::Failed { stage: stage.into(), message: STALE.into() },
+            },
+            _ => event,
         };
         let replaying = self.0.borrow().replay.is_some();
         match &event {
@@ -146,10 +158,14 @@ impl Bridge {
                 }
             }
             Event::Restored => return self.restored(),
-            Event::Failed { .. } | Event::Cancelled => {
+            Event::Failed { stage, .. } => {
                 self.0.borrow_mut().pending_load = None;
-                self.0.borrow_mut().replay = None;
+                // Only the replay's own steps failing ends it; a search typed meanwhile does not.
+                if [RESTORING, "Reading the file"].contains(&stage.as_str()) {
+                    self.0.borrow_mut().replay = None;
+                }
             }
+            Event::Cancelled => self.0.borrow_mut().pending_load = None,
             _ => {}
         }
         let commit = match &event {
@@ -192,7 +208,7 @@ impl Bridge {
             return;
         };
         let labels: JsValue = js_sys::Uint16Array::from(&results.labels[..]).into();
-        let mut extras = vec![("labels", labels)];
+        let mut extras = vec![("labels", labels), ("run", run_tag(state))];
         if let Some(t) = tsne {
             extras.push(("tsne", js_sys::Float32Array::from(&t.xy[..]).into()));
         }
@@ -219,6 +235,7 @@ impl Bridge {
             inner.state
         };
         state.error.set(Some((CRASH_STAGE.into(), text.to_string())));
+        state.busy.set(None);
         state.status.set("The background worker was restarted; nothing was lost.".into());
     }
 
@@ -228,7 +245,7 @@ impl Bridge {
         let queue = std::mem::take(&mut inner.queue);
         if let Some(w) = &inner.worker {
             for (request, file) in &queue {
-                post(w, request, file.as_ref(), &[]);
+                post(w, request, file.as_ref(), &[("run", run_tag(inner.state))]);
             }
         }
     }
@@ -265,6 +282,10 @@ impl Bridge {
             (None, _) => format!("{message}. It was restarted."),
         };
         state.error.set(Some((CRASH_STAGE.to_string(), text)));
+        if replay.is_some() {
+            // Nothing else starts until the new worker holds what the page shows.
+            state.busy.set(Some("Restoring after the crash".into()));
+        }
         self.0.borrow_mut().replay = replay.is_some().then_some(Replay { crash: message, run });
         self.spawn();
         if let Some((request, file)) = replay {
@@ -298,6 +319,18 @@ impl SongNames {
         Some((text(title)?, text(artist)?))
     }
 }
+
+/// The id of the results the page shows (0 for none): every request names it.
+fn shown_run(state: AppState) -> u64 {
+    state.results.with_untracked(|r| r.as_ref().map_or(0, |r| r.run_id))
+}
+
+fn run_tag(state: AppState) -> JsValue {
+    JsValue::from_f64(shown_run(state) as f64)
+}
+
+/// The stage of a failed restore (the worker's `model_task::restore`).
+const RESTORING: &str = "Restoring the results";
 
 /// Puts back the per-song arrays the worker sent beside the JSON (see `worker::post_arrays`),
 /// or says what is missing: results that arrived incomplete are not shown, and not committed.

@@ -33,7 +33,7 @@ pub fn ModelPanel() -> impl IntoView {
     let warning = move || {
         state.model_warning.get().map(|(name, message)| {
             view! {
-                <div id="model-warning" class="check-line warning" role="alert">
+                <div id="model-warning" class="note-warning" role="alert">
                     <p>{format!("{name} was not applied. {message}")}</p>
                     <div class="actions">
                         <button id="apply-anyway" type="button" on:click=move |_| apply(true)

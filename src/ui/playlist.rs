@@ -136,7 +136,7 @@ pub fn PlaylistPanel() -> impl IntoView {
         <section class="panel" aria-labelledby="playlist-title" hidden=move || state.dataset.get().is_none()>
             <h2 id="playlist-title">"10. Playlist"</h2>
             <p class="help">"Add songs from the chosen song, its similar songs or the map. The list is kept in this browser for this file."</p>
-            <p id="playlist-note" class="check-line warning" role="status" hidden=move || state.playlist_note.get().is_none()>
+            <p id="playlist-note" class="note-warning" role="status" hidden=move || state.playlist_note.get().is_none()>
                 {move || state.playlist_note.get()}</p>
             <p hidden=move || !empty()>"The playlist is empty."</p>
             <ol id="playlist" class="playlist" hidden=empty>{move || entries(state)}</ol>

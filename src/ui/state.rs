@@ -291,6 +291,8 @@ impl AppState {
         self.check.set(Some(info.check.clone()));
         self.dataset.set(Some(Arc::new(info)));
         self.results.set(None);
+        // A model held back for another file must not be applied to this one.
+        self.model_warning.set(None);
         self.k_scores.set(None);
         self.comparison.set(None);
         self.tsne.set(None);

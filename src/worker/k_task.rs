@@ -27,6 +27,7 @@ async fn choose_k(from: usize, to: usize) -> Result<(), String> {
     if !(2 <= from && from <= to && to <= 100) {
         return Err(format!("k must run from at least 2 to at most 100 (got {from} to {to})."));
     }
+    let run_id = super::last_id();
     let run = with_run(STAGE, NO_RUN, |_, l| Ok((l.analysis.points.clone(), l.analysis.point_dim, l.params.seed)));
     let Some((codes, dim, seed)) = run else { return Ok(()) }; // with_run told the page why
     post(&Event::Stage { name: STAGE.into() });
@@ -47,8 +48,8 @@ async fn choose_k(from: usize, to: usize) -> Result<(), String> {
             Err(e) => return Err(e.to_string()),
         }
     }
-    post(&Event::KScores { suggested: suggest_k(&scores), scores, sample: rows.len() });
-    Ok(())
+    let scores = Event::KScores { suggested: suggest_k(&scores), scores, sample: rows.len() };
+    super::post_for(run_id, &scores, &[])
 }
 
 /// Clusters the last run's points again with `k` and sends the new results.
@@ -98,6 +99,7 @@ pub(super) fn spawn_compare() {
 
 /// Scores each representation; yields before each so progress shows and Cancel is seen.
 async fn compare() -> Result<(), String> {
+    let run_id = super::last_id();
     let mut scores = Vec::new();
     for representation in Representation::ALL {
         post(&Event::Stage { name: format!("Comparing representations: {}", representation.label()) });
@@ -105,6 +107,10 @@ async fn compare() -> Result<(), String> {
         if cancelled() {
             post(&Event::Cancelled);
             return Ok(());
+        }
+        // Scores of two runs must not be mixed: a run committed during the yield ends it.
+        if super::last_id() != run_id {
+            return Err(crate::protocol::STALE.into());
         }
         let score = with_run("Comparing representations", NO_RUN, |table, l| {
             run::score_one(table, &l.mapping, &l.prepared, &l.analysis, &l.params, representation)
@@ -117,6 +123,5 @@ async fn compare() -> Result<(), String> {
         Ok(l.mapping.label.and_then(|c| table.headers.get(c).cloned()))
     })
     .flatten();
-    post(&Event::Compared { scores, label });
-    Ok(())
+    super::post_for(run_id, &Event::Compared { scores, label }, &[])
 }

@@ -28,8 +28,8 @@ use crate::pipeline::run::{self, Analysis, Prepared, RunSnapshot};
 use crate::pipeline::search::SearchIndex;
 use crate::pipeline::train::{EpochLoss, Trained};
 use crate::protocol::{
-    self, decode_request, encode_event, CheckOptions, DatasetInfo, Event, MappingCheck, Request, RunResults, Timings,
-    CRASH_STAGE,
+    self, decode_request, encode_event, CheckOptions, DatasetInfo, Event, MappingCheck, Request, RunResults, Stale,
+    Timings, CRASH_STAGE,
 };
 
 /// The dataset and the last good results. Kept across failures of later steps.
@@ -43,6 +43,9 @@ struct State {
     pending: Option<Pending>,
     /// The id the next results get.
     next_id: u64,
+    /// The id of the results `last` was committed as (0 without a run): what the page names in
+    /// every request about the run, and what every answer is tagged with.
+    last_id: u64,
 }
 
 /// Results on their way to the page.
@@ -72,7 +75,7 @@ impl State {
         let Some(pending) = self.pending.take_if(|p| p.id == id) else { return };
         let change = match pending.change {
             Change::Run(run) => {
-                self.last = Some(*run);
+                (self.last, self.last_id) = (Some(*run), id);
                 return;
             }
             other => other,
@@ -80,6 +83,7 @@ impl State {
         let Some(last) = self.last.as_mut() else { return };
         match change {
             Change::Analysis { analysis, params, keep_tsne } => {
+                self.last_id = id;
                 last.analysis = *analysis;
                 last.params = params;
                 // New clusters: names saved for the old ones no longer fit.
@@ -185,8 +189,14 @@ pub(crate) fn now_ms() -> f64 {
     scope().performance().map_or(0.0, |p| p.now())
 }
 
+/// Posts `event`, tagged with the run it answers from (see `protocol::Stale`).
 pub(crate) fn post(event: &Event) {
-    let _ = scope().post_message(&JsValue::from_str(&encode_event(event)));
+    let _ = post_arrays(event, &[]);
+}
+
+/// The id of the committed run.
+fn last_id() -> u64 {
+    STATE.with(|s| s.borrow().last_id)
 }
 
 /// Posts `event` with `text` beside it as a `Blob` of type `mime`, for the page to download
@@ -209,6 +219,12 @@ pub(crate) fn post_download(event: Event, text: &str, mime: &str) {
 /// copied: a million songs' map as JSON is tens of megabytes that the page would parse on its own
 /// thread.
 pub(crate) fn post_arrays(event: &Event, arrays: &[(&str, JsValue)]) -> Result<(), String> {
+    post_for(last_id(), event, arrays)
+}
+
+/// `post_arrays` for an answer computed on run `run`: a task that yields may see the run change
+/// before it posts, and its answer belongs to the run it started on.
+pub(crate) fn post_for(run: u64, event: &Event, arrays: &[(&str, JsValue)]) -> Result<(), String> {
     let json = encode_event(event);
     // `encode_event` turns an event it could not send into `Failed`: the caller says why.
     if !matches!(event, Event::Failed { .. }) {
@@ -218,6 +234,7 @@ pub(crate) fn post_arrays(event: &Event, arrays: &[(&str, JsValue)]) -> Result<(
     }
     let message = js_sys::Object::new();
     let _ = Reflect::set(&message, &JsValue::from_str("json"), &JsValue::from_str(&json));
+    let _ = Reflect::set(&message, &JsValue::from_str("run"), &JsValue::from_f64(run as f64));
     let transfer = js_sys::Array::new();
     for (name, value) in arrays {
         let _ = Reflect::set(&message, &JsValue::from_str(name), value);
@@ -265,14 +282,19 @@ fn offer_analysis(analysis: Analysis, params: ValidParams, keep_tsne: bool, stag
     }
 }
 
-/// Sends the t-SNE map of the last run, pending as `offer_run`.
-fn offer_tsne(xy: Vec<f32>, sample: usize) -> Result<(), String> {
+/// Sends the t-SNE map of run `run` (the last run, with nothing newer on its way), pending as
+/// `offer_run`.
+fn offer_tsne(run: u64, xy: Vec<f32>, sample: usize) -> Result<(), String> {
     if !xy.iter().all(|v| v.is_finite()) {
         return Err(protocol::NOT_FINITE.into());
     }
+    let current = STATE.with(|s| s.borrow().last_id == run && s.borrow().pending.is_none());
+    if !current {
+        return Err("The run changed while t-SNE was computed; choose t-SNE again.".into());
+    }
     let id = STATE.with(|s| s.borrow_mut().new_id());
     let event = Event::TsneReady { id, xy: Vec::new(), sample };
-    post_arrays(&event, &[("xy", js_sys::Float32Array::from(&xy[..]).into())])?;
+    post_for(run, &event, &[("xy", js_sys::Float32Array::from(&xy[..]).into())])?;
     STATE.with(|s| s.borrow_mut().pending = Some(Pending { id, change: Change::Tsne(xy) }));
     Ok(())
 }
@@ -356,10 +378,21 @@ fn handle(ev: MessageEvent) {
         Ok(r) => r,
         Err(e) => return fail("Receiving a request", e),
     };
+    let run = Reflect::get(&data, &JsValue::from_str("run")).ok().and_then(|v| v.as_f64()).map_or(0, |v| v as u64);
+    if run != last_id() {
+        match request.run_bound() {
+            Some(Stale::Quiet) => return,
+            Some(Stale::Say(stage)) => return fail(stage, protocol::STALE),
+            None => {}
+        }
+    }
     match request {
         Request::Cancel => CANCEL.with(|c| c.set(true)),
         Request::Commit { id } => STATE.with(|s| s.borrow_mut().commit(id)),
-        Request::Discard => STATE.with(|s| s.borrow_mut().pending = None),
+        Request::Discard { id } => STATE.with(|s| {
+            let mut s = s.borrow_mut();
+            s.pending.take_if(|p| p.id == id);
+        }),
         // Checking only reads the table, which training holds no borrow of across its yields.
         Request::Check { mapping, options } => post(&Event::Checked(Box::new(check(&mapping, options)))),
         Request::Pick { rows } => find::pick(rows),
@@ -383,7 +416,7 @@ fn handle(ev: MessageEvent) {
         Request::UseRepresentation { representation } => k_task::use_representation(representation),
         Request::DownloadModel { names } => model_task::download(names),
         Request::ApplyModel { name, force } => model_task::apply(&name, &data, force),
-        Request::Restore { snapshot } => model_task::restore(&snapshot, &data),
+        Request::Restore { snapshot } => model_task::restore(&snapshot, &data, run),
         Request::Tsne => tsne_task::spawn(),
     }
 }
@@ -437,7 +470,7 @@ fn install_table(name: &str, table: Table, parse_ms: f64, options: CheckOptions)
     // A new file replaces the old one only once it has loaded: a bad file loses nothing.
     STATE.with(|s| {
         let mut s = s.borrow_mut();
-        (s.table, s.last, s.pending) = (Some(table), None, None);
+        (s.table, s.last, s.pending, s.last_id) = (Some(table), None, None, 0);
     });
     post(&Event::Loaded(Box::new(info)));
 }

@@ -99,7 +99,7 @@ fn run_from_file(name: &str, file: &ModelFile, t0: f64) -> Result<LastRun, Strin
 /// After a crash: the run the page shows, rebuilt on the reloaded table from its snapshot and the
 /// labels and t-SNE map the page sent beside it. It is the page's already, so it is committed at
 /// once.
-pub(super) fn restore(snapshot: &RunSnapshot, data: &JsValue) {
+pub(super) fn restore(snapshot: &RunSnapshot, data: &JsValue, run: u64) {
     let array = |name: &str| Reflect::get(data, &JsValue::from_str(name)).ok();
     let labels = array("labels").and_then(|a| a.dyn_into::<Uint16Array>().ok()).map(|a| a.to_vec());
     let tsne = array("tsne").and_then(|a| a.dyn_into::<Float32Array>().ok()).map(|a| a.to_vec());
@@ -123,7 +123,9 @@ pub(super) fn restore(snapshot: &RunSnapshot, data: &JsValue) {
             saved_names: snapshot.saved_names.clone(),
             tsne,
         };
-        (s.last, s.pending) = (Some(last), None);
+        // The page shows this run under its id: requests about it carry that id.
+        (s.last, s.pending, s.last_id) = (Some(last), None, run);
+        s.next_id = s.next_id.max(run);
         Ok::<(), String>(())
     });
     match outcome {

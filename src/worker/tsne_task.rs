@@ -1,7 +1,7 @@
 //! The t-SNE map, in slices of about 50 ms: iterations first, then the songs outside the sample
 //! placed among their nearest sampled songs. Progress reaches the page and Cancel is honoured.
 
-use super::{cancelled, fail, now_ms, post, run_busy, with_run, yield_now, STATE};
+use super::{cancelled, fail, now_ms, post, run_busy, with_run, yield_now};
 
 use crate::pipeline::tsne::{Tsne, TsneOptions};
 use crate::protocol::Event;
@@ -20,6 +20,7 @@ pub(super) fn spawn() {
 }
 
 async fn run() -> Result<(), String> {
+    let run = super::last_id();
     let input = with_run(STAGE, "Train a model first: t-SNE lays out its codes.", |_, l| {
         Ok((l.analysis.points.clone(), l.analysis.point_dim, l.params.seed))
     });
@@ -56,9 +57,5 @@ async fn run() -> Result<(), String> {
     }
     let sample = tsne.sample_rows().len();
     // Offered only if the run is still the one it was computed for.
-    let same = STATE.with(|s| s.borrow().last.as_ref().is_some_and(|last| last.analysis.points == points));
-    if !same {
-        return Err("The run changed while t-SNE was computed; choose t-SNE again.".into());
-    }
-    super::offer_tsne(xy, sample)
+    super::offer_tsne(run, xy, sample)
 }

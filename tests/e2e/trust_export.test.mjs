@@ -24,6 +24,8 @@ async function corruptNextResults(page) {
   await page.evaluate(() => { window.__corruptNext = true; });
 }
 const CORRUPTER = () => {
+  const post = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (...args) { window.__worker = this; return post.apply(this, args); };
   const desc = Object.getOwnPropertyDescriptor(Worker.prototype, 'onmessage');
   Object.defineProperty(Worker.prototype, 'onmessage', {
     configurable: true,
@@ -73,6 +75,11 @@ test('results the page cannot read are never committed: every export stays byte 
   await waitForError(page, 'Receiving results', 'invalid type: null, expected f32');
   assert.ok((await exportCsv(page)).equals(before), 'export after a failed training = export before');
 
+  // A request about another run than the worker's (as one sent just before new results
+  // landed would be) is refused, not answered from the wrong run.
+  await page.evaluate(() => window.__worker.postMessage({ json: JSON.stringify({ Export: { projection: 'Pca', names: [] } }), run: 999 }));
+  await waitForError(page, 'Exporting', 'The results changed while this was being made, so it was not used. Press it again.');
+
   // Unhindered, the same training lands and the export follows what is shown.
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await page.getByRole('status').filter({ hasText: /^Done:/ }).waitFor({ timeout: 120_000 });
@@ -120,7 +127,7 @@ test('crafted model files are refused naming the field, the worker never crashes
       m.layers[2].inputs = 0; m.layers[2].weight = [];
     }, damaged('its settings are invalid: Latent size must be between 2 and 64 (got 0): the map needs at least 2 dimensions')],
     ['scaler.json', (m) => { m.scaler.mean[0] = 1e308; m.scaler.scale[0] = 1e-300; },
-      damaged("the scaler's means has the value 1e308, beyond the largest allowed, ±1e9")],
+      damaged("the scaler's means include the value 1e308, beyond the largest allowed, ±1e9")],
     ['name.json', (m) => { m.cluster_names[0] = 'x'.repeat(3_000_000); }, damaged('the name of cluster 0 is 3,000,000 characters long; at most 120 are allowed')],
     ['big.json', (m) => { m.padding = new Array(2_200_000).fill(0); },
       'This file is 4.2 MB; a Songscape model file is at most 4 MB (the models Songscape saves are well under 1 MB), so it is not one. Choose the .json file that "Download model" saved.'],
