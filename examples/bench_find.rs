@@ -5,8 +5,8 @@ use std::time::Instant;
 
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
-use songscape::pipeline::recommend::{nearest, Metric};
-use songscape::pipeline::search::SearchIndex;
+use songscape::pipeline::explore::recommend::{nearest, Metric};
+use songscape::pipeline::explore::search::SearchIndex;
 
 const ROWS: usize = 1_000_000;
 const DIM: usize = 6;

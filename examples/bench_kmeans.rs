@@ -7,7 +7,7 @@ use std::time::Instant;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Normal};
 use rand_xoshiro::Xoshiro256PlusPlus;
-use songscape::pipeline::cluster::kmeans;
+use songscape::pipeline::analysis::cluster::kmeans;
 
 const ROWS: usize = 1_000_000;
 const DIM: usize = 6;

@@ -6,11 +6,11 @@
 //! compiled in, the clock is imported as `env.bench_now_ms`, and the JSON line is left in memory
 //! (`bench_out_ptr` / `bench_out_len`, exported with `-C link-arg=--export=…`).
 
-use songscape::pipeline::columns::ColumnMapping;
-use songscape::pipeline::load::parse_csv;
+use songscape::pipeline::input::columns::ColumnMapping;
+use songscape::pipeline::input::load::parse_csv;
+use songscape::pipeline::model::train::{Step, Trainer};
 use songscape::pipeline::params::TrainParams;
 use songscape::pipeline::run::prepare;
-use songscape::pipeline::train::{Step, Trainer};
 
 #[cfg(not(target_arch = "wasm32"))]
 fn now_ms() -> f64 {

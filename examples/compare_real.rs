@@ -3,9 +3,9 @@
 //! representation (reconstruction error, silhouette, ARI, NMI and the 10-neighbour label share
 //! against the file's genre column), as the page's "Is the autoencoder worth it?" table shows.
 
-use songscape::pipeline::columns::ColumnMapping;
-use songscape::pipeline::compare::Representation;
-use songscape::pipeline::load::parse_csv;
+use songscape::pipeline::analysis::compare::Representation;
+use songscape::pipeline::input::columns::ColumnMapping;
+use songscape::pipeline::input::load::parse_csv;
 use songscape::pipeline::params::TrainParams;
 use songscape::pipeline::run::{run_all, score_one};
 

@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use songscape::pipeline::demo::demo_csv;
+use songscape::pipeline::input::demo::demo_csv;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();

@@ -9,18 +9,18 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 
 use crate::mapview::colours::Colouring;
-use crate::pipeline::check::{check_table, Tone};
-use crate::pipeline::choose_k::KScore;
-use crate::pipeline::columns::ColumnMapping;
-use crate::pipeline::compare::{Representation, RepresentationScore};
+use crate::pipeline::analysis::choose_k::KScore;
+use crate::pipeline::analysis::compare::{Representation, RepresentationScore};
+use crate::pipeline::analysis::naming::ClusterName;
+use crate::pipeline::analysis::summary::ClusterSummary;
+use crate::pipeline::explore::recommend::Metric;
+use crate::pipeline::input::check::{check_table, Tone};
+use crate::pipeline::input::columns::ColumnMapping;
+use crate::pipeline::input::load::{delimiter_name, parse_csv, RaggedRow, Table};
 use crate::pipeline::limits::count;
-use crate::pipeline::load::{delimiter_name, parse_csv, RaggedRow, Table};
-use crate::pipeline::naming::ClusterName;
+use crate::pipeline::model::train::EpochLoss;
 use crate::pipeline::params::{Projection, TrainParams};
-use crate::pipeline::recommend::Metric;
 pub use crate::pipeline::run::RunSnapshot;
-use crate::pipeline::summary::ClusterSummary;
-use crate::pipeline::train::EpochLoss;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Request {
@@ -125,7 +125,7 @@ pub enum Request {
     Tsne,
 }
 
-pub use crate::pipeline::check::{CheckOptions, MappingCheck};
+pub use crate::pipeline::input::check::{CheckOptions, MappingCheck};
 
 /// Every message names, beside its JSON (`run`), the run its sender holds: the page the run it
 /// shows, the worker the run it answered from. A request or an answer about another run is stale:
@@ -574,9 +574,15 @@ mod tests {
     #[test]
     fn requests_and_answers_about_a_run_are_marked() {
         assert_eq!(Request::Search { query: "x".into() }.run_bound(), Some(Stale::Quiet));
-        assert_eq!(Request::Export { projection: Projection::Pca, names: vec![] }.run_bound(), Some(Stale::Say("Exporting")));
+        assert_eq!(
+            Request::Export { projection: Projection::Pca, names: vec![] }.run_bound(),
+            Some(Stale::Say("Exporting"))
+        );
         assert_eq!(Request::Commit { id: 1 }.run_bound(), None, "a commit names its own results");
-        assert_eq!(Request::Train { mapping: ColumnMapping::default(), params: TrainParams::default() }.run_bound(), None);
+        assert_eq!(
+            Request::Train { mapping: ColumnMapping::default(), params: TrainParams::default() }.run_bound(),
+            None
+        );
         assert_eq!(Event::ModelSaved { file: "m.json".into() }.run_bound(), Some(Stale::Say("Saving the model")));
         assert_eq!(Event::Ready.run_bound(), None);
         assert_eq!(results_id(r#"{"TsneReady":{"id":7,"xy":[],"sample":3}}"#), Some(7));

@@ -4,11 +4,11 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use songscape::pipeline::check::{check_table, CheckOptions};
-use songscape::pipeline::columns::{extract, ColumnMapping, MissingPolicy};
-use songscape::pipeline::load::parse_csv;
-use songscape::pipeline::load_stream::parse_in_chunks;
-use songscape::pipeline::scale::StandardScaler;
+use songscape::pipeline::input::check::{check_table, CheckOptions};
+use songscape::pipeline::input::columns::{extract, ColumnMapping, MissingPolicy};
+use songscape::pipeline::input::load::parse_csv;
+use songscape::pipeline::input::load_stream::parse_in_chunks;
+use songscape::pipeline::input::scale::StandardScaler;
 use songscape::protocol::DatasetInfo;
 
 fuzz_target!(|file: &[u8]| {

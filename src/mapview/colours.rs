@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::pipeline::load::Table;
-use crate::pipeline::summary::ranked_values;
+use crate::pipeline::analysis::summary::ranked_values;
+use crate::pipeline::input::load::Table;
 
 /// Okabe–Ito's hues, with its yellow and sky blue darkened so every dot keeps about 3:1
 /// contrast on the white map, then four more distinct hues.
@@ -181,7 +181,7 @@ fn categories_kind(cells: &[&str]) -> ColourKind {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::load::parse_csv;
+    use crate::pipeline::input::load::parse_csv;
 
     #[test]
     fn text_columns_keep_their_most_common_values_and_fold_the_rest() {

@@ -3,13 +3,13 @@
 
 use thiserror::Error;
 
-use super::cluster::ClusterError;
-use super::columns::MappingError;
-use super::export::ExportError;
-use super::load::LoadError;
-use super::model_file::ModelFileError;
-use super::params::ParamError;
-use super::train::TrainError;
+use crate::pipeline::analysis::cluster::ClusterError;
+use crate::pipeline::input::columns::MappingError;
+use crate::pipeline::input::load::LoadError;
+use crate::pipeline::model::file::ModelFileError;
+use crate::pipeline::model::train::TrainError;
+use crate::pipeline::output::export::ExportError;
+use crate::pipeline::params::ParamError;
 
 #[derive(Debug, Error)]
 pub enum PipelineError {

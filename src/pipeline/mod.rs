@@ -1,31 +1,25 @@
-//! The pure pipeline, one stage a file:
-//! load → columns → scale → model/train → cluster → project → summary → export.
-//! `demo` writes the built-in synthetic dataset; `params` checks the user's settings.
+//! The pure pipeline (no web dependencies), one stage a file, grouped by what the stage is for:
+//!
+//! - `input`: the file as text cells (`load`, `load_stream`), the columns as features
+//!   (`columns`), the check before training (`check`), z-scores (`scale`), the demo (`demo`);
+//! - `model`: the autoencoder (`network`, its loss `fused_loss`), training (`train`), model
+//!   files (`file`);
+//! - `analysis`: clusters (`cluster`, `choose_k`), maps (`project`, `tsne`), representations
+//!   compared (`compare`), cluster names (`naming`) and summaries (`summary`);
+//! - `explore`: finding songs (`search`) and similar songs (`recommend`);
+//! - `output`: the CSV exports (`export`) and their spreadsheet guard (`spreadsheet`).
+//!
+//! `run` joins the stages up; `params` checks the settings; `limits` holds every size limit;
+//! `error` wraps each stage's error for the page.
 
-pub mod check;
-pub mod choose_k;
-pub mod cluster;
-pub mod columns;
-pub mod compare;
-pub mod demo;
+pub mod analysis;
 pub mod error;
-pub mod export;
-pub mod fused_loss;
+pub mod explore;
+pub mod input;
 pub mod limits;
-pub mod load;
-pub mod load_stream;
 pub mod model;
-pub mod model_file;
-pub mod naming;
+pub mod output;
 pub mod params;
-pub mod project;
-pub mod recommend;
 pub mod run;
-pub mod scale;
-pub mod search;
-pub mod spreadsheet;
-pub mod summary;
-pub mod train;
-pub mod tsne;
 
 pub use error::PipelineError;

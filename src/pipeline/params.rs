@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::columns::MissingPolicy;
+use crate::pipeline::input::columns::MissingPolicy;
 
 /// How the 6-d codes are drawn in 2D.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]

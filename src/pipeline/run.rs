@@ -1,31 +1,27 @@
 //! The stages joined up: used by the worker (which interleaves training with progress messages)
 //! and by native tests and benchmarks (which run straight through).
 
-use super::check::enough_rows;
-use super::cluster::{finish, kmeans, Clustering};
-use super::columns::{extract, ColumnMapping, Features};
-use super::compare::{label_codes, pca_codes, score_representation, Representation, RepresentationScore};
-use super::error::PipelineError;
-use super::export::{export_csv, RunColumns};
-use super::load::Table;
-use super::model_file::ModelFile;
-use super::naming::{name_clusters, ClusterName};
-use super::params::{Projection, ValidParams};
-use super::project::project;
-use super::scale::StandardScaler;
-use super::summary::{summarise, ClusterSummary, RunView};
-use super::model::{DenseWeights, ModelConfig, LAYER_NAMES};
-use super::model_file::LayerWeights;
-use super::params::TrainParams;
-use super::train::{EpochLoss, TrainError, Trained, Trainer};
-
-/// Usable rows, scaled, ready to train on.
-#[derive(Debug, Clone)]
-pub struct Prepared {
-    pub features: Features,
-    pub scaler: StandardScaler,
-    pub scaled: Vec<f32>,
-}
+use crate::pipeline::analysis::cluster::{finish, kmeans, Clustering};
+use crate::pipeline::analysis::compare::{
+    label_codes, pca_codes, score_representation, Representation, RepresentationScore,
+};
+use crate::pipeline::analysis::naming::name_clusters;
+use crate::pipeline::analysis::project::project;
+use crate::pipeline::analysis::summary::{summarise, RunView};
+use crate::pipeline::analysis::Analysis;
+use crate::pipeline::error::PipelineError;
+use crate::pipeline::input::check::enough_rows;
+use crate::pipeline::input::columns::{extract, ColumnMapping};
+use crate::pipeline::input::load::Table;
+use crate::pipeline::input::scale::Prepared;
+use crate::pipeline::input::scale::StandardScaler;
+use crate::pipeline::model::file::LayerWeights;
+use crate::pipeline::model::file::ModelFile;
+use crate::pipeline::model::network::{DenseWeights, ModelConfig, LAYER_NAMES};
+use crate::pipeline::model::train::{EpochLoss, TrainError, Trained, Trainer};
+use crate::pipeline::output::export::{export_csv, RunColumns};
+use crate::pipeline::params::TrainParams;
+use crate::pipeline::params::{Projection, ValidParams};
 
 pub fn prepare(table: &Table, mapping: &ColumnMapping, params: &ValidParams) -> Result<Prepared, PipelineError> {
     let features = extract(table, mapping, params.missing)?;
@@ -37,27 +33,6 @@ pub fn prepare(table: &Table, mapping: &ColumnMapping, params: &ValidParams) -> 
     let scaler = StandardScaler::fit(&features.values, features.n_features());
     let scaled = scaler.transform(&features.values);
     Ok(Prepared { features, scaler, scaled })
-}
-
-/// What comes after training: codes, clusters, both 2D maps, cluster summaries.
-#[derive(Debug, Clone)]
-pub struct Analysis {
-    /// The autoencoder's codes, `rows × latent`: exported whatever is clustered.
-    pub codes: Vec<f32>,
-    pub latent: usize,
-    /// What clustering, recommendations and the maps work on: the codes (the reference), PCA
-    /// of the scaled features, or the scaled features themselves.
-    pub representation: Representation,
-    /// The rows in that representation, `rows × point_dim`.
-    pub points: Vec<f32>,
-    pub point_dim: usize,
-    pub clustering: Clustering,
-    pub pca: Vec<f32>,
-    pub first_two: Vec<f32>,
-    pub summaries: Vec<ClusterSummary>,
-    /// Each cluster's name from the reference's genre–emotion table.
-    pub names: Vec<ClusterName>,
-    pub recon_mse: f32,
 }
 
 pub fn encode(trained: &Trained, prepared: &Prepared) -> Vec<f32> {
@@ -257,17 +232,6 @@ pub fn export(
     Ok(export_csv(table, &run)?)
 }
 
-impl Analysis {
-    /// The stored 2D map for `projection`; `None` for one computed on request (t-SNE).
-    pub fn map(&self, projection: Projection) -> Option<&[f32]> {
-        match projection {
-            Projection::Pca => Some(&self.pca),
-            Projection::FirstTwo => Some(&self.first_two),
-            Projection::Tsne => None,
-        }
-    }
-}
-
 /// What a page keeps of the run it shows, so a restarted worker can hold that run again (the
 /// per-song labels and any t-SNE map are the page's already and travel beside it). Everything
 /// else is recomputed by the same code from the same inputs, so exports come out byte for byte
@@ -345,10 +309,15 @@ pub fn restore(table: &Table, snapshot: &RunSnapshot, labels: &[u16]) -> Result<
         return Err(bad(format!("the saved scaler does not have {d} columns")));
     }
     if labels.len() != features.n_rows() || labels.iter().any(|&l| usize::from(l) >= params.k) {
-        return Err(bad(format!("the saved labels do not fit the {} songs and {} clusters", features.n_rows(), params.k)));
+        return Err(bad(format!(
+            "the saved labels do not fit the {} songs and {} clusters",
+            features.n_rows(),
+            params.k
+        )));
     }
     let config = ModelConfig { inputs: d, hidden: params.hidden_size, latent: params.latent_size };
-    let layers = restored_layers(&snapshot.layers, &config).ok_or_else(|| bad("the saved weights do not fit the model".into()))?;
+    let layers = restored_layers(&snapshot.layers, &config)
+        .ok_or_else(|| bad("the saved weights do not fit the model".into()))?;
     let scaled = snapshot.scaler.transform(&features.values);
     let prepared = Prepared { features, scaler: snapshot.scaler.clone(), scaled };
     let trained = Trained::from_weights(config, &layers);
@@ -372,7 +341,7 @@ pub fn restore(table: &Table, snapshot: &RunSnapshot, labels: &[u16]) -> Result<
     if snapshot.centroids.len() != params.k * point_dim {
         return Err(bad("the saved cluster centres do not fit the clusters".into()));
     }
-    super::cluster::check_points(&points, point_dim)?;
+    crate::pipeline::analysis::cluster::check_points(&points, point_dim)?;
     let labels = labels.iter().map(|&l| usize::from(l)).collect();
     let clustering = finish(&points, point_dim, params.k, labels, snapshot.centroids.clone());
     let moved = Analysis { points, point_dim, ..base };
@@ -392,7 +361,12 @@ fn restored_layers(layers: &[LayerWeights], config: &ModelConfig) -> Option<[Den
         .map(|(l, (i, o))| {
             let fits = l.inputs == i && l.outputs == o && l.weight.len() == i * o && l.bias.len() == o;
             let finite = l.weight.iter().chain(&l.bias).all(|v| v.is_finite());
-            (fits && finite).then(|| DenseWeights { inputs: i, outputs: o, weight: l.weight.clone(), bias: l.bias.clone() })
+            (fits && finite).then(|| DenseWeights {
+                inputs: i,
+                outputs: o,
+                weight: l.weight.clone(),
+                bias: l.bias.clone(),
+            })
         })
         .collect::<Option<_>>()?;
     dense.try_into().ok()

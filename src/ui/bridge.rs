@@ -277,7 +277,9 @@ impl Bridge {
         }
         let run = state.results.get_untracked().map(|r| (r, state.tsne.get_untracked()));
         let text = match (&replay, &run) {
-            (Some(_), Some(_)) => format!("{message}. It was restarted; the file and the results shown are being restored."),
+            (Some(_), Some(_)) => {
+                format!("{message}. It was restarted; the file and the results shown are being restored.")
+            }
             (Some(_), None) => format!("{message}. It was restarted; the file is being loaded again."),
             (None, _) => format!("{message}. It was restarted."),
         };
@@ -352,7 +354,9 @@ fn attach_arrays(event: Event, data: &JsValue, state: AppState) -> Result<Event,
         }
         Event::TsneReady { id, sample, .. } => {
             let rows = state.results.with_untracked(|r| r.as_ref().map(|r| r.rows));
-            let xy = f32s("xy").filter(|xy| Some(xy.len()) == rows.map(|n| 2 * n)).ok_or_else(|| incomplete("the t-SNE map"))?;
+            let xy = f32s("xy")
+                .filter(|xy| Some(xy.len()) == rows.map(|n| 2 * n))
+                .ok_or_else(|| incomplete("the t-SNE map"))?;
             Ok(Event::TsneReady { id, xy, sample })
         }
         other => Ok(other),

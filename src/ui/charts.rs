@@ -11,8 +11,8 @@ use super::measured_canvas::MeasuredCanvas;
 use crate::mapview::colours::{categorical, Palette};
 use crate::mapview::raster::{radius_for, rasterize, Raster};
 use crate::mapview::Viewport;
-use crate::pipeline::choose_k::KScore;
-use crate::pipeline::train::EpochLoss;
+use crate::pipeline::analysis::choose_k::KScore;
+use crate::pipeline::model::train::EpochLoss;
 
 /// Colour of cluster `i` in the default palette (loss and k charts, cluster swatches).
 pub fn cluster_colour(i: usize) -> RGBColor {

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::app::send;
 use super::state::AppState;
-use crate::pipeline::compare::{Representation, RepresentationScore, KNN_NEIGHBOURS};
+use crate::pipeline::analysis::compare::{Representation, RepresentationScore, KNN_NEIGHBOURS};
 use crate::protocol::Request;
 
 fn value(r: Representation) -> &'static str {

@@ -7,7 +7,7 @@ use web_sys::KeyboardEvent;
 use super::app::send;
 use super::playlist::add_button;
 use super::state::AppState;
-use crate::pipeline::recommend::{Metric, MAX_NEIGHBOURS};
+use crate::pipeline::explore::recommend::{Metric, MAX_NEIGHBOURS};
 use crate::protocol::{Recommendation, Request, SimilarSong, SongRef};
 
 const DEFAULT_N: usize = 20;

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use super::charts::{after_paint, draw_profile};
 use super::state::AppState;
 use crate::mapview::colours::categorical;
-use crate::pipeline::naming::{describe_score, ClusterName, GENRES, TABLE_FEATURES};
+use crate::pipeline::analysis::naming::{describe_score, ClusterName, GENRES, TABLE_FEATURES};
 use crate::protocol::RunResults;
 
 #[component]

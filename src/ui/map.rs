@@ -15,8 +15,8 @@ use super::state::AppState;
 use crate::mapview::colours::{categorical, ColourKind, Colouring, Palette, Scale};
 use crate::mapview::index::GridIndex;
 use crate::mapview::Viewport;
+use crate::pipeline::analysis::tsne::MAX_SAMPLE;
 use crate::pipeline::params::Projection;
-use crate::pipeline::tsne::MAX_SAMPLE;
 use crate::protocol::{Request, RunResults};
 
 /// How close (CSS pixels) the pointer must be to a dot to pick it.

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::app::recheck;
 use super::state::AppState;
 use super::tone_class;
-use crate::pipeline::columns::{Feature, MissingPolicy, Slot};
+use crate::pipeline::input::columns::{Feature, MissingPolicy, Slot};
 
 const NONE: &str = "";
 

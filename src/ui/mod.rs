@@ -35,9 +35,9 @@ pub fn start() {
 }
 
 /// The CSS class for a line of a check or a note.
-fn tone_class(tone: crate::pipeline::check::Tone) -> &'static str {
+fn tone_class(tone: crate::pipeline::input::check::Tone) -> &'static str {
     match tone {
-        crate::pipeline::check::Tone::Warning => "warn",
+        crate::pipeline::input::check::Tone::Warning => "warn",
         _ => "",
     }
 }

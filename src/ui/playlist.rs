@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use super::app::send;
 use super::find_song::similar_cells;
 use super::state::{AppState, PlaylistEntry};
-use crate::pipeline::recommend::Metric;
+use crate::pipeline::explore::recommend::Metric;
 use crate::playlist_merge::merge;
 use crate::protocol::{DatasetInfo, Request, SetRecommendation, SongRef};
 

@@ -7,11 +7,11 @@ use leptos::prelude::*;
 
 use super::bridge::SongNames;
 use crate::mapview::colours::{Colouring, Palette, Scale};
-use crate::pipeline::choose_k::KScore;
-use crate::pipeline::columns::ColumnMapping;
-use crate::pipeline::compare::RepresentationScore;
+use crate::pipeline::analysis::choose_k::KScore;
+use crate::pipeline::analysis::compare::RepresentationScore;
+use crate::pipeline::input::columns::ColumnMapping;
+use crate::pipeline::model::train::EpochLoss;
 use crate::pipeline::params::{Projection, TrainParams};
-use crate::pipeline::train::EpochLoss;
 use crate::protocol::{
     CheckOptions, DatasetInfo, Event, MappingCheck, Progress, Recommendation, RunResults, SetRecommendation, SongRef,
 };

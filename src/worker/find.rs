@@ -4,12 +4,12 @@ use std::borrow::Cow;
 
 use super::{post, with_run, LastRun};
 use crate::mapview::colours::{colouring_of_column, colouring_of_values};
-use crate::pipeline::columns::ColumnMapping;
-use crate::pipeline::export::{playlist_csv, PlaylistSong};
-use crate::pipeline::load::Table;
-use crate::pipeline::recommend::{nearest, nearest_to_set, Metric, MAX_NEIGHBOURS};
-use crate::pipeline::run::Prepared;
-use crate::pipeline::search::SearchIndex;
+use crate::pipeline::explore::recommend::{nearest, nearest_to_set, Metric, MAX_NEIGHBOURS};
+use crate::pipeline::explore::search::SearchIndex;
+use crate::pipeline::input::columns::ColumnMapping;
+use crate::pipeline::input::load::Table;
+use crate::pipeline::input::scale::Prepared;
+use crate::pipeline::output::export::{playlist_csv, PlaylistSong};
 use crate::protocol::{self, Event, Recommendation, SetRecommendation, SimilarSong, SongRef};
 
 /// Search results shown at once.

@@ -3,12 +3,12 @@
 //! Cancel is honoured.
 
 use super::{cancelled, fail, post, run_busy, with_run, yield_now, LastRun, STATE};
-use crate::pipeline::params::ValidParams;
-use crate::pipeline::run::Analysis;
-use crate::pipeline::choose_k::{score_k, silhouette_rows, suggest_k, KScore};
-use crate::pipeline::compare::Representation;
-use crate::pipeline::load::Table;
+use crate::pipeline::analysis::choose_k::{score_k, silhouette_rows, suggest_k, KScore};
+use crate::pipeline::analysis::compare::Representation;
+use crate::pipeline::analysis::Analysis;
+use crate::pipeline::input::load::Table;
 use crate::pipeline::params::TrainParams;
+use crate::pipeline::params::ValidParams;
 use crate::pipeline::run;
 use crate::protocol::Event;
 

@@ -1,4 +1,4 @@
-//! Reading a chosen file in chunks (`pipeline::load_stream`): the page sees how far reading has
+//! Reading a chosen file in chunks (`pipeline::input::load_stream`): the page sees how far reading has
 //! got and can cancel between chunks, and the worker holds one chunk besides the table instead of
 //! the whole file twice. Files the stream leaves to `parse_csv` (UTF-16, Latin-1, damaged) are
 //! then read whole, as before.
@@ -7,8 +7,8 @@ use js_sys::Uint8Array;
 use web_sys::{File, FileReaderSync};
 
 use super::{cancelled, fail, install_table, now_ms, post, read_whole, run_busy, yield_now};
-use crate::pipeline::load::{parse_csv, Table};
-use crate::pipeline::load_stream::{CsvStream, Fed};
+use crate::pipeline::input::load::{parse_csv, Table};
+use crate::pipeline::input::load_stream::{CsvStream, Fed};
 use crate::protocol::{CheckOptions, Event};
 
 /// Bytes per read: big enough that a read's fixed cost is nothing, small next to the table.

@@ -18,15 +18,17 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, File, FileReaderSync, MessageEvent};
 
-use crate::pipeline::check::check_table;
-use crate::pipeline::columns::ColumnMapping;
-use crate::pipeline::demo::demo_csv;
-use crate::pipeline::load::{check_size, parse_csv, Table};
-use crate::pipeline::model_file::check_model_size;
+use crate::pipeline::analysis::Analysis;
+use crate::pipeline::explore::search::SearchIndex;
+use crate::pipeline::input::check::check_table;
+use crate::pipeline::input::columns::ColumnMapping;
+use crate::pipeline::input::demo::demo_csv;
+use crate::pipeline::input::load::{check_size, parse_csv, Table};
+use crate::pipeline::input::scale::Prepared;
+use crate::pipeline::model::file::check_model_size;
+use crate::pipeline::model::train::{EpochLoss, Trained};
 use crate::pipeline::params::{Projection, ValidParams};
-use crate::pipeline::run::{self, Analysis, Prepared, RunSnapshot};
-use crate::pipeline::search::SearchIndex;
-use crate::pipeline::train::{EpochLoss, Trained};
+use crate::pipeline::run::{self, RunSnapshot};
 use crate::protocol::{
     self, decode_request, encode_event, CheckOptions, DatasetInfo, Event, MappingCheck, Request, RunResults, Stale,
     Timings, CRASH_STAGE,

@@ -5,11 +5,11 @@ use js_sys::{Float32Array, Reflect, Uint16Array};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::{fail, find, now_ms, post, read_model_file, with_run, LastRun, STATE};
-use crate::pipeline::columns::extract;
-use crate::pipeline::run::RunSnapshot;
-use crate::pipeline::compare::Representation;
-use crate::pipeline::model_file::ModelFile;
+use crate::pipeline::analysis::compare::Representation;
+use crate::pipeline::input::columns::extract;
+use crate::pipeline::model::file::ModelFile;
 use crate::pipeline::run;
+use crate::pipeline::run::RunSnapshot;
 use crate::protocol::{Event, Timings};
 
 const SAVING: &str = "Saving the model";

@@ -2,11 +2,12 @@
 //! deliver a `Cancel` mid-epoch and progress reaches the page while it runs.
 
 use super::{cancelled, fail, find, now_ms, post, run_busy, yield_now, LastRun, STATE};
-use crate::pipeline::columns::ColumnMapping;
+use crate::pipeline::explore::search::SearchIndex;
+use crate::pipeline::input::columns::ColumnMapping;
+use crate::pipeline::input::scale::Prepared;
+use crate::pipeline::model::train::{Step, Trained, Trainer};
 use crate::pipeline::params::{TrainParams, ValidParams};
-use crate::pipeline::run::{self, Prepared};
-use crate::pipeline::search::SearchIndex;
-use crate::pipeline::train::{Step, Trained, Trainer};
+use crate::pipeline::run;
 use crate::pipeline::PipelineError;
 use crate::protocol::{Event, Progress, Timings};
 

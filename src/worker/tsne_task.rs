@@ -3,7 +3,7 @@
 
 use super::{cancelled, fail, now_ms, post, run_busy, with_run, yield_now};
 
-use crate::pipeline::tsne::{Tsne, TsneOptions};
+use crate::pipeline::analysis::tsne::{Tsne, TsneOptions};
 use crate::protocol::Event;
 
 const STAGE: &str = "Computing the t-SNE map";

@@ -5,10 +5,10 @@
 //!
 //! `SONGSCAPE_CORPUS_OUT=dir cargo test corpus` also writes each file there (the fuzz seeds).
 
-use songscape::pipeline::check::{CheckOptions, Tone};
-use songscape::pipeline::columns::MissingPolicy;
+use songscape::pipeline::input::check::{CheckOptions, Tone};
+use songscape::pipeline::input::columns::MissingPolicy;
+use songscape::pipeline::input::load::{check_size, parse_csv};
 use songscape::pipeline::limits::{MAX_COLUMNS, MAX_FILE_BYTES, MAX_ROWS};
-use songscape::pipeline::load::{check_size, parse_csv};
 use songscape::pipeline::params::TrainParams;
 use songscape::pipeline::run::{export, run_all};
 use songscape::protocol::DatasetInfo;

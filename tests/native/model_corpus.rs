@@ -7,10 +7,10 @@
 use std::sync::OnceLock;
 
 use serde_json::Value;
-use songscape::pipeline::columns::ColumnMapping;
-use songscape::pipeline::demo::demo_csv;
-use songscape::pipeline::load::{parse_csv, Table};
-use songscape::pipeline::model_file::ModelFile;
+use songscape::pipeline::input::columns::ColumnMapping;
+use songscape::pipeline::input::demo::demo_csv;
+use songscape::pipeline::input::load::{parse_csv, Table};
+use songscape::pipeline::model::file::ModelFile;
 use songscape::pipeline::params::TrainParams;
 use songscape::pipeline::run::{apply_model, run_all};
 
@@ -121,7 +121,7 @@ fn every_model_case_gets_its_exact_message_and_nothing_panics() {
                 assert_eq!(run.analysis.clustering.labels.len(), 300, "{name}");
             }
             (Err(got), Some(want)) if got == *want => {}
-            (got, _) => failures.push(format!("{name}: got {:?}", got.map(|_| "accepted")))
+            (got, _) => failures.push(format!("{name}: got {:?}", got.map(|_| "accepted"))),
         }
     }
     assert!(failures.is_empty(), "{} cases differ:\n{}", failures.len(), failures.join("\n"));
@@ -133,7 +133,8 @@ fn every_model_case_gets_its_exact_message_and_nothing_panics() {
 fn a_valid_model_on_a_file_with_f32_extremes_applies_to_the_other_rows() {
     let mut lines: Vec<String> = csv().lines().map(str::to_string).collect();
     let header: Vec<&str> = lines[0].split(',').collect();
-    let (tempo, energy) = (header.iter().position(|h| *h == "Tempo").unwrap(), header.iter().position(|h| *h == "Energy").unwrap());
+    let (tempo, energy) =
+        (header.iter().position(|h| *h == "Tempo").unwrap(), header.iter().position(|h| *h == "Energy").unwrap());
     for (line, column, value) in [(5, tempo, "3.4e38"), (9, energy, "-3.4e38")] {
         let mut cells: Vec<String> = lines[line].split(',').map(str::to_string).collect();
         cells[column] = value.to_string();

@@ -1,6 +1,6 @@
-use songscape::pipeline::columns::ColumnMapping;
-use songscape::pipeline::demo::demo_csv;
-use songscape::pipeline::load::parse_csv;
+use songscape::pipeline::input::columns::ColumnMapping;
+use songscape::pipeline::input::demo::demo_csv;
+use songscape::pipeline::input::load::parse_csv;
 use songscape::pipeline::params::TrainParams;
 use songscape::pipeline::run::{export, recluster, run_all};
 
@@ -121,8 +121,8 @@ fn reclustering_keeps_the_model_and_changes_only_the_clusters() {
 /// representation and with "fill with the median" (rows the mapping reads differently).
 #[test]
 fn a_run_restored_from_its_snapshot_exports_byte_for_byte() {
-    use songscape::pipeline::columns::MissingPolicy;
-    use songscape::pipeline::compare::Representation;
+    use songscape::pipeline::analysis::compare::Representation;
+    use songscape::pipeline::input::columns::MissingPolicy;
     use songscape::pipeline::run::{restore, use_representation, RunSnapshot};
 
     let table = parse_csv(demo_csv(500, 9).as_bytes()).unwrap();

@@ -1,5 +1,5 @@
-use songscape::pipeline::columns::{extract, ColumnMapping, Feature, MissingPolicy};
-use songscape::pipeline::load::parse_csv;
+use songscape::pipeline::input::columns::{extract, ColumnMapping, Feature, MissingPolicy};
+use songscape::pipeline::input::load::parse_csv;
 
 fn mapped(csv: &str) -> (ColumnMapping, Vec<String>) {
     let t = parse_csv(csv.as_bytes()).unwrap();

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::columns::{Feature, Features};
+use crate::pipeline::input::columns::{Feature, Features};
 
 /// Where a value sits among the dataset's songs: lower, middle or upper third.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -283,7 +283,7 @@ fn table_level(row: &GenreRow, feature_name: &str) -> Option<Level> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::columns::ValueReport;
+    use crate::pipeline::input::columns::ValueReport;
 
     const DANCE: [Level; 7] = [H, H, H, L, L, L, L];
     const METAL: [Level; 7] = [H, L, L, L, L, L, H];

@@ -788,7 +788,7 @@ mod tests {
         assert_eq!(sliced, tsne.finish(&codes, DIM));
     }
 
-    /// Native timings: `cargo test --release --lib pipeline::tsne -- --ignored --nocapture`.
+    /// Native timings: `cargo test --release --lib pipeline::analysis::tsne -- --ignored --nocapture`.
     #[test]
     #[ignore]
     fn timings() {

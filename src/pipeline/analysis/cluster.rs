@@ -8,8 +8,8 @@ use rand_xoshiro::Xoshiro256Plus;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::check::distinct_rows;
-use super::limits::count;
+use crate::pipeline::input::check::distinct_rows;
+use crate::pipeline::limits::count;
 
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum ClusterError {

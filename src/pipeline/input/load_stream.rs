@@ -10,8 +10,8 @@
 //! as `feed` sees them it says `Fed::WholeFile`) and the caller reads the file whole instead.
 //! Either way the result is the one `parse_csv` gives for the same bytes (tested below).
 
-use super::load::check_size;
-use super::load::{
+use crate::pipeline::input::load::check_size;
+use crate::pipeline::input::load::{
     count_newlines, delimiter_name, detect_delimiter, excel_separator_line, finish, first_logical_line, known_binary,
     parse_csv, read_block, utf16_without_bom, LoadError, Quotes, Table,
 };

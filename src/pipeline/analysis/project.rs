@@ -3,7 +3,7 @@
 use linfa_linalg::eigh::{EigSort, Eigh};
 use ndarray::Array2;
 
-use super::params::Projection;
+use crate::pipeline::params::Projection;
 
 /// 2D coordinates for each row: `[x0, y0, x1, y1, …]`.
 pub fn project(codes: &[f32], dim: usize, how: Projection) -> Vec<f32> {

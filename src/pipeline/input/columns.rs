@@ -6,8 +6,8 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::limits::MAX_FEATURE_MAGNITUDE;
-use super::load::Table;
+use crate::pipeline::input::load::Table;
+use crate::pipeline::limits::MAX_FEATURE_MAGNITUDE;
 
 /// The reference project's 12 features, in its column order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -561,8 +561,9 @@ mod tests {
 
     #[test]
     fn median_fill_and_drop() {
-        let t = crate::pipeline::load::parse_csv(b"energy,tempo,valence\n1,100,0.5\n,120,0.6\n3,x,0.7\n5,140,0.8\n")
-            .unwrap();
+        let t =
+            crate::pipeline::input::load::parse_csv(b"energy,tempo,valence\n1,100,0.5\n,120,0.6\n3,x,0.7\n5,140,0.8\n")
+                .unwrap();
         let m = ColumnMapping::guess(&t.headers);
         let dropped = extract(&t, &m, MissingPolicy::DropRows).unwrap();
         assert_eq!(dropped.rows, vec![0, 3]);

@@ -7,8 +7,8 @@
 use csv::{ReaderBuilder, StringRecord};
 use thiserror::Error;
 
-use super::spreadsheet::unguard;
-use super::limits::{count, megabytes, thousands, MAX_COLUMNS, MAX_FILE_BYTES, MAX_HEADER_CHARS, MAX_ROWS};
+use crate::pipeline::limits::{count, megabytes, thousands, MAX_COLUMNS, MAX_FILE_BYTES, MAX_HEADER_CHARS, MAX_ROWS};
+use crate::pipeline::output::spreadsheet::unguard;
 
 /// Why a file could not be read as a table at all.
 #[derive(Debug, Error, Clone, PartialEq)]

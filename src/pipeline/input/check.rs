@@ -6,9 +6,9 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
-use super::columns::{extract, ColumnMapping, Feature, Features, MissingPolicy, ValueReport};
-use super::limits::{count, thousands, verb};
-use super::load::Table;
+use crate::pipeline::input::columns::{extract, ColumnMapping, Feature, Features, MissingPolicy, ValueReport};
+use crate::pipeline::input::load::Table;
+use crate::pipeline::limits::{count, thousands, verb};
 
 /// The settings a mapping check needs: how bad cells are handled, and k (rows must be enough).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -234,7 +234,7 @@ fn outside_known_ranges(f: &Features, table: &Table, mapping: &ColumnMapping) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::load::parse_csv;
+    use crate::pipeline::input::load::parse_csv;
 
     fn check(csv: &str, k: usize) -> MappingCheck {
         let t = parse_csv(csv.as_bytes()).unwrap();

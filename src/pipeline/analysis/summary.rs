@@ -3,9 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::cluster::{squared_distance, Clustering};
-use super::columns::{ColumnMapping, Features};
-use super::load::Table;
+use crate::pipeline::analysis::cluster::{squared_distance, Clustering};
+use crate::pipeline::input::columns::{ColumnMapping, Features};
+use crate::pipeline::input::load::Table;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClusterSummary {

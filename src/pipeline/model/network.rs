@@ -6,7 +6,7 @@ use burn::nn::{Initializer, Linear, LinearConfig};
 use burn::tensor::activation::relu;
 use burn::tensor::{Device, Tensor, TensorData};
 
-use super::fused_loss;
+use crate::pipeline::model::fused_loss::{self, layout};
 
 /// Layer sizes. `ValidParams` decides them; this only builds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,18 +40,6 @@ pub struct Autoencoder {
     /// `(inputs, outputs)` of enc1, enc2, dec1, dec2.
     #[module(skip)]
     shapes: [(usize, usize); 4],
-}
-
-/// First row of each layer's block, and the packed tensor's rows and columns.
-pub(super) fn layout(shapes: &[(usize, usize); 4]) -> ([usize; 4], usize, usize) {
-    let mut offsets = [0; 4];
-    let mut rows = 0;
-    for (offset, (_, outputs)) in offsets.iter_mut().zip(shapes) {
-        *offset = rows;
-        rows += outputs;
-    }
-    let cols = shapes.iter().map(|s| s.0 + 1).max().unwrap_or(0);
-    (offsets, rows, cols)
 }
 
 fn dense(inputs: usize, outputs: usize, device: &Device) -> Linear {

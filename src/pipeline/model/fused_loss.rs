@@ -26,10 +26,21 @@ use burn::backend::tensor::FloatTensor;
 use burn::backend::{backend_extension, Backend, Dispatch, NdArray};
 use burn::tensor::{Tensor, TensorData};
 
-use super::model::layout;
-
 /// `(inputs, outputs)` of the four layers, in forward order.
 pub type Shapes = [(usize, usize); 4];
+
+/// First row of each layer's block, and the packed tensor's rows and columns (see
+/// `network::Autoencoder`). Here, below the network, so that both reach it without a circle.
+pub(crate) fn layout(shapes: &[(usize, usize); 4]) -> ([usize; 4], usize, usize) {
+    let mut offsets = [0; 4];
+    let mut rows = 0;
+    for (offset, (_, outputs)) in offsets.iter_mut().zip(shapes) {
+        *offset = rows;
+        rows += outputs;
+    }
+    let cols = shapes.iter().map(|s| s.0 + 1).max().unwrap_or(0);
+    (offsets, rows, cols)
+}
 
 #[backend_extension(Autodiff, NdArray)]
 pub trait AutoencoderLoss: Backend {
@@ -66,7 +77,7 @@ fn tensor<const D: usize>(values: Vec<f32>, shape: [usize; D]) -> NdArrayTensor 
     NdArray::float_from_data(TensorData::new(values, shape), &NdArrayDevice::Cpu)
 }
 
-/// Where each layer's block starts and the packed tensor's column count (`model::layout`).
+/// Where each layer's block starts and the packed tensor's column count (`layout`).
 fn offsets(shapes: &Shapes) -> ([usize; 4], usize) {
     let (offsets, _, cols) = layout(shapes);
     (offsets, cols)
@@ -205,7 +216,7 @@ mod tests {
     use rand::{Rng, SeedableRng};
     use rand_xoshiro::Xoshiro256PlusPlus;
 
-    use crate::pipeline::model::{Autoencoder, DenseWeights};
+    use crate::pipeline::model::network::{Autoencoder, DenseWeights};
 
     #[allow(deprecated)]
     fn device() -> Device {

@@ -5,7 +5,7 @@ use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Normal};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-use super::naming::{GenreRow, GENRES};
+use crate::pipeline::analysis::naming::{GenreRow, GENRES};
 
 /// The genre–emotion table (`naming::GENRES`, whose levels the songs are drawn from) says
 /// nothing about these five; our own guesses, per genre in its order:
@@ -115,9 +115,9 @@ mod tests {
         let a = demo_csv(200, 3);
         assert_eq!(a, demo_csv(200, 3));
         assert_ne!(a, demo_csv(200, 4));
-        let t = crate::pipeline::load::parse_csv(a.as_bytes()).unwrap();
+        let t = crate::pipeline::input::load::parse_csv(a.as_bytes()).unwrap();
         assert_eq!(t.n_rows(), 200);
-        let m = crate::pipeline::columns::ColumnMapping::guess(&t.headers);
+        let m = crate::pipeline::input::columns::ColumnMapping::guess(&t.headers);
         assert!(m.missing().is_empty());
         assert!(m.title.is_some() && m.artist.is_some() && m.label.is_some());
     }
@@ -125,7 +125,7 @@ mod tests {
     #[test]
     fn genre_levels_show_in_the_values() {
         // Metal is High in Instrumentalness, Pop Low: their means must differ accordingly.
-        let t = crate::pipeline::load::parse_csv(demo_csv(3000, 1).as_bytes()).unwrap();
+        let t = crate::pipeline::input::load::parse_csv(demo_csv(3000, 1).as_bytes()).unwrap();
         let mean = |genre: &str| {
             let v: Vec<f64> = (0..t.n_rows())
                 .filter(|&i| t.cell(i, 2) == genre)

@@ -14,8 +14,8 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::model::{Autoencoder, DenseWeights, ModelConfig};
-use super::params::ValidParams;
+use crate::pipeline::model::network::{Autoencoder, DenseWeights, ModelConfig};
+use crate::pipeline::params::ValidParams;
 
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum TrainError {

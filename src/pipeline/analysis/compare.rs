@@ -25,9 +25,9 @@ use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
 
-use super::choose_k::{silhouette, silhouette_rows};
-use super::cluster::{kmeans, ClusterError};
-use super::recommend::{nearest, Metric};
+use crate::pipeline::analysis::choose_k::{silhouette, silhouette_rows};
+use crate::pipeline::analysis::cluster::{kmeans, ClusterError};
+use crate::pipeline::explore::recommend::{nearest, Metric};
 
 /// Neighbours per song in the label-agreement score: the page's default recommendation count.
 pub const KNN_NEIGHBOURS: usize = 10;

@@ -1,0 +1,8 @@
+//! From bytes to scaled features: reading the file, mapping its columns, checking them, scaling.
+
+pub mod check;
+pub mod columns;
+pub mod demo;
+pub mod load;
+pub mod load_stream;
+pub mod scale;
