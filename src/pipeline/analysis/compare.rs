@@ -18,8 +18,6 @@
 
 use std::collections::HashMap;
 
-use linfa_linalg::eigh::{EigSort, Eigh};
-use ndarray::Array2;
 use rand::seq::index::sample;
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -27,6 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::pipeline::analysis::choose_k::{silhouette, silhouette_rows};
 use crate::pipeline::analysis::cluster::{kmeans, ClusterError};
+use crate::pipeline::analysis::pca::Pca;
 use crate::pipeline::explore::recommend::{nearest, Metric};
 
 /// Neighbours per song in the label-agreement score: the page's default recommendation count.
@@ -80,28 +79,24 @@ pub struct PcaCodes {
 }
 
 /// Projects the z-scored rows (`n × d`, row-major) onto their top `k` principal components
-/// (`k` clamped to `1..=d`).
-///
-/// Uses the same approach as the 2D map in `project.rs` (eigenvectors of the covariance matrix
-/// by `linfa_linalg`, each component's largest-magnitude entry made positive so the same data
-/// always gives the same codes), for `k` components rather than two.
+/// (`k` clamped to `1..=d`; `pca::Pca`, the one the 2D map uses, for `k` components).
 ///
 /// The error and the explained share are measured from the reconstruction itself, not from the
-/// eigenvalues, so they stay true even in the fallback below. With no variance at all (no rows,
-/// or every column constant) nothing is lost: `recon_mse` is 0 and `explained` is 1.
+/// eigenvalues, so they stay true even when the components fall back to the coordinate axes.
+/// With no variance at all (no rows, or every column constant) nothing is lost: `recon_mse` is
+/// 0 and `explained` is 1.
 pub fn pca_codes(scaled: &[f32], d: usize, k: usize) -> PcaCodes {
     let dim: usize = if d == 0 { 0 } else { k.clamp(1, d) };
     let n: usize = scaled.len().checked_div(d).unwrap_or(0);
     let rows: &[f32] = &scaled[..n * d];
-    let mean: Vec<f64> = column_means(rows, d, n);
-    let components: Vec<Vec<f64>> = principal_components(rows, d, &mean, dim);
+    let pca = Pca::fit(rows, d, dim);
     let mut codes: Vec<f32> = Vec::with_capacity(n * dim);
     let mut residual: f64 = 0.0;
     let mut total: f64 = 0.0;
     for row in rows.chunks_exact(d.max(1)) {
-        let centred: Vec<f64> = row.iter().zip(&mean).map(|(v, m)| f64::from(*v) - m).collect();
-        let coords: Vec<f64> = components.iter().map(|c| dot(c, &centred)).collect();
-        residual += squared_residual(&centred, &components, &coords);
+        let centred = pca.centre(row);
+        let coords = pca.coords(&centred);
+        residual += squared_residual(&centred, &pca.components, &coords);
         total += centred.iter().map(|v| v * v).sum::<f64>();
         codes.extend(coords.iter().map(|&c| c as f32));
     }
@@ -109,67 +104,6 @@ pub fn pca_codes(scaled: &[f32], d: usize, k: usize) -> PcaCodes {
     let recon_mse: f32 = if cells > 0.0 { (residual / cells) as f32 } else { 0.0 };
     let explained: f32 = if total > 0.0 { (1.0 - residual / total).clamp(0.0, 1.0) as f32 } else { 1.0 };
     PcaCodes { codes, dim, recon_mse, explained }
-}
-
-/// Per-column means; zeros when there are no rows.
-fn column_means(rows: &[f32], d: usize, n: usize) -> Vec<f64> {
-    let mut mean: Vec<f64> = vec![0.0; d];
-    for row in rows.chunks_exact(d.max(1)) {
-        mean.iter_mut().zip(row).for_each(|(m, v)| *m += f64::from(*v));
-    }
-    let count: f64 = n.max(1) as f64;
-    mean.iter().map(|m| m / count).collect()
-}
-
-/// Scatter matrix of the centred rows (the covariance times n: the scale does not change the
-/// eigenvectors).
-fn scatter(rows: &[f32], d: usize, mean: &[f64]) -> Array2<f64> {
-    let mut cov: Array2<f64> = Array2::zeros((d, d));
-    let mut centred: Vec<f64> = vec![0.0; d];
-    for row in rows.chunks_exact(d.max(1)) {
-        centred.iter_mut().zip(row).zip(mean).for_each(|((c, v), m)| *c = f64::from(*v) - m);
-        for a in 0..d {
-            for b in a..d {
-                cov[(a, b)] += centred[a] * centred[b];
-            }
-        }
-    }
-    for a in 0..d {
-        for b in 0..a {
-            cov[(a, b)] = cov[(b, a)];
-        }
-    }
-    cov
-}
-
-/// The `k` leading unit eigenvectors of the scatter matrix, largest eigenvalue first.
-///
-/// Falls back to the first `k` coordinate axes when the matrix holds a non-finite value (the
-/// eigen-solver could loop forever on NaN) or the solver fails: the codes are then the first `k`
-/// centred features, and the reported error says honestly how much that loses.
-fn principal_components(rows: &[f32], d: usize, mean: &[f64], k: usize) -> Vec<Vec<f64>> {
-    let cov: Array2<f64> = scatter(rows, d, mean);
-    let axes =
-        || -> Vec<Vec<f64>> { (0..k).map(|i| (0..d).map(|j| if i == j { 1.0 } else { 0.0 }).collect()).collect() };
-    if !cov.iter().all(|v| v.is_finite()) {
-        return axes();
-    }
-    let Ok(decomposition) = cov.eigh() else { return axes() };
-    let (_values, vectors) = decomposition.sort_eig_desc();
-    (0..k).map(|i| positive_sign(vectors.column(i).to_vec())).collect()
-}
-
-/// Flips a component so its largest-magnitude entry is positive (ties: the first one).
-fn positive_sign(mut component: Vec<f64>) -> Vec<f64> {
-    let largest: f64 = component.iter().copied().fold(0.0, |acc, v| if v.abs() > acc.abs() { v } else { acc });
-    if largest < 0.0 {
-        component.iter_mut().for_each(|v| *v = -*v);
-    }
-    component
-}
-
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 /// Squared distance between a centred row and its reconstruction from `coords`.

@@ -4,6 +4,7 @@ pub mod choose_k;
 pub mod cluster;
 pub mod compare;
 pub mod naming;
+pub mod pca;
 pub mod project;
 pub mod summary;
 pub mod tsne;
