@@ -206,7 +206,10 @@ pub enum Event {
     Progress(Progress),
     Epoch(EpochLoss),
     Finished(Box<RunResults>),
-    Cancelled,
+    /// `task` stopped at the page's `Cancel`; what was there before it is kept.
+    Cancelled {
+        task: Task,
+    },
     /// A step failed; what was loaded before is kept.
     Failed {
         stage: String,
@@ -271,6 +274,30 @@ pub enum Event {
         suggested: Option<usize>,
         sample: usize,
     },
+}
+
+/// The long tasks the page can cancel: each says which one stopped, so the page never guesses
+/// from its flags (a cancelled comparison of representations once said "Training cancelled").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Task {
+    Reading,
+    Training,
+    ComparingK,
+    ComparingRepresentations,
+    Tsne,
+}
+
+impl Task {
+    /// How the page names the task in a sentence ("… cancelled").
+    pub fn label(self) -> &'static str {
+        match self {
+            Task::Reading => "Reading the file",
+            Task::Training => "Training",
+            Task::ComparingK => "Comparing k",
+            Task::ComparingRepresentations => "Comparing representations",
+            Task::Tsne => "t-SNE",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -165,7 +165,7 @@ impl Bridge {
                     self.0.borrow_mut().replay = None;
                 }
             }
-            Event::Cancelled => self.0.borrow_mut().pending_load = None,
+            Event::Cancelled { .. } => self.0.borrow_mut().pending_load = None,
             _ => {}
         }
         let commit = match &event {

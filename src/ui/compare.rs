@@ -29,6 +29,8 @@ pub fn ComparePanel() -> impl IntoView {
             send(Request::UseRepresentation { representation });
         }
     };
+    // The worker names each stage of the comparison "Comparing representations: …".
+    let comparing = move || state.busy.get().is_some_and(|b| b.starts_with("Comparing representations"));
     let current = move || state.results.get().map(|r| value(r.representation).to_string()).unwrap_or_default();
     let options = Representation::ALL
         .into_iter()
@@ -40,6 +42,8 @@ pub fn ComparePanel() -> impl IntoView {
             <p class="help">"The same KMeans (the run's k) on three representations of the songs: the autoencoder's codes (the reference), PCA of the scaled features with as many components as the codes have, and the scaled features themselves. With a label column such as genre, the scores say how well each one's clusters and neighbours follow it."</p>
             <div class="actions">
                 <button id="compare-run" type="button" on:click=move |_| send(Request::Compare) prop:disabled=move || !state.idle()>"Compare representations"</button>
+                <button id="compare-cancel" type="button" on:click=move |_| send(Request::Cancel)
+                    prop:disabled=move || !comparing()>"Cancel comparing"</button>
                 <label for="representation">"Cluster, map and recommend with"</label>
                 <select id="representation" on:change=on_use prop:value=current prop:disabled=move || !state.idle()>{options}</select>
             </div>

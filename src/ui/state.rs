@@ -172,16 +172,8 @@ impl AppState {
             Event::Progress(p) => self.progress.set(Some(p)),
             Event::Epoch(loss) => self.on_epoch(loss),
             Event::Finished(results) => self.on_finished(*results),
-            Event::Cancelled => {
-                let what = if self.busy.get_untracked().as_deref() == Some("Reading the file") {
-                    "Reading the file"
-                } else if self.k_progress.get_untracked().is_some() {
-                    "Comparing k"
-                } else if self.tsne_progress.get_untracked().is_some() {
-                    "t-SNE"
-                } else {
-                    "Training"
-                };
+            Event::Cancelled { task } => {
+                let what = task.label();
                 self.k_progress.set(None);
                 self.reading.set(None);
                 self.stop_tsne();

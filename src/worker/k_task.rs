@@ -10,7 +10,7 @@ use crate::pipeline::input::load::Table;
 use crate::pipeline::params::TrainParams;
 use crate::pipeline::params::ValidParams;
 use crate::pipeline::run;
-use crate::protocol::Event;
+use crate::protocol::{Event, Task};
 
 const STAGE: &str = "Comparing k";
 const NO_RUN: &str = "Train a model first: k is chosen on the codes it learns.";
@@ -38,7 +38,7 @@ async fn choose_k(from: usize, to: usize) -> Result<(), String> {
         post(&Event::KProgress { k, done, total });
         yield_now().await;
         if cancelled() {
-            post(&Event::Cancelled);
+            post(&Event::Cancelled { task: Task::ComparingK });
             return Ok(());
         }
         // A k beyond the number of distinct codes cannot be fitted; neither can any larger one.
@@ -105,7 +105,7 @@ async fn compare() -> Result<(), String> {
         post(&Event::Stage { name: format!("Comparing representations: {}", representation.label()) });
         yield_now().await;
         if cancelled() {
-            post(&Event::Cancelled);
+            post(&Event::Cancelled { task: Task::ComparingRepresentations });
             return Ok(());
         }
         // Scores of two runs must not be mixed: a run committed during the yield ends it.

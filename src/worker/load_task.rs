@@ -9,7 +9,7 @@ use web_sys::{File, FileReaderSync};
 use super::{cancelled, fail, install_table, now_ms, post, read_whole, run_busy, yield_now};
 use crate::pipeline::input::load::{parse_csv, Table};
 use crate::pipeline::input::load_stream::{CsvStream, Fed};
-use crate::protocol::{CheckOptions, Event};
+use crate::protocol::{CheckOptions, Event, Task};
 
 /// Bytes per read: big enough that a read's fixed cost is nothing, small next to the table.
 const CHUNK: f64 = 4.0 * 1024.0 * 1024.0;
@@ -24,7 +24,7 @@ pub(super) fn spawn(name: String, file: File, options: CheckOptions) {
         let t0 = now_ms();
         match read(&name, &file).await {
             Ok(Some(table)) => install_table(&name, table, now_ms() - t0, options),
-            Ok(None) => post(&Event::Cancelled),
+            Ok(None) => post(&Event::Cancelled { task: Task::Reading }),
             Err(message) => fail(STAGE, message),
         }
     });

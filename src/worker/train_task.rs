@@ -9,7 +9,7 @@ use crate::pipeline::model::train::{Step, Trained, Trainer};
 use crate::pipeline::params::{TrainParams, ValidParams};
 use crate::pipeline::run;
 use crate::pipeline::PipelineError;
-use crate::protocol::{Event, Progress, Timings};
+use crate::protocol::{Event, Progress, Task, Timings};
 
 const SLICE_MS: f64 = 50.0;
 
@@ -36,7 +36,7 @@ async fn train(mapping: ColumnMapping, params: TrainParams) -> Result<(), Pipeli
     timings.scale_ms = now_ms() - t0;
     post(&Event::Stage { name: "Training".into() });
     let Some(trained) = fit(&prepared, &params, &mut timings).await? else {
-        post(&Event::Cancelled);
+        post(&Event::Cancelled { task: Task::Training });
         return Ok(());
     };
     finish(mapping, params, prepared, trained, timings).await
@@ -97,7 +97,7 @@ async fn finish(
     post(&Event::Stage { name: "Clustering".into() });
     yield_now().await;
     if cancelled() {
-        post(&Event::Cancelled);
+        post(&Event::Cancelled { task: Task::Training });
         return Ok(());
     }
     let t = now_ms();

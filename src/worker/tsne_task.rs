@@ -4,7 +4,7 @@
 use super::{cancelled, fail, now_ms, post, run_busy, with_run, yield_now};
 
 use crate::pipeline::analysis::tsne::{Tsne, TsneOptions};
-use crate::protocol::Event;
+use crate::protocol::{Event, Task};
 
 const STAGE: &str = "Computing the t-SNE map";
 const SLICE_MS: f64 = 50.0;
@@ -37,7 +37,7 @@ async fn run() -> Result<(), String> {
         post(&Event::TsneProgress { phase: "iterations".into(), done: tsne.done(), total });
         yield_now().await;
         if cancelled() {
-            post(&Event::Cancelled);
+            post(&Event::Cancelled { task: Task::Tsne });
             return Ok(());
         }
     }
@@ -51,7 +51,7 @@ async fn run() -> Result<(), String> {
         post(&Event::TsneProgress { phase: "songs placed".into(), done: placed, total: n });
         yield_now().await;
         if cancelled() {
-            post(&Event::Cancelled);
+            post(&Event::Cancelled { task: Task::Tsne });
             return Ok(());
         }
     }
