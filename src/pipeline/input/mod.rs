@@ -3,6 +3,7 @@
 pub mod check;
 pub mod columns;
 pub mod demo;
+pub mod describe;
 pub mod load;
 pub mod load_stream;
 pub mod scale;

@@ -1,0 +1,159 @@
+//! What the worker tells the page: a stream of events, and the long tasks they are about.
+
+use serde::{Deserialize, Serialize};
+
+use super::results::{DatasetInfo, Recommendation, RunResults, SetRecommendation, SongRef};
+use super::Stale;
+use crate::mapview::colours::Colouring;
+use crate::pipeline::analysis::choose_k::KScore;
+use crate::pipeline::analysis::compare::RepresentationScore;
+use crate::pipeline::input::check::MappingCheck;
+use crate::pipeline::model::train::EpochLoss;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Event {
+    Ready,
+    /// A long step started ("Reading the file", "Training", "Clustering"…).
+    Stage {
+        name: String,
+    },
+    /// Reading a file: `bytes` of `total` read so far.
+    Reading {
+        bytes: u64,
+        total: u64,
+    },
+    Loaded(Box<DatasetInfo>),
+    Checked(Box<MappingCheck>),
+    Progress(Progress),
+    Epoch(EpochLoss),
+    Finished(Box<RunResults>),
+    /// `task` stopped at the page's `Cancel`; what was there before it is kept.
+    Cancelled {
+        task: Task,
+    },
+    /// A step failed; what was loaded before is kept.
+    Failed {
+        stage: String,
+        message: String,
+    },
+    /// A CSV ready to download as `file`. The file travels beside the JSON as a `Blob` (`blob`):
+    /// as a JSON string, a 100k-song export was decoded and copied on the page's thread (170 ms).
+    Exported {
+        file: String,
+    },
+    /// Answer to `Pick`.
+    Picked(Vec<SongRef>),
+    /// Answer to `MoreLikeThese`.
+    SetRecommended(Box<SetRecommendation>),
+    Coloured(Box<Colouring>),
+    /// Answer to `Compare`; `label` names the label column the scores were measured against.
+    Compared {
+        scores: Vec<RepresentationScore>,
+        label: Option<String>,
+    },
+    /// t-SNE: `done` of `total` steps (iterations, then songs placed, in `phase`).
+    TsneProgress {
+        phase: String,
+        done: usize,
+        total: usize,
+    },
+    /// The t-SNE map, `[x, y]` per song of the last run; `sample` songs were laid out by t-SNE.
+    /// `id` is what the page commits once it shows the map.
+    TsneReady {
+        id: u64,
+        xy: Vec<f32>,
+        sample: usize,
+    },
+    /// A model file was not applied: the file's values look like other units than the model's.
+    /// The page asks before applying it anyway.
+    ModelWarning {
+        name: String,
+        message: String,
+    },
+    /// `Restore` finished: the new worker holds the run the page shows.
+    Restored,
+    /// A model file ready to download as `file`, beside the JSON as a `Blob` like `Exported`.
+    ModelSaved {
+        file: String,
+    },
+    /// `ChooseK` has scored `done` of `total` values of k; `k` is the one being run now.
+    KProgress {
+        k: usize,
+        done: usize,
+        total: usize,
+    },
+    /// Answer to `Search` for `query`.
+    SearchResults {
+        query: String,
+        hits: Vec<SongRef>,
+    },
+    Recommended(Box<Recommendation>),
+    /// `ChooseK` finished: one score per k tried, the suggestion, and how many rows the
+    /// silhouette was measured on.
+    KScores {
+        scores: Vec<KScore>,
+        suggested: Option<usize>,
+        sample: usize,
+    },
+}
+
+impl Event {
+    /// `Some` when the event answers about a run (see `Stale`).
+    pub fn run_bound(&self) -> Option<Stale> {
+        match self {
+            Event::SearchResults { .. }
+            | Event::Recommended(_)
+            | Event::Picked(_)
+            | Event::SetRecommended(_)
+            | Event::Coloured(_) => Some(Stale::Quiet),
+            Event::Exported { .. } => Some(Stale::Say("Exporting")),
+            Event::ModelSaved { .. } => Some(Stale::Say("Saving the model")),
+            Event::KScores { .. } => Some(Stale::Say("Comparing k")),
+            Event::Compared { .. } => Some(Stale::Say("Comparing representations")),
+            Event::TsneReady { .. } => Some(Stale::Say("Computing the t-SNE map")),
+            _ => None,
+        }
+    }
+}
+
+/// The long tasks the page can cancel: each says which one stopped, so the page never guesses
+/// from its flags (a cancelled comparison of representations once said "Training cancelled").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Task {
+    Reading,
+    Training,
+    ComparingK,
+    ComparingRepresentations,
+    Tsne,
+}
+
+impl Task {
+    /// How the page names the task in a sentence ("… cancelled").
+    pub fn label(self) -> &'static str {
+        match self {
+            Task::Reading => "Reading the file",
+            Task::Training => "Training",
+            Task::ComparingK => "Comparing k",
+            Task::ComparingRepresentations => "Comparing representations",
+            Task::Tsne => "t-SNE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    /// 1-based.
+    pub epoch: usize,
+    pub epochs: usize,
+    /// Batches done in this epoch.
+    pub batch: usize,
+    pub batches: usize,
+}
+
+impl Progress {
+    /// Share of the whole training done, 0–1.
+    pub fn fraction(&self) -> f64 {
+        let per_epoch = self.batch as f64 / self.batches.max(1) as f64;
+        ((self.epoch.saturating_sub(1)) as f64 + per_epoch) / self.epochs.max(1) as f64
+    }
+}

@@ -1,0 +1,143 @@
+//! What the page asks of the worker.
+
+use serde::{Deserialize, Serialize};
+
+use super::Stale;
+use crate::pipeline::analysis::compare::Representation;
+use crate::pipeline::explore::recommend::Metric;
+use crate::pipeline::input::columns::ColumnMapping;
+use crate::pipeline::params::{Projection, TrainParams};
+use crate::pipeline::run::RunSnapshot;
+
+pub use crate::pipeline::input::check::{CheckOptions, MappingCheck};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Request {
+    /// Generate and load the built-in demo dataset.
+    LoadDemo {
+        rows: usize,
+        seed: u64,
+        options: CheckOptions,
+    },
+    /// Load the `File` sent with this request.
+    LoadFile {
+        name: String,
+        options: CheckOptions,
+    },
+    /// Check a mapping against the loaded file without training.
+    Check {
+        mapping: ColumnMapping,
+        options: CheckOptions,
+    },
+    Train {
+        mapping: ColumnMapping,
+        params: TrainParams,
+    },
+    /// Stop training at the next batch.
+    Cancel,
+    /// The loaded dataset with the last run's results, as CSV, with the map shown and the
+    /// user's cluster names (one per cluster; empty keeps the automatic name).
+    Export {
+        projection: Projection,
+        names: Vec<String>,
+    },
+    /// KMeans for every k in `from..=to` on the last run's codes, scored (no retraining).
+    ChooseK {
+        from: usize,
+        to: usize,
+    },
+    /// The last run's codes clustered again with `k` (no retraining).
+    Recluster {
+        k: usize,
+    },
+    /// Songs of the last run whose title or artist matches `query`.
+    Search {
+        query: String,
+    },
+    /// The `n` songs nearest song `row` (a row of the last run) in the latent space.
+    Recommend {
+        row: usize,
+        n: usize,
+        metric: Metric,
+    },
+    /// Title, artist and cluster of each of `rows` (songs picked on the map for the playlist).
+    Pick {
+        rows: Vec<usize>,
+    },
+    /// The `n` songs most like the whole playlist (table rows).
+    MoreLikeThese {
+        table_rows: Vec<usize>,
+        n: usize,
+        metric: Metric,
+    },
+    /// The playlist's songs (table rows, in order) as CSV with every original column.
+    ExportPlaylist {
+        table_rows: Vec<usize>,
+        names: Vec<String>,
+    },
+    /// The map's dots coloured by a column of the file (an index into its header).
+    ColourBy {
+        column: usize,
+    },
+    /// Scores of the three representations with the run's k.
+    Compare,
+    /// Cluster, recommend and map with another representation (no retraining).
+    UseRepresentation {
+        representation: Representation,
+    },
+    /// The last run's model as a file, with the user's cluster names.
+    DownloadModel {
+        names: Vec<String>,
+    },
+    /// Apply the model file sent with this request to the loaded CSV. Without `force`, a file
+    /// whose values look like other units than the model's gets `Event::ModelWarning` instead.
+    ApplyModel {
+        name: String,
+        #[serde(default)]
+        force: bool,
+    },
+    /// The page received and shows the results (or t-SNE map) numbered `id`: only now does the
+    /// worker make them the run that exports, recommendations and model downloads work on.
+    Commit {
+        id: u64,
+    },
+    /// The page could not read the results numbered `id`: the worker drops them.
+    Discard {
+        id: u64,
+    },
+    /// After a crash: the run the page shows, put back into the new worker. Its labels
+    /// (`labels`, a Uint16Array) and any t-SNE map (`tsne`, a Float32Array) travel beside it.
+    Restore {
+        snapshot: Box<RunSnapshot>,
+    },
+    /// Compute the t-SNE map of the last run.
+    Tsne,
+}
+
+impl Request {
+    /// `Some` when the request is about the last run (see `Stale`).
+    pub fn run_bound(&self) -> Option<Stale> {
+        match self {
+            Request::Search { .. }
+            | Request::Recommend { .. }
+            | Request::Pick { .. }
+            | Request::MoreLikeThese { .. }
+            | Request::ColourBy { .. } => Some(Stale::Quiet),
+            Request::Export { .. } => Some(Stale::Say("Exporting")),
+            Request::ExportPlaylist { .. } => Some(Stale::Say("Exporting the playlist")),
+            Request::DownloadModel { .. } => Some(Stale::Say("Saving the model")),
+            Request::ChooseK { .. } => Some(Stale::Say("Comparing k")),
+            Request::Recluster { .. } => Some(Stale::Say("Clustering")),
+            Request::Compare => Some(Stale::Say("Comparing representations")),
+            Request::UseRepresentation { .. } => Some(Stale::Say("Changing the representation")),
+            Request::Tsne => Some(Stale::Say("Computing the t-SNE map")),
+            _ => None,
+        }
+    }
+}
+
+impl From<&TrainParams> for CheckOptions {
+    fn from(p: &TrainParams) -> Self {
+        CheckOptions { missing: p.missing, k: p.k }
+    }
+}

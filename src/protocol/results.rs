@@ -1,0 +1,96 @@
+//! The results events carry: a run's, a loaded file's, and songs found or recommended.
+
+use serde::{Deserialize, Serialize};
+
+use crate::pipeline::analysis::compare::Representation;
+use crate::pipeline::analysis::naming::ClusterName;
+use crate::pipeline::analysis::summary::ClusterSummary;
+use crate::pipeline::explore::recommend::Metric;
+use crate::pipeline::model::train::EpochLoss;
+use crate::pipeline::run::RunSnapshot;
+
+pub use crate::pipeline::input::describe::DatasetInfo;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Timings {
+    pub scale_ms: f64,
+    pub train_ms: f64,
+    pub epoch_ms: Vec<f64>,
+    pub encode_ms: f64,
+    pub kmeans_ms: f64,
+    pub project_ms: f64,
+    /// The worker's wasm memory at the end of the run: wasm memory only grows, so this is
+    /// its peak.
+    #[serde(default)]
+    pub wasm_bytes: f64,
+}
+
+/// Everything the page needs to draw results.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunResults {
+    /// What the page commits once it shows these results (`Request::Commit`).
+    pub run_id: u64,
+    /// What the page keeps to put this run back into a restarted worker.
+    pub snapshot: RunSnapshot,
+    pub features: Vec<String>,
+    pub rows: usize,
+    pub history: Vec<EpochLoss>,
+    pub recon_mse: f32,
+    pub k: usize,
+    pub inertia: f64,
+    pub clusters: Vec<ClusterSummary>,
+    /// Cluster of each usable row.
+    pub labels: Vec<u16>,
+    /// `[x, y]` per row: principal components of the codes.
+    pub pca: Vec<f32>,
+    /// `[x, y]` per row: latent dimensions 0 and 1.
+    pub first_two: Vec<f32>,
+    pub latent_size: usize,
+    pub timings: Timings,
+    /// Each cluster's automatic name (genre–emotion table).
+    pub names: Vec<ClusterName>,
+    /// What was clustered.
+    pub representation: Representation,
+    /// The model file these results came from, when one was applied instead of training.
+    pub model_file: Option<String>,
+    /// Cluster names saved in that model file (the user's own, shown instead of the automatic).
+    pub saved_names: Vec<String>,
+}
+
+/// A song of the last run, as lists show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SongRef {
+    /// Row among the run's usable rows (the index of its code).
+    pub row: usize,
+    /// Row of the file (0-based, after the header): stable across runs, so playlists keep it.
+    pub table_row: usize,
+    pub title: String,
+    pub artist: String,
+    pub cluster: usize,
+}
+
+/// A chosen song, its features, and the songs nearest it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recommendation {
+    pub song: SongRef,
+    /// Each mapped feature and the song's value, in the file's own units.
+    pub features: Vec<(String, f32)>,
+    pub metric: Metric,
+    pub similar: Vec<SimilarSong>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SimilarSong {
+    pub song: SongRef,
+    /// Cosine similarity, or Euclidean distance, in the latent space.
+    pub score: f32,
+}
+
+/// Songs like a whole playlist.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SetRecommendation {
+    /// Playlist songs that are in the last run (the others were set aside for bad values).
+    pub seeds: usize,
+    pub metric: Metric,
+    pub similar: Vec<SimilarSong>,
+}
