@@ -4,7 +4,7 @@
 use js_sys::{Float32Array, Reflect, Uint16Array};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::{fail, find, now_ms, post, read_model_file, with_run, LastRun, STATE};
+use super::{fail, now_ms, post, read_model_file, with_run, LastRun, STATE};
 use crate::pipeline::analysis::compare::Representation;
 use crate::pipeline::input::columns::extract;
 use crate::pipeline::model::file::ModelFile;
@@ -78,21 +78,10 @@ fn run_from_file(name: &str, file: &ModelFile, t0: f64) -> Result<LastRun, Strin
         let s = s.borrow();
         let table = s.table.as_ref().ok_or(NO_FILE)?;
         let applied = run::apply_model(table, file).map_err(|e| e.to_string())?;
-        let search = find::index(table, &applied.mapping, &applied.prepared);
         let timings = Timings { encode_ms: now_ms() - t0, ..Timings::default() };
-        Ok(LastRun {
-            mapping: applied.mapping,
-            params: applied.params,
-            prepared: applied.prepared,
-            analysis: applied.analysis,
-            history: Vec::new(),
-            timings,
-            search,
-            trained: applied.trained,
-            model_file: Some(name.to_string()),
-            saved_names: file.cluster_names.clone(),
-            tsne: None,
-        })
+        let run =
+            LastRun::new(table, applied.mapping, applied.params, applied.prepared, applied.analysis, applied.trained);
+        Ok(LastRun { timings, model_file: Some(name.to_string()), saved_names: file.cluster_names.clone(), ..run })
     })
 }
 
@@ -109,19 +98,20 @@ pub(super) fn restore(snapshot: &RunSnapshot, data: &JsValue, run: u64) {
         let labels = labels.ok_or("The page sent no labels with the run to restore.")?;
         let restored = run::restore(table, snapshot, &labels).map_err(|e| e.to_string())?;
         let tsne = tsne.filter(|xy| xy.len() == 2 * restored.prepared.features.n_rows());
-        let search = find::index(table, &snapshot.mapping, &restored.prepared);
+        let rebuilt = LastRun::new(
+            table,
+            snapshot.mapping.clone(),
+            restored.params,
+            restored.prepared,
+            restored.analysis,
+            restored.trained,
+        );
         let last = LastRun {
-            mapping: snapshot.mapping.clone(),
-            params: restored.params,
-            prepared: restored.prepared,
-            analysis: restored.analysis,
             history: snapshot.history.clone(),
-            timings: Timings::default(),
-            search,
-            trained: restored.trained,
             model_file: snapshot.model_file.clone(),
             saved_names: snapshot.saved_names.clone(),
             tsne,
+            ..rebuilt
         };
         // The page shows this run under its id: requests about it carry that id.
         (s.last, s.pending, s.last_id) = (Some(last), None, run);

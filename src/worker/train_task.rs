@@ -1,8 +1,7 @@
 //! Training inside the worker, cut into slices of about 50 ms so the worker's event loop can
 //! deliver a `Cancel` mid-epoch and progress reaches the page while it runs.
 
-use super::{cancelled, fail, find, now_ms, post, run_busy, yield_now, LastRun, STATE};
-use crate::pipeline::explore::search::SearchIndex;
+use super::{cancelled, fail, now_ms, post, run_busy, yield_now, LastRun, STATE};
 use crate::pipeline::input::columns::ColumnMapping;
 use crate::pipeline::input::scale::Prepared;
 use crate::pipeline::model::train::{Step, Trained, Trainer};
@@ -106,33 +105,20 @@ async fn finish(
     post(&Event::Stage { name: "Projecting".into() });
     yield_now().await;
     let t = now_ms();
-    let analysis = STATE.with(|s| {
+    let history = trained.history.clone();
+    let last = STATE.with(|s| {
         let s = s.borrow();
-        s.table.as_ref().map(|table| run::analyse(table, &mapping, &prepared, &trained, codes, clustering))
+        let table = s.table.as_ref()?;
+        let analysis = run::analyse(table, &mapping, &prepared, &trained, codes, clustering);
+        Some(LastRun { history, ..LastRun::new(table, mapping, params, prepared, analysis, trained) })
     });
-    let Some(analysis) = analysis else {
+    let Some(mut last) = last else {
         fail("Projecting", "The dataset was replaced while training ran; train again.");
         return Ok(());
     };
     timings.project_ms = now_ms() - t;
     timings.wasm_bytes = crate::wasm_memory_bytes();
-    let search = STATE
-        .with(|s| s.borrow().table.as_ref().map(|t| find::index(t, &mapping, &prepared)))
-        .unwrap_or_else(|| SearchIndex::new(std::iter::empty()));
-    let history = trained.history.clone();
-    let last = LastRun {
-        mapping,
-        params,
-        prepared,
-        analysis,
-        history,
-        timings,
-        search,
-        trained,
-        model_file: None,
-        saved_names: Vec::new(),
-        tsne: None,
-    };
+    last.timings = timings;
     super::offer_run(last, "Training");
     Ok(())
 }

@@ -1,0 +1,141 @@
+//! Everything the worker sends: events tagged with their run, typed arrays moved beside the
+//! JSON, downloads as Blobs, and new results offered to the page until it commits them.
+
+use js_sys::{Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::session::{last_id, Change, LastRun, Pending, STATE};
+use super::{find, scope};
+use crate::pipeline::analysis::Analysis;
+use crate::pipeline::params::ValidParams;
+use crate::protocol::{self, encode_event, Event, RunResults};
+
+/// Posts `event`, tagged with the run it answers from (see `protocol::Stale`).
+pub(crate) fn post(event: &Event) {
+    let _ = post_arrays(event, &[]);
+}
+
+/// Posts `event` with `text` beside it as a `Blob` of type `mime`, for the page to download
+/// without decoding or copying it on its own thread.
+pub(crate) fn post_download(event: Event, text: &str, mime: &str) {
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let bytes = Uint8Array::from(text.as_bytes());
+    match web_sys::Blob::new_with_u8_array_sequence_and_options(&js_sys::Array::of1(&bytes), &options) {
+        Ok(blob) => {
+            if let Err(message) = post_arrays(&event, &[("blob", blob.into())]) {
+                fail("Preparing the download", message);
+            }
+        }
+        Err(_) => fail("Preparing the download", "The browser could not make a file of it."),
+    }
+}
+
+/// Posts `event` as JSON with values beside it; typed arrays among them are moved rather than
+/// copied: a million songs' map as JSON is tens of megabytes that the page would parse on its own
+/// thread.
+pub(crate) fn post_arrays(event: &Event, arrays: &[(&str, JsValue)]) -> Result<(), String> {
+    post_for(last_id(), event, arrays)
+}
+
+/// `post_arrays` for an answer computed on run `run`: a task that yields may see the run change
+/// before it posts, and its answer belongs to the run it started on.
+pub(crate) fn post_for(run: u64, event: &Event, arrays: &[(&str, JsValue)]) -> Result<(), String> {
+    let json = encode_event(event);
+    // `encode_event` turns an event it could not send into `Failed`: the caller says why.
+    if !matches!(event, Event::Failed { .. }) {
+        if let Ok(Event::Failed { message, .. }) = protocol::decode_event(&json) {
+            return Err(message);
+        }
+    }
+    let message = js_sys::Object::new();
+    let _ = Reflect::set(&message, &JsValue::from_str("json"), &JsValue::from_str(&json));
+    let _ = Reflect::set(&message, &JsValue::from_str("run"), &JsValue::from_f64(run as f64));
+    let transfer = js_sys::Array::new();
+    for (name, value) in arrays {
+        let _ = Reflect::set(&message, &JsValue::from_str(name), value);
+        // Only a typed array has a buffer to move (a Blob is shared, not transferred).
+        let buffer = Reflect::get(value, &JsValue::from_str("buffer")).ok();
+        if let Some(buffer) = buffer.and_then(|b| b.dyn_into::<js_sys::ArrayBuffer>().ok()) {
+            transfer.push(&buffer);
+        }
+    }
+    scope()
+        .post_message_with_transfer(&message, &transfer)
+        .map_err(|_| "The results could not be handed to the page.".to_string())
+}
+
+/// Sends a new run to the page and keeps it pending until the page commits it.
+pub(super) fn offer_run(run: LastRun, stage: &str) {
+    let id = STATE.with(|s| s.borrow_mut().new_id());
+    let offered = run.results(id).and_then(|results| {
+        let names = STATE.with(|s| s.borrow().table.as_ref().map(|t| find::song_names(t, &run)));
+        let names = names.ok_or("The dataset was replaced meanwhile; train again.")?;
+        Ok((results, names))
+    });
+    match offered.and_then(|(results, names)| post_results(results, names)) {
+        Ok(()) => STATE.with(|s| s.borrow_mut().pending = Some(Pending { id, change: Change::Run(Box::new(run)) })),
+        Err(message) => fail(stage, message),
+    }
+}
+
+/// Sends the last run with `analysis` and `params` in place of its own, pending as `offer_run`.
+pub(super) fn offer_analysis(analysis: Analysis, params: ValidParams, keep_tsne: bool, stage: &str) {
+    let outcome = STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        let id = s.new_id();
+        let (Some(table), Some(last)) = (&s.table, &s.last) else { return Err("Train a model first.".to_string()) };
+        // New clusters: names saved for the old ones no longer fit (see `State::commit`).
+        let results = last.results_with(id, &analysis, &params, &[])?;
+        Ok((id, results, find::song_names(table, last)))
+    });
+    match outcome.and_then(|(id, results, names)| post_results(results, names).map(|()| id)) {
+        Ok(id) => STATE.with(|s| {
+            let change = Change::Analysis { analysis: Box::new(analysis), params, keep_tsne };
+            s.borrow_mut().pending = Some(Pending { id, change });
+        }),
+        Err(message) => fail(stage, message),
+    }
+}
+
+/// Sends the t-SNE map of run `run` (the last run, with nothing newer on its way), pending as
+/// `offer_run`.
+pub(super) fn offer_tsne(run: u64, xy: Vec<f32>, sample: usize) -> Result<(), String> {
+    if !xy.iter().all(|v| v.is_finite()) {
+        return Err(protocol::NOT_FINITE.into());
+    }
+    let current = STATE.with(|s| s.borrow().last_id == run && s.borrow().pending.is_none());
+    if !current {
+        return Err("The run changed while t-SNE was computed; choose t-SNE again.".into());
+    }
+    let id = STATE.with(|s| s.borrow_mut().new_id());
+    let event = Event::TsneReady { id, xy: Vec::new(), sample };
+    post_for(run, &event, &[("xy", js_sys::Float32Array::from(&xy[..]).into())])?;
+    STATE.with(|s| s.borrow_mut().pending = Some(Pending { id, change: Change::Tsne(xy) }));
+    Ok(())
+}
+
+/// A run's results: the per-song arrays travel as typed arrays (see `post_arrays`), with the
+/// songs' names packed by `find::song_names`. Nothing is sent that is not finite.
+fn post_results(mut results: RunResults, (name_text, name_ends): (Vec<u8>, Vec<u32>)) -> Result<(), String> {
+    if !results.pca.iter().chain(&results.first_two).all(|v| v.is_finite()) {
+        return Err(protocol::NOT_FINITE.into());
+    }
+    let pca = js_sys::Float32Array::from(&results.pca[..]);
+    let first_two = js_sys::Float32Array::from(&results.first_two[..]);
+    let labels = js_sys::Uint16Array::from(&results.labels[..]);
+    (results.pca, results.first_two, results.labels) = (Vec::new(), Vec::new(), Vec::new());
+    let arrays = [
+        ("pca", pca.into()),
+        ("first_two", first_two.into()),
+        ("labels", labels.into()),
+        ("name_text", Uint8Array::from(&name_text[..]).into()),
+        ("name_ends", js_sys::Uint32Array::from(&name_ends[..]).into()),
+    ];
+    post_arrays(&Event::Finished(Box::new(results)), &arrays)
+}
+
+pub(crate) fn fail(stage: &str, message: impl ToString) {
+    post(&Event::Failed { stage: stage.to_string(), message: message.to_string() });
+}

@@ -1,0 +1,209 @@
+//! The worker's state: the loaded table, the run the page shows, and results on their way to
+//! the page (pending until it commits them).
+
+use std::cell::RefCell;
+
+use crate::pipeline::analysis::Analysis;
+use crate::pipeline::explore::search::SearchIndex;
+use crate::pipeline::input::columns::ColumnMapping;
+use crate::pipeline::input::load::Table;
+use crate::pipeline::input::scale::Prepared;
+use crate::pipeline::model::train::{EpochLoss, Trained};
+use crate::pipeline::params::{Projection, ValidParams};
+use crate::pipeline::run::RunSnapshot;
+use crate::protocol::{RunResults, Timings};
+
+use super::{fail, find};
+
+thread_local! {
+    pub(super) static STATE: RefCell<State> = RefCell::new(State::default());
+}
+
+/// The dataset and the last good results. Kept across failures of later steps.
+#[derive(Default)]
+pub(super) struct State {
+    pub(super) table: Option<Table>,
+    /// The run the page shows: what exports, recommendations and model downloads work on.
+    pub(super) last: Option<LastRun>,
+    /// Results sent to the page and not yet acknowledged (`Request::Commit`). A posted message
+    /// is not a received one: until the page says it shows them, `last` stays as it was.
+    pub(super) pending: Option<Pending>,
+    /// The id the next results get.
+    pub(super) next_id: u64,
+    /// The id of the results `last` was committed as (0 without a run): what the page names in
+    /// every request about the run, and what every answer is tagged with.
+    pub(super) last_id: u64,
+}
+
+/// Results on their way to the page.
+pub(super) struct Pending {
+    pub(super) id: u64,
+    pub(super) change: Change,
+}
+
+pub(super) enum Change {
+    /// A new run (training, a model file).
+    Run(Box<LastRun>),
+    /// The same run clustered or represented anew.
+    Analysis { analysis: Box<Analysis>, params: ValidParams, keep_tsne: bool },
+    /// The t-SNE map of the last run.
+    Tsne(Vec<f32>),
+}
+
+impl State {
+    pub(super) fn new_id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    /// Makes the pending results numbered `id` the last run; anything else is ignored (an
+    /// acknowledgement of results already replaced).
+    pub(super) fn commit(&mut self, id: u64) {
+        let Some(pending) = self.pending.take_if(|p| p.id == id) else { return };
+        let change = match pending.change {
+            Change::Run(run) => {
+                (self.last, self.last_id) = (Some(*run), id);
+                return;
+            }
+            other => other,
+        };
+        let Some(last) = self.last.as_mut() else { return };
+        match change {
+            Change::Analysis { analysis, params, keep_tsne } => {
+                self.last_id = id;
+                last.analysis = *analysis;
+                last.params = params;
+                // New clusters: names saved for the old ones no longer fit.
+                last.saved_names.clear();
+                if !keep_tsne {
+                    last.tsne = None;
+                }
+            }
+            Change::Tsne(xy) => last.tsne = Some(xy),
+            Change::Run(_) => {}
+        }
+    }
+}
+
+/// The last finished run: what export, choosing k and re-clustering work on.
+pub(super) struct LastRun {
+    pub(super) mapping: ColumnMapping,
+    pub(super) params: ValidParams,
+    pub(super) prepared: Prepared,
+    pub(super) analysis: Analysis,
+    pub(super) history: Vec<EpochLoss>,
+    pub(super) timings: Timings,
+    /// Titles and artists of the run's rows, folded for search.
+    pub(super) search: SearchIndex,
+    /// The model, kept so it can be downloaded.
+    pub(super) trained: Trained,
+    /// The model file applied, when the run came from one rather than from training.
+    pub(super) model_file: Option<String>,
+    /// The cluster names saved in that file.
+    pub(super) saved_names: Vec<String>,
+    /// The t-SNE map, once computed.
+    pub(super) tsne: Option<Vec<f32>>,
+}
+
+impl LastRun {
+    /// The one way a run is made (training, a model file, a restore), so that its search index
+    /// is always that of its own rows. History, timings, the model file's name and saved names
+    /// start empty; each maker sets those it has.
+    pub(super) fn new(
+        table: &Table,
+        mapping: ColumnMapping,
+        params: ValidParams,
+        prepared: Prepared,
+        analysis: Analysis,
+        trained: Trained,
+    ) -> LastRun {
+        let search = find::index(table, &mapping, &prepared);
+        LastRun {
+            mapping,
+            params,
+            prepared,
+            analysis,
+            history: Vec::new(),
+            timings: Timings::default(),
+            search,
+            trained,
+            model_file: None,
+            saved_names: Vec::new(),
+            tsne: None,
+        }
+    }
+
+    /// The 2D map for `projection`, if it has been computed.
+    pub(super) fn map(&self, projection: Projection) -> Option<&[f32]> {
+        match projection {
+            Projection::Tsne => self.tsne.as_deref(),
+            other => self.analysis.map(other),
+        }
+    }
+
+    /// Everything the page draws for this run, numbered `run_id`.
+    pub(super) fn results(&self, run_id: u64) -> Result<RunResults, String> {
+        self.results_with(run_id, &self.analysis, &self.params, &self.saved_names)
+    }
+
+    /// The results this run would have with `analysis` and `params` in place of its own.
+    pub(super) fn results_with(
+        &self,
+        run_id: u64,
+        a: &Analysis,
+        params: &ValidParams,
+        saved_names: &[String],
+    ) -> Result<RunResults, String> {
+        let p = &self.prepared;
+        let snapshot = RunSnapshot::of(
+            &self.mapping,
+            params,
+            p,
+            &self.trained,
+            a,
+            &self.history,
+            self.model_file.clone(),
+            saved_names,
+        )
+        .map_err(|e| e.to_string())?;
+        Ok(RunResults {
+            run_id,
+            snapshot,
+            features: p.features.features.iter().map(|f| f.name().to_string()).collect(),
+            rows: p.features.n_rows(),
+            history: self.history.clone(),
+            recon_mse: a.recon_mse,
+            k: params.k,
+            inertia: a.clustering.inertia,
+            clusters: a.summaries.clone(),
+            labels: a.clustering.labels.iter().map(|&l| l as u16).collect(),
+            pca: a.pca.clone(),
+            first_two: a.first_two.clone(),
+            latent_size: a.latent,
+            timings: self.timings.clone(),
+            names: a.names.clone(),
+            representation: a.representation,
+            model_file: self.model_file.clone(),
+            saved_names: saved_names.to_vec(),
+        })
+    }
+}
+
+/// The id of the committed run.
+pub(super) fn last_id() -> u64 {
+    STATE.with(|s| s.borrow().last_id)
+}
+
+/// Runs `f` on the loaded table and the last finished run; when there is none, or `f` fails,
+/// the page is told why under `stage` (`no_run` says what a run is needed for).
+pub(super) fn with_run<T>(
+    stage: &str,
+    no_run: &str,
+    f: impl FnOnce(&Table, &LastRun) -> Result<T, String>,
+) -> Option<T> {
+    let outcome = STATE.with(|s| match &*s.borrow() {
+        State { table: Some(t), last: Some(l), .. } => f(t, l),
+        _ => Err(no_run.to_string()),
+    });
+    outcome.map_err(|e| fail(stage, e)).ok()
+}
