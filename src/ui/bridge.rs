@@ -331,7 +331,7 @@ fn run_tag(state: AppState) -> JsValue {
     JsValue::from_f64(shown_run(state) as f64)
 }
 
-/// The stage of a failed restore (the worker's `model_task::restore`).
+/// The stage of a failed restore (the worker's `model_file::restore`).
 const RESTORING: &str = "Restoring the results";
 
 /// Puts back the per-song arrays the worker sent beside the JSON (see `worker::post_arrays`),

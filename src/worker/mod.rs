@@ -3,19 +3,25 @@
 //! `File` object through untouched (read here with `FileReaderSync`, off the page's thread) and to
 //! interleave training with the event loop so `Cancel` is seen mid-epoch; both are a few lines here.
 
-mod find;
-mod k_task;
-mod load_task;
-mod model_task;
+mod choose_k;
+mod colour;
+mod compare;
+mod exports;
+mod load;
+mod model_file;
+mod names;
 mod post;
+mod recluster;
 mod schedule;
 mod session;
-mod train_task;
-mod tsne_task;
+mod similar;
+mod songs;
+mod train;
+mod tsne;
 
-use post::{fail, offer_analysis, offer_run, offer_tsne, post, post_download, post_for};
+use post::{fail, offer_analysis, offer_run, offer_tsne, post, post_download, post_for, with_run};
 use schedule::{cancelled, run_busy, yield_now, BUSY};
-use session::{last_id, with_run, LastRun, State, STATE};
+use session::{last_id, LastRun, State, STATE};
 
 use std::cell::Cell;
 
@@ -29,8 +35,6 @@ use crate::pipeline::input::columns::ColumnMapping;
 use crate::pipeline::input::demo::demo_csv;
 use crate::pipeline::input::load::{check_size, parse_csv, Table};
 use crate::pipeline::model::file::check_model_size;
-use crate::pipeline::params::Projection;
-use crate::pipeline::run;
 use crate::protocol::{
     self, decode_request, CheckOptions, DatasetInfo, Event, MappingCheck, Request, Stale, CRASH_STAGE,
 };
@@ -83,7 +87,7 @@ fn handle(ev: MessageEvent) {
         }),
         // Checking only reads the table, which training holds no borrow of across its yields.
         Request::Check { mapping, options } => post(&Event::Checked(Box::new(check(&mapping, options)))),
-        Request::Pick { rows } => find::pick(rows),
+        Request::Pick { rows } => songs::pick(rows),
         _ if BUSY.with(Cell::get) => {
             fail("Starting a step", "Another step is still running; wait for it or press Cancel.")
         }
@@ -91,27 +95,27 @@ fn handle(ev: MessageEvent) {
             load_bytes("Demo dataset (synthetic)", demo_csv(rows, seed).as_bytes(), options)
         }
         Request::LoadFile { name, options } => load_file(&name, &data, options),
-        Request::Train { mapping, params } => train_task::spawn(mapping, params),
-        Request::Export { projection, names } => export(projection, names),
-        Request::ChooseK { from, to } => k_task::spawn_choose_k(from, to),
-        Request::Recluster { k } => k_task::recluster(k),
-        Request::Search { query } => find::search(query),
-        Request::Recommend { row, n, metric } => find::recommend(row, n, metric),
-        Request::MoreLikeThese { table_rows, n, metric } => find::more_like_these(table_rows, n, metric),
-        Request::ExportPlaylist { table_rows, names } => find::export_playlist(table_rows, names),
-        Request::ColourBy { column } => find::colour_by(column),
-        Request::Compare => k_task::spawn_compare(),
-        Request::UseRepresentation { representation } => k_task::use_representation(representation),
-        Request::DownloadModel { names } => model_task::download(names),
-        Request::ApplyModel { name, force } => model_task::apply(&name, &data, force),
-        Request::Restore { snapshot } => model_task::restore(&snapshot, &data, run),
-        Request::Tsne => tsne_task::spawn(),
+        Request::Train { mapping, params } => train::spawn(mapping, params),
+        Request::Export { projection, names } => exports::export(projection, names),
+        Request::ChooseK { from, to } => choose_k::spawn_choose_k(from, to),
+        Request::Recluster { k } => recluster::recluster(k),
+        Request::Search { query } => songs::search(query),
+        Request::Recommend { row, n, metric } => similar::recommend(row, n, metric),
+        Request::MoreLikeThese { table_rows, n, metric } => similar::more_like_these(table_rows, n, metric),
+        Request::ExportPlaylist { table_rows, names } => exports::export_playlist(table_rows, names),
+        Request::ColourBy { column } => colour::colour_by(column),
+        Request::Compare => compare::spawn_compare(),
+        Request::UseRepresentation { representation } => recluster::use_representation(representation),
+        Request::DownloadModel { names } => model_file::download(names),
+        Request::ApplyModel { name, force } => model_file::apply(&name, &data, force),
+        Request::Restore { snapshot } => model_file::restore(&snapshot, &data, run),
+        Request::Tsne => tsne::spawn(),
     }
 }
 
 fn load_file(name: &str, data: &JsValue, options: CheckOptions) {
     match file_of(data) {
-        Ok(file) => load_task::spawn(name.to_string(), file, options),
+        Ok(file) => load::spawn(name.to_string(), file, options),
         Err(message) => fail("Reading the file", message),
     }
 }
@@ -168,16 +172,4 @@ fn check(mapping: &ColumnMapping, options: CheckOptions) -> MappingCheck {
         Some(t) => check_table(t, mapping, options),
         None => MappingCheck::no_file(mapping),
     })
-}
-
-fn export(projection: Projection, names: Vec<String>) {
-    let csv = with_run("Exporting", "Train a model first: the export adds each song's cluster.", |t, last| {
-        let map = last.map(projection).ok_or_else(|| {
-            "That map has not been computed for this run yet; choose it above the map first.".to_string()
-        })?;
-        run::export(t, &last.prepared, &last.analysis, map, &names).map_err(|e| e.to_string())
-    });
-    if let Some(csv) = csv {
-        post_download(Event::Exported { file: "songscape-clusters.csv".into() }, &csv, "text/csv");
-    }
 }

@@ -5,9 +5,11 @@ use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::session::{last_id, Change, LastRun, Pending, STATE};
-use super::{find, scope};
+use super::names;
+use super::scope;
+use super::session::{last_id, Change, LastRun, Pending, State, STATE};
 use crate::pipeline::analysis::Analysis;
+use crate::pipeline::input::load::Table;
 use crate::pipeline::params::ValidParams;
 use crate::protocol::{self, encode_event, Event, RunResults};
 
@@ -70,7 +72,7 @@ pub(crate) fn post_for(run: u64, event: &Event, arrays: &[(&str, JsValue)]) -> R
 pub(super) fn offer_run(run: LastRun, stage: &str) {
     let id = STATE.with(|s| s.borrow_mut().new_id());
     let offered = run.results(id).and_then(|results| {
-        let names = STATE.with(|s| s.borrow().table.as_ref().map(|t| find::song_names(t, &run)));
+        let names = STATE.with(|s| s.borrow().table.as_ref().map(|t| names::song_names(t, &run)));
         let names = names.ok_or("The dataset was replaced meanwhile; train again.")?;
         Ok((results, names))
     });
@@ -88,7 +90,7 @@ pub(super) fn offer_analysis(analysis: Analysis, params: ValidParams, keep_tsne:
         let (Some(table), Some(last)) = (&s.table, &s.last) else { return Err("Train a model first.".to_string()) };
         // New clusters: names saved for the old ones no longer fit (see `State::commit`).
         let results = last.results_with(id, &analysis, &params, &[])?;
-        Ok((id, results, find::song_names(table, last)))
+        Ok((id, results, names::song_names(table, last)))
     });
     match outcome.and_then(|(id, results, names)| post_results(results, names).map(|()| id)) {
         Ok(id) => STATE.with(|s| {
@@ -117,7 +119,7 @@ pub(super) fn offer_tsne(run: u64, xy: Vec<f32>, sample: usize) -> Result<(), St
 }
 
 /// A run's results: the per-song arrays travel as typed arrays (see `post_arrays`), with the
-/// songs' names packed by `find::song_names`. Nothing is sent that is not finite.
+/// songs' names packed by `names::song_names`. Nothing is sent that is not finite.
 fn post_results(mut results: RunResults, (name_text, name_ends): (Vec<u8>, Vec<u32>)) -> Result<(), String> {
     if !results.pca.iter().chain(&results.first_two).all(|v| v.is_finite()) {
         return Err(protocol::NOT_FINITE.into());
@@ -138,4 +140,18 @@ fn post_results(mut results: RunResults, (name_text, name_ends): (Vec<u8>, Vec<u
 
 pub(crate) fn fail(stage: &str, message: impl ToString) {
     post(&Event::Failed { stage: stage.to_string(), message: message.to_string() });
+}
+
+/// Runs `f` on the loaded table and the last finished run; when there is none, or `f` fails,
+/// the page is told why under `stage` (`no_run` says what a run is needed for).
+pub(super) fn with_run<T>(
+    stage: &str,
+    no_run: &str,
+    f: impl FnOnce(&Table, &LastRun) -> Result<T, String>,
+) -> Option<T> {
+    let outcome = STATE.with(|s| match &*s.borrow() {
+        State { table: Some(t), last: Some(l), .. } => f(t, l),
+        _ => Err(no_run.to_string()),
+    });
+    outcome.map_err(|e| fail(stage, e)).ok()
 }

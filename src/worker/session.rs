@@ -13,8 +13,6 @@ use crate::pipeline::params::{Projection, ValidParams};
 use crate::pipeline::run::RunSnapshot;
 use crate::protocol::{RunResults, Timings};
 
-use super::{fail, find};
-
 thread_local! {
     pub(super) static STATE: RefCell<State> = RefCell::new(State::default());
 }
@@ -117,7 +115,7 @@ impl LastRun {
         analysis: Analysis,
         trained: Trained,
     ) -> LastRun {
-        let search = find::index(table, &mapping, &prepared);
+        let search = SearchIndex::of_rows(table, mapping.title, mapping.artist, &prepared.features.rows);
         LastRun {
             mapping,
             params,
@@ -192,18 +190,4 @@ impl LastRun {
 /// The id of the committed run.
 pub(super) fn last_id() -> u64 {
     STATE.with(|s| s.borrow().last_id)
-}
-
-/// Runs `f` on the loaded table and the last finished run; when there is none, or `f` fails,
-/// the page is told why under `stage` (`no_run` says what a run is needed for).
-pub(super) fn with_run<T>(
-    stage: &str,
-    no_run: &str,
-    f: impl FnOnce(&Table, &LastRun) -> Result<T, String>,
-) -> Option<T> {
-    let outcome = STATE.with(|s| match &*s.borrow() {
-        State { table: Some(t), last: Some(l), .. } => f(t, l),
-        _ => Err(no_run.to_string()),
-    });
-    outcome.map_err(|e| fail(stage, e)).ok()
 }

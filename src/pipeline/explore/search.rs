@@ -5,6 +5,8 @@
 
 use deunicode::deunicode;
 
+use crate::pipeline::input::load::Table;
+
 /// Lower-case ASCII letters and digits, words separated by one space: "Beyoncé — Halo!" →
 /// "beyonce halo".
 pub fn fold(text: &str) -> String {
@@ -31,6 +33,13 @@ enum Rank {
 }
 
 impl SearchIndex {
+    /// The index of a run's songs: the title and artist cells of each of `rows` (table rows).
+    pub fn of_rows(table: &Table, title: Option<usize>, artist: Option<usize>, rows: &[usize]) -> Self {
+        let cell = |row: usize, column: Option<usize>| column.map_or("", |c| table.cell(row, c));
+        let texts: Vec<String> = rows.iter().map(|&r| format!("{} {}", cell(r, title), cell(r, artist))).collect();
+        SearchIndex::new(texts.iter().map(String::as_str))
+    }
+
     /// `texts[i]` is what row `i` is found by (title and artist).
     pub fn new<'a>(texts: impl Iterator<Item = &'a str>) -> Self {
         SearchIndex { folded: texts.map(fold).collect() }

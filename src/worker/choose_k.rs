@@ -1,0 +1,47 @@
+//! Choosing k on the last run's codes, without retraining. It runs KMeans up to 19 times, so
+//! it yields between values of k: progress reaches the page and Cancel is honoured.
+
+use super::{cancelled, fail, post, run_busy, with_run, yield_now};
+use crate::pipeline::analysis::choose_k::{score_k, silhouette_rows, suggest_k, KScore};
+use crate::protocol::{Event, Task};
+
+const STAGE: &str = "Comparing k";
+
+pub(super) const NO_RUN: &str = "Train a model first: k is chosen on the codes it learns.";
+
+pub(super) fn spawn_choose_k(from: usize, to: usize) {
+    run_busy(async move {
+        if let Err(message) = choose_k(from, to).await {
+            fail(STAGE, message);
+        }
+    });
+}
+
+async fn choose_k(from: usize, to: usize) -> Result<(), String> {
+    if !(2 <= from && from <= to && to <= 100) {
+        return Err(format!("k must run from at least 2 to at most 100 (got {from} to {to})."));
+    }
+    let run_id = super::last_id();
+    let run = with_run(STAGE, NO_RUN, |_, l| Ok((l.analysis.points.clone(), l.analysis.point_dim, l.params.seed)));
+    let Some((codes, dim, seed)) = run else { return Ok(()) }; // with_run told the page why
+    post(&Event::Stage { name: STAGE.into() });
+    let rows = silhouette_rows(codes.len() / dim.max(1), seed);
+    let mut scores: Vec<KScore> = Vec::new();
+    let total = to - from + 1;
+    for (done, k) in (from..=to).enumerate() {
+        post(&Event::KProgress { k, done, total });
+        yield_now().await;
+        if cancelled() {
+            post(&Event::Cancelled { task: Task::ComparingK });
+            return Ok(());
+        }
+        // A k beyond the number of distinct codes cannot be fitted; neither can any larger one.
+        match score_k(&codes, dim, k, seed, &rows) {
+            Ok(score) => scores.push(score),
+            Err(_) if !scores.is_empty() => break,
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    let scores = Event::KScores { suggested: suggest_k(&scores), scores, sample: rows.len() };
+    super::post_for(run_id, &scores, &[])
+}

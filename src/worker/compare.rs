@@ -1,0 +1,44 @@
+//! "Is the autoencoder worth it?": the three representations scored with the run's k.
+
+use super::choose_k::NO_RUN;
+use super::{cancelled, fail, post, run_busy, with_run, yield_now};
+use crate::pipeline::analysis::compare::Representation;
+use crate::pipeline::run;
+use crate::protocol::{Event, Task};
+
+pub(super) fn spawn_compare() {
+    run_busy(async move {
+        if let Err(message) = compare().await {
+            fail("Comparing representations", message);
+        }
+    });
+}
+
+/// Scores each representation; yields before each so progress shows and Cancel is seen.
+async fn compare() -> Result<(), String> {
+    let run_id = super::last_id();
+    let mut scores = Vec::new();
+    for representation in Representation::ALL {
+        post(&Event::Stage { name: format!("Comparing representations: {}", representation.label()) });
+        yield_now().await;
+        if cancelled() {
+            post(&Event::Cancelled { task: Task::ComparingRepresentations });
+            return Ok(());
+        }
+        // Scores of two runs must not be mixed: a run committed during the yield ends it.
+        if super::last_id() != run_id {
+            return Err(crate::protocol::STALE.into());
+        }
+        let score = with_run("Comparing representations", NO_RUN, |table, l| {
+            run::score_one(table, &l.mapping, &l.prepared, &l.analysis, &l.params, representation)
+                .map_err(|e| e.to_string())
+        });
+        let Some(score) = score else { return Ok(()) };
+        scores.push(score);
+    }
+    let label = with_run("Comparing representations", NO_RUN, |table, l| {
+        Ok(l.mapping.label.and_then(|c| table.headers.get(c).cloned()))
+    })
+    .flatten();
+    super::post_for(run_id, &Event::Compared { scores, label }, &[])
+}

@@ -1,0 +1,40 @@
+//! The CSV downloads: the songs with their clusters, and the playlist.
+
+use super::{post_download, with_run};
+use crate::pipeline::output::export::{playlist_csv, PlaylistSong};
+use crate::pipeline::params::Projection;
+use crate::pipeline::run;
+use crate::protocol::Event;
+
+/// Works with or without a run: without one, the songs' clusters are left empty.
+pub(super) fn export_playlist(table_rows: Vec<usize>, names: Vec<String>) {
+    let csv = super::STATE.with(|s| {
+        let s = s.borrow();
+        let Some(table) = &s.table else { return Err("No file is loaded.".to_string()) };
+        let cluster = |t: usize| {
+            let last = s.last.as_ref()?;
+            let row = last.prepared.features.rows.binary_search(&t).ok()?;
+            let id = last.analysis.clustering.labels[row];
+            Some((id, names.get(id).cloned().unwrap_or_default()))
+        };
+        let songs: Vec<PlaylistSong> =
+            table_rows.iter().map(|&t| PlaylistSong { table_row: t, cluster: cluster(t) }).collect();
+        playlist_csv(table, &songs).map_err(|e| e.to_string())
+    });
+    match csv {
+        Ok(csv) => super::post_download(Event::Exported { file: "songscape-playlist.csv".into() }, &csv, "text/csv"),
+        Err(e) => super::fail("Exporting the playlist", e),
+    }
+}
+
+pub(super) fn export(projection: Projection, names: Vec<String>) {
+    let csv = with_run("Exporting", "Train a model first: the export adds each song's cluster.", |t, last| {
+        let map = last.map(projection).ok_or_else(|| {
+            "That map has not been computed for this run yet; choose it above the map first.".to_string()
+        })?;
+        run::export(t, &last.prepared, &last.analysis, map, &names).map_err(|e| e.to_string())
+    });
+    if let Some(csv) = csv {
+        post_download(Event::Exported { file: "songscape-clusters.csv".into() }, &csv, "text/csv");
+    }
+}
