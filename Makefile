@@ -45,7 +45,7 @@ dist-e2e:
 
 test-e2e: dist-e2e
 	@echo "[test] end-to-end tests in headless Chromium"
-	cd tests/e2e && E2E_DIST=$(E2E_DIST) E2E_SUBPATH_DIST=$(SUBPATH_DIST) node --test --test-concurrency=1 *.test.mjs
+	cd tests/e2e && E2E_DIST=$(E2E_DIST) E2E_SUBPATH_DIST=$(SUBPATH_DIST) node --test --test-concurrency=1 --test-timeout=600000 *.test.mjs
 
 fuzz: setup-fuzz
 	@echo "[fuzz] writing the corpus cases as seeds to $(FUZZ_CORPUS)"

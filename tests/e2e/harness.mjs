@@ -25,7 +25,10 @@ export function serve(dir, prefix = '/') {
   return new Promise((resolve) => {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address();
-      resolve({ url: `http://127.0.0.1:${port}${prefix}`, close: () => new Promise((r) => server.close(r)) });
+      // Closing ends open keep-alive connections too: a browser (or its service worker) holding
+      // one made `close` wait for ever, which stalled a whole CI run in the offline test.
+      const close = () => new Promise((r) => { server.close(r); server.closeAllConnections(); });
+      resolve({ url: `http://127.0.0.1:${port}${prefix}`, close });
     });
   });
 }

@@ -133,7 +133,9 @@ test('diverging training keeps the last good results; the same seed gives the id
 
 // The crash test is in trust_export.test.mjs: the run on screen is restored, byte for byte.
 
-test('offline: after the first visit the app loads, trains and exports with the network off (sub-path build)', async (t) => {
+// A time limit, so that a service worker that never becomes ready fails this test instead of
+// holding up the whole suite.
+test('offline: after the first visit the app loads, trains and exports with the network off (sub-path build)', { timeout: 180_000 }, async (t) => {
   if (!SUBPATH_DIST) { t.skip('skipped: E2E_SUBPATH_DIST not set (make test-e2e builds it)'); return; }
   const sub = await serve(SUBPATH_DIST, '/songscape/');
   const { page, errors, context } = await openApp(browser, sub.url);
