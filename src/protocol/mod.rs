@@ -48,19 +48,27 @@ pub fn decode_request(s: &str) -> Result<Request, String> {
 /// NaN or infinite number as `null`, which the page cannot read as a number: such an event never
 /// leaves the worker (the check reads the text back, so whatever else could go wrong is caught).
 pub fn encode_event(e: &Event) -> String {
-    let failed = |message: String| {
-        let failed = Event::Failed { stage: "Sending results".into(), message };
+    encode_checked(e).unwrap_or_else(|message| {
+        let failed = Event::Failed { stage: SENDING.into(), message };
         serde_json::to_string(&failed).unwrap_or_default()
-    };
+    })
+}
+
+/// The event as JSON, or why it cannot be sent (see `encode_event`), for a sender that reports
+/// the failure under its own stage.
+pub fn encode_checked(e: &Event) -> Result<String, String> {
     // Read back equal, so a NaN that became `null` in an optional field is caught too (the
     // colouring alone sends NaN on purpose: see `missing_as_null`).
     let same = |text: &str| decode_event(text).is_ok_and(|d| d == *e || matches!(e, Event::Coloured(_)));
     match serde_json::to_string(e) {
-        Ok(text) if same(&text) => text,
-        Ok(_) => failed(NOT_FINITE.to_string()),
-        Err(err) => failed(err.to_string()),
+        Ok(text) if same(&text) => Ok(text),
+        Ok(_) => Err(NOT_FINITE.to_string()),
+        Err(err) => Err(err.to_string()),
     }
 }
+
+/// The stage under which an event that could not be sent is reported.
+pub const SENDING: &str = "Sending results";
 
 /// The id of the results in an event's JSON that the page could not read, if it says one, so the
 /// page can tell the worker to drop exactly those.

@@ -11,11 +11,16 @@ use super::session::{last_id, Change, LastRun, Pending, State, STATE};
 use crate::pipeline::analysis::Analysis;
 use crate::pipeline::input::load::Table;
 use crate::pipeline::params::ValidParams;
-use crate::protocol::{self, encode_event, Event, RunResults};
+use crate::protocol::{self, Event, RunResults};
 
 /// Posts `event`, tagged with the run it answers from (see `protocol::Stale`).
+/// An event that cannot be sent (a number that is not finite) is reported instead.
 pub(crate) fn post(event: &Event) {
-    let _ = post_arrays(event, &[]);
+    if let Err(message) = post_arrays(event, &[]) {
+        if !matches!(event, Event::Failed { .. }) {
+            fail(protocol::SENDING, message);
+        }
+    }
 }
 
 /// Posts `event` with `text` beside it as a `Blob` of type `mime`, for the page to download
@@ -44,13 +49,8 @@ pub(crate) fn post_arrays(event: &Event, arrays: &[(&str, JsValue)]) -> Result<(
 /// `post_arrays` for an answer computed on run `run`: a task that yields may see the run change
 /// before it posts, and its answer belongs to the run it started on.
 pub(crate) fn post_for(run: u64, event: &Event, arrays: &[(&str, JsValue)]) -> Result<(), String> {
-    let json = encode_event(event);
-    // `encode_event` turns an event it could not send into `Failed`: the caller says why.
-    if !matches!(event, Event::Failed { .. }) {
-        if let Ok(Event::Failed { message, .. }) = protocol::decode_event(&json) {
-            return Err(message);
-        }
-    }
+    // The caller says why an event could not be sent; its JSON is checked once, here.
+    let json = protocol::encode_checked(event)?;
     let message = js_sys::Object::new();
     let _ = Reflect::set(&message, &JsValue::from_str("json"), &JsValue::from_str(&json));
     let _ = Reflect::set(&message, &JsValue::from_str("run"), &JsValue::from_f64(run as f64));
