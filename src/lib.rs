@@ -5,6 +5,7 @@
 //! Both of the latter exist only for `wasm32`.
 
 pub mod mapview;
+pub mod page;
 pub mod pipeline;
 pub mod playlist_merge;
 pub mod protocol;

@@ -236,7 +236,7 @@ pub fn export(
 /// per-song labels and any t-SNE map are the page's already and travel beside it). Everything
 /// else is recomputed by the same code from the same inputs, so exports come out byte for byte
 /// as before.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RunSnapshot {
     pub mapping: ColumnMapping,
     /// The settings of the clustering shown (`k` after any re-clustering).

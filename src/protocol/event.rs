@@ -13,26 +13,26 @@ use crate::pipeline::model::train::EpochLoss;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Event {
     Ready,
-    /// A long step started ("Reading the file", "Training", "Clustering"…).
+    /// A step of a long task started ("Reading the file", "Training", "Clustering"…).
     Stage {
-        name: String,
-    },
-    /// Reading a file: `bytes` of `total` read so far.
-    Reading {
-        bytes: u64,
-        total: u64,
+        task: Task,
+        step: String,
     },
     Loaded(Box<DatasetInfo>),
     Checked(Box<MappingCheck>),
-    Progress(Progress),
+    /// How far the running task has got.
+    Progress(TaskProgress),
     Epoch(EpochLoss),
     Finished(Box<RunResults>),
     /// `task` stopped at the page's `Cancel`; what was there before it is kept.
     Cancelled {
         task: Task,
     },
-    /// A step failed; what was loaded before is kept.
+    /// A step failed; what was loaded before is kept. `task` is the long task it ended, when
+    /// it was one.
     Failed {
+        #[serde(default)]
+        task: Option<Task>,
         stage: String,
         message: String,
     },
@@ -50,12 +50,6 @@ pub enum Event {
     Compared {
         scores: Vec<RepresentationScore>,
         label: Option<String>,
-    },
-    /// t-SNE: `done` of `total` steps (iterations, then songs placed, in `phase`).
-    TsneProgress {
-        phase: String,
-        done: usize,
-        total: usize,
     },
     /// The t-SNE map, `[x, y]` per song of the last run; `sample` songs were laid out by t-SNE.
     /// `id` is what the page commits once it shows the map.
@@ -75,12 +69,6 @@ pub enum Event {
     /// A model file ready to download as `file`, beside the JSON as a `Blob` like `Exported`.
     ModelSaved {
         file: String,
-    },
-    /// `ChooseK` has scored `done` of `total` values of k; `k` is the one being run now.
-    KProgress {
-        k: usize,
-        done: usize,
-        total: usize,
     },
     /// Answer to `Search` for `query`.
     SearchResults {
@@ -116,15 +104,19 @@ impl Event {
     }
 }
 
-/// The long tasks the page can cancel: each says which one stopped, so the page never guesses
-/// from its flags (a cancelled comparison of representations once said "Training cancelled").
+/// The long tasks the worker runs, one at a time. Their steps, progress, cancellation and
+/// failure all name the task, so the page never guesses from its flags which one it was (a
+/// cancelled comparison of representations once said "Training cancelled").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Task {
     Reading,
     Training,
+    ApplyingModel,
     ComparingK,
     ComparingRepresentations,
     Tsne,
+    /// Giving a restarted worker back the file and the run the page shows.
+    Restoring,
 }
 
 impl Task {
@@ -133,9 +125,51 @@ impl Task {
         match self {
             Task::Reading => "Reading the file",
             Task::Training => "Training",
+            Task::ApplyingModel => "Applying the model",
             Task::ComparingK => "Comparing k",
             Task::ComparingRepresentations => "Comparing representations",
             Task::Tsne => "t-SNE",
+            Task::Restoring => "Restoring the results",
+        }
+    }
+
+    /// The task stops at the page's Cancel (the others take a moment and cannot be stopped
+    /// halfway without leaving a half-made run).
+    pub fn cancellable(self) -> bool {
+        matches!(self, Task::Reading | Task::Training | Task::ComparingK | Task::ComparingRepresentations | Task::Tsne)
+    }
+}
+
+/// How far a long task has got.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum TaskProgress {
+    /// `bytes` of `total` of a file read.
+    Reading {
+        bytes: u64,
+        total: u64,
+    },
+    Training(Progress),
+    /// `done` of `total` values of k scored; `k` is the one being run now.
+    ComparingK {
+        k: usize,
+        done: usize,
+        total: usize,
+    },
+    /// `done` of `total` steps (iterations, then songs placed, in `phase`).
+    Tsne {
+        phase: String,
+        done: usize,
+        total: usize,
+    },
+}
+
+impl TaskProgress {
+    pub fn task(&self) -> Task {
+        match self {
+            TaskProgress::Reading { .. } => Task::Reading,
+            TaskProgress::Training(_) => Task::Training,
+            TaskProgress::ComparingK { .. } => Task::ComparingK,
+            TaskProgress::Tsne { .. } => Task::Tsne,
         }
     }
 }

@@ -11,7 +11,7 @@ pub mod request;
 pub mod results;
 pub mod transfer;
 
-pub use event::{Event, Progress, Task};
+pub use event::{Event, Progress, Task, TaskProgress};
 pub use request::{CheckOptions, MappingCheck, Request};
 pub use results::{DatasetInfo, Recommendation, RunResults, SetRecommendation, SimilarSong, SongRef, Timings};
 pub use transfer::{song_name_ranges, song_names};
@@ -49,7 +49,7 @@ pub fn decode_request(s: &str) -> Result<Request, String> {
 /// leaves the worker (the check reads the text back, so whatever else could go wrong is caught).
 pub fn encode_event(e: &Event) -> String {
     encode_checked(e).unwrap_or_else(|message| {
-        let failed = Event::Failed { stage: SENDING.into(), message };
+        let failed = Event::Failed { task: None, stage: SENDING.into(), message };
         serde_json::to_string(&failed).unwrap_or_default()
     })
 }
@@ -96,7 +96,7 @@ mod tests {
     fn requests_and_events_round_trip() {
         let r = Request::Train { mapping: ColumnMapping::default(), params: TrainParams::default() };
         assert_eq!(decode_request(&encode_request(&r)).unwrap(), r);
-        let e = Event::Progress(Progress { epoch: 2, epochs: 4, batch: 5, batches: 10 });
+        let e = Event::Progress(TaskProgress::Training(Progress { epoch: 2, epochs: 4, batch: 5, batches: 10 }));
         assert_eq!(decode_event(&encode_event(&e)).unwrap(), e);
         assert!(decode_request("{\"Nope\":1}").unwrap_err().starts_with("The worker received"));
     }
@@ -107,7 +107,7 @@ mod tests {
         let text = encode_event(&Event::Epoch(loss));
         assert_eq!(
             decode_event(&text).unwrap(),
-            Event::Failed { stage: "Sending results".into(), message: NOT_FINITE.into() }
+            Event::Failed { task: None, stage: "Sending results".into(), message: NOT_FINITE.into() }
         );
         let optional = Event::Epoch(EpochLoss { epoch: 1, train_loss: 0.5, val_loss: Some(f32::INFINITY) });
         assert!(encode_event(&optional).contains(NOT_FINITE), "a NaN in an optional field is caught too");
@@ -118,10 +118,7 @@ mod tests {
     #[test]
     fn requests_and_answers_about_a_run_are_marked() {
         assert_eq!(Request::Search { query: "x".into() }.run_bound(), Some(Stale::Quiet));
-        assert_eq!(
-            Request::Export { projection: Projection::Pca, names: vec![] }.run_bound(),
-            Some(Stale::Say("Exporting"))
-        );
+        assert_eq!(Request::Export { projection: Projection::Pca }.run_bound(), Some(Stale::Say("Exporting")));
         assert_eq!(Request::Commit { id: 1 }.run_bound(), None, "a commit names its own results");
         assert_eq!(
             Request::Train { mapping: ColumnMapping::default(), params: TrainParams::default() }.run_bound(),

@@ -36,10 +36,15 @@ pub enum Request {
     /// Stop training at the next batch.
     Cancel,
     /// The loaded dataset with the last run's results, as CSV, with the map shown and the
-    /// user's cluster names (one per cluster; empty keeps the automatic name).
+    /// clusters' names as they stand (see `NameCluster`).
     Export {
         projection: Projection,
-        names: Vec<String>,
+    },
+    /// The person renamed cluster `cluster` of the last run: the worker keeps the names, so
+    /// every export and model file uses them.
+    NameCluster {
+        cluster: usize,
+        name: String,
     },
     /// KMeans for every k in `from..=to` on the last run's codes, scored (no retraining).
     ChooseK {
@@ -73,7 +78,6 @@ pub enum Request {
     /// The playlist's songs (table rows, in order) as CSV with every original column.
     ExportPlaylist {
         table_rows: Vec<usize>,
-        names: Vec<String>,
     },
     /// The map's dots coloured by a column of the file (an index into its header).
     ColourBy {
@@ -85,10 +89,8 @@ pub enum Request {
     UseRepresentation {
         representation: Representation,
     },
-    /// The last run's model as a file, with the user's cluster names.
-    DownloadModel {
-        names: Vec<String>,
-    },
+    /// The last run's model as a file, with its clusters' names.
+    DownloadModel,
     /// Apply the model file sent with this request to the loaded CSV. Without `force`, a file
     /// whose values look like other units than the model's gets `Event::ModelWarning` instead.
     ApplyModel {
@@ -125,7 +127,8 @@ impl Request {
             | Request::ColourBy { .. } => Some(Stale::Quiet),
             Request::Export { .. } => Some(Stale::Say("Exporting")),
             Request::ExportPlaylist { .. } => Some(Stale::Say("Exporting the playlist")),
-            Request::DownloadModel { .. } => Some(Stale::Say("Saving the model")),
+            Request::DownloadModel => Some(Stale::Say("Saving the model")),
+            Request::NameCluster { .. } => Some(Stale::Say("Renaming a cluster")),
             Request::ChooseK { .. } => Some(Stale::Say("Comparing k")),
             Request::Recluster { .. } => Some(Stale::Say("Clustering")),
             Request::Compare => Some(Stale::Say("Comparing representations")),

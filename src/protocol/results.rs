@@ -26,7 +26,7 @@ pub struct Timings {
 }
 
 /// Everything the page needs to draw results.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct RunResults {
     /// What the page commits once it shows these results (`Request::Commit`).
     pub run_id: u64,
@@ -53,8 +53,12 @@ pub struct RunResults {
     pub representation: Representation,
     /// The model file these results came from, when one was applied instead of training.
     pub model_file: Option<String>,
-    /// Cluster names saved in that model file (the user's own, shown instead of the automatic).
-    pub saved_names: Vec<String>,
+    /// Each cluster's name as the run stands: the names saved in a model file, else the
+    /// automatic ones. Renames go to the worker (`Request::NameCluster`), which keeps the list.
+    pub cluster_names: Vec<String>,
+    /// The songs' points are those of the run shown before (only the clusters changed), so a
+    /// t-SNE map of them still holds.
+    pub same_points: bool,
 }
 
 /// A song of the last run, as lists show it.

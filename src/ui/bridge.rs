@@ -3,7 +3,6 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::sync::Arc;
 
 use js_sys::{Object, Reflect};
 use leptos::prelude::*;
@@ -11,9 +10,11 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, File, MessageEvent, Worker};
 
-use super::state::{AppState, TsneMap};
+use super::song_names::SongNames;
+use super::state::AppState;
+use crate::page::{Action, Effect, Shared, TsneMap};
 use crate::protocol::{
-    decode_event, encode_request, results_id, song_name_ranges, Event, Request, RunResults, Stale, CRASH_STAGE, STALE,
+    decode_event, encode_request, results_id, Event, Request, RunResults, Stale, Task, CRASH_STAGE, STALE,
 };
 
 /// The worker script Trunk writes beside index.html (`data-loader-shim`).
@@ -47,7 +48,7 @@ struct Replay {
     /// The crash, for the messages that follow.
     crash: String,
     /// The run on screen at the crash, and its t-SNE map if one was shown.
-    run: Option<(Arc<RunResults>, Option<Arc<TsneMap>>)>,
+    run: Option<(Shared<RunResults>, Option<Shared<TsneMap>>)>,
 }
 
 /// Cheap to clone; all clones talk to the same worker.
@@ -68,6 +69,12 @@ impl Bridge {
             state,
         };
         let bridge = Bridge(Rc::new(RefCell::new(inner)));
+        let sender = bridge.clone();
+        state.connect(Rc::new(move |effect, file| match effect {
+            Effect::Send(request) => sender.send(request, file),
+            // A download's file comes beside the worker's event: only `receive` has it.
+            Effect::Download(_) => {}
+        }));
         bridge.spawn();
         bridge
     }
@@ -80,7 +87,7 @@ impl Bridge {
                 let message = format!(
                     "The browser refused to start it ({e:?}). Reload the page; your data stays on this machine."
                 );
-                state.error.set(Some(("Starting the background worker".into(), message)));
+                state.dispatch(Action::WorkerRefused(message));
                 return;
             }
         };
@@ -134,20 +141,20 @@ impl Bridge {
                 if let Some(id) = results_id(&text) {
                     self.send(Request::Discard { id }, None);
                 }
-                Event::Failed { stage: "Receiving results".into(), message }
+                Event::Failed { task: None, stage: "Receiving results".into(), message }
             }
         };
         let run = Reflect::get(&data, &JsValue::from_str("run")).ok().and_then(|v| v.as_f64()).map_or(0, |v| v as u64);
         let event = match event.run_bound() {
             Some(stale) if run != shown_run(state) => match stale {
                 Stale::Quiet => return,
-                Stale::Say(stage) => Event::Failed { stage: stage.into(), message: STALE.into() },
+                Stale::Say(stage) => Event::Failed { task: None, stage: stage.into(), message: STALE.into() },
             },
             _ => event,
         };
         let replaying = self.0.borrow().replay.is_some();
         match &event {
-            Event::Failed { stage, message } if stage == CRASH_STAGE => {
+            Event::Failed { stage, message, .. } if stage == CRASH_STAGE => {
                 return self.crashed(generation, message.clone())
             }
             Event::Ready => self.flush(),
@@ -158,34 +165,24 @@ impl Bridge {
                 }
             }
             Event::Restored => return self.restored(),
-            Event::Failed { stage, .. } => {
+            Event::Failed { task, .. } => {
                 self.0.borrow_mut().pending_load = None;
                 // Only the replay's own steps failing ends it; a search typed meanwhile does not.
-                if [RESTORING, "Reading the file"].contains(&stage.as_str()) {
+                if matches!(task, Some(Task::Restoring | Task::Reading)) {
                     self.0.borrow_mut().replay = None;
                 }
             }
             Event::Cancelled { .. } => self.0.borrow_mut().pending_load = None,
             _ => {}
         }
-        let commit = match &event {
-            Event::Finished(r) => Some(r.run_id),
-            Event::TsneReady { id, .. } => Some(*id),
-            _ => None,
-        };
         if matches!(event, Event::Finished(_)) {
             state.song_names.set(SongNames::from_message(&data));
         }
-        if let Some(file) = state.apply(event) {
-            match Reflect::get(&data, &JsValue::from_str("blob")).ok().and_then(|b| b.dyn_into::<web_sys::Blob>().ok())
-            {
-                Some(blob) => super::app::download_blob(&blob, &file),
-                None => state.error.set(Some(("Downloading".into(), format!("{file} arrived without its contents.")))),
+        for effect in state.reduce(Action::Worker(event)) {
+            match effect {
+                Effect::Send(request) => self.send(request, None),
+                Effect::Download(file) => download(&data, &file, state),
             }
-        }
-        // Only now, with the results on screen, do they become the worker's last run.
-        if let Some(id) = commit {
-            self.send(Request::Commit { id }, None);
         }
     }
 
@@ -212,11 +209,14 @@ impl Bridge {
         if let Some(t) = tsne {
             extras.push(("tsne", js_sys::Float32Array::from(&t.xy[..]).into()));
         }
-        let request = Request::Restore { snapshot: Box::new(results.snapshot.clone()) };
+        // The names as they stand now: renamed clusters stay renamed in the new worker.
+        let mut snapshot = results.snapshot.clone();
+        snapshot.saved_names = state.read(|p| p.run.cluster_names.clone());
+        let request = Request::Restore { snapshot: Box::new(snapshot) };
         if let Some(w) = &self.0.borrow().worker {
             post(w, &request, None, &extras);
         }
-        state.status.set("Restoring the results in the restarted worker…".into());
+        state.dispatch(Action::RestoringRun);
     }
 
     fn restored(&self) {
@@ -234,9 +234,7 @@ impl Bridge {
             (inner.replay, inner.restarts) = (None, 0);
             inner.state
         };
-        state.error.set(Some((CRASH_STAGE.into(), text.to_string())));
-        state.busy.set(None);
-        state.status.set("The background worker was restarted; nothing was lost.".into());
+        state.dispatch(Action::WorkerRecovered(text.to_string()));
     }
 
     fn flush(&self) {
@@ -267,15 +265,12 @@ impl Bridge {
             inner.restarts += 1;
             (inner.state, inner.last_good_load.clone(), inner.restarts)
         };
-        state.training.set(false);
-        state.busy.set(None);
         if restarts > MAX_RESTARTS {
-            state.ready.set(false);
             let text = format!("{message}. It failed {restarts} times, so it was not restarted again. Reload the page; your data never left this machine.");
-            state.error.set(Some((CRASH_STAGE.into(), text)));
+            state.dispatch(Action::WorkerGaveUp(text));
             return;
         }
-        let run = state.results.get_untracked().map(|r| (r, state.tsne.get_untracked()));
+        let run = state.read(|p| p.run.results.clone().map(|r| (r, p.run.tsne.clone())));
         let text = match (&replay, &run) {
             (Some(_), Some(_)) => {
                 format!("{message}. It was restarted; the file and the results shown are being restored.")
@@ -283,11 +278,7 @@ impl Bridge {
             (Some(_), None) => format!("{message}. It was restarted; the file is being loaded again."),
             (None, _) => format!("{message}. It was restarted."),
         };
-        state.error.set(Some((CRASH_STAGE.to_string(), text)));
-        if replay.is_some() {
-            // Nothing else starts until the new worker holds what the page shows.
-            state.busy.set(Some("Restoring after the crash".into()));
-        }
+        state.dispatch(Action::WorkerCrashed { text, restoring: replay.is_some() });
         self.0.borrow_mut().replay = replay.is_some().then_some(Replay { crash: message, run });
         self.spawn();
         if let Some((request, file)) = replay {
@@ -296,43 +287,22 @@ impl Bridge {
     }
 }
 
-/// The songs' names the worker sent beside `Finished`, kept as the typed arrays they came in:
-/// copying them into wasm memory took most of a 180 ms task at a million songs, and a hover
-/// reads one name.
-pub struct SongNames {
-    text: js_sys::Uint8Array,
-    ends: js_sys::Uint32Array,
-}
-
-impl SongNames {
-    fn from_message(data: &JsValue) -> Option<SongNames> {
-        let get = |name: &str| Reflect::get(data, &JsValue::from_str(name)).ok();
-        Some(SongNames { text: get("name_text")?.dyn_into().ok()?, ends: get("name_ends")?.dyn_into().ok()? })
-    }
-
-    /// Title and artist of run row `row`.
-    pub fn name(&self, row: usize) -> Option<(String, String)> {
-        let n = self.ends.length() as usize;
-        let end = |i: usize| (i < n).then(|| self.ends.get_index(i as u32));
-        let (title, artist) = song_name_ranges(end, row)?;
-        let text = |r: std::ops::Range<usize>| {
-            String::from_utf8(self.text.subarray(r.start as u32, r.end as u32).to_vec()).ok()
-        };
-        Some((text(title)?, text(artist)?))
-    }
-}
-
 /// The id of the results the page shows (0 for none): every request names it.
 fn shown_run(state: AppState) -> u64 {
-    state.results.with_untracked(|r| r.as_ref().map_or(0, |r| r.run_id))
+    state.read(|p| p.shown_run())
+}
+
+/// Offers the file that came beside the event as a `Blob` for download.
+fn download(data: &JsValue, file: &str, state: AppState) {
+    match Reflect::get(data, &JsValue::from_str("blob")).ok().and_then(|b| b.dyn_into::<web_sys::Blob>().ok()) {
+        Some(blob) => super::download::download_blob(&blob, file),
+        None => state.dispatch(Action::DownloadMissing(file.to_string())),
+    }
 }
 
 fn run_tag(state: AppState) -> JsValue {
     JsValue::from_f64(shown_run(state) as f64)
 }
-
-/// The stage of a failed restore (the worker's `model_file::restore`).
-const RESTORING: &str = "Restoring the results";
 
 /// Puts back the per-song arrays the worker sent beside the JSON (see `worker::post_arrays`),
 /// or says what is missing: results that arrived incomplete are not shown, and not committed.
@@ -353,7 +323,7 @@ fn attach_arrays(event: Event, data: &JsValue, state: AppState) -> Result<Event,
             Ok(Event::Finished(r))
         }
         Event::TsneReady { id, sample, .. } => {
-            let rows = state.results.with_untracked(|r| r.as_ref().map(|r| r.rows));
+            let rows = state.read(|p| p.run.results.as_ref().map(|r| r.rows));
             let xy = f32s("xy")
                 .filter(|xy| Some(xy.len()) == rows.map(|n| 2 * n))
                 .ok_or_else(|| incomplete("the t-SNE map"))?;

@@ -5,14 +5,13 @@
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use super::app::send;
 use super::charts::{after_paint, draw_k_chart};
-use super::state::{AppState, KChoice};
-use crate::protocol::Request;
+use super::state::AppState;
+use crate::page::{Action, KChoice};
+use crate::protocol::{Task, TaskProgress};
 
 const FROM: usize = 2;
 const TO: usize = 20;
-const STAGE: &str = "Comparing k";
 
 #[component]
 pub fn ChooseKPanel() -> impl IntoView {
@@ -26,22 +25,25 @@ pub fn ChooseKPanel() -> impl IntoView {
             after_paint(move || draw_k_chart(&c, &choice.scores, choice.suggested));
         }
     });
-    let comparing = move || state.busy.get().as_deref() == Some(STAGE);
+    let comparing = move || state.running.with(|r| r.as_ref().is_some_and(|r| r.task == Task::ComparingK));
     let apply = move |_| {
-        let Some(k) = chosen.get_untracked() else { return };
-        state.params.update(|p| p.k = k);
-        send(Request::Recluster { k });
+        if let Some(k) = chosen.get_untracked() {
+            state.dispatch(Action::Recluster { k });
+        }
     };
     let on_pick = move |ev: leptos::ev::Event| chosen.set(event_target_value(&ev).parse().ok());
-    let progress = move || state.k_progress.get().map(|(k, done, total)| (k, done as f64 / total.max(1) as f64));
+    let progress = move || match state.task_progress.get() {
+        Some(TaskProgress::ComparingK { k, done, total }) => Some((k, done as f64 / total.max(1) as f64)),
+        _ => None,
+    };
     view! {
         <section class="panel" aria-labelledby="k-title" hidden=move || state.results.get().is_none()>
             <h2 id="k-title">"8. Choosing k"</h2>
             <p class="help">{format!("KMeans for k = {FROM} to {TO} on this model's codes, without retraining: inertia falls as k grows (look for the elbow); the mean silhouette (higher is better, measured on up to 2,000 songs) suggests a k.")}</p>
             <div class="actions">
-                <button id="compare-k" type="button" on:click=move |_| send(Request::ChooseK { from: FROM, to: TO })
-                    prop:disabled=move || !state.idle()>{format!("Compare k = {FROM} to {TO}")}</button>
-                <button type="button" on:click=move |_| send(Request::Cancel) prop:disabled=move || !comparing()>"Cancel comparing"</button>
+                <button id="compare-k" type="button" on:click=move |_| state.dispatch(Action::ChooseK { from: FROM, to: TO })
+                    prop:disabled=move || !state.idle.get()>{format!("Compare k = {FROM} to {TO}")}</button>
+                <button type="button" on:click=move |_| state.dispatch(Action::Cancel) prop:disabled=move || !comparing()>"Cancel comparing"</button>
             </div>
             <div hidden=move || progress().is_none()>
                 <label for="k-progress">"Comparing k"</label>
@@ -63,7 +65,7 @@ pub fn ChooseKPanel() -> impl IntoView {
                             view! { <option value=k.to_string() selected=Some(k) == choice.suggested>{label}</option> }
                         }).collect_view()}
                     </select>
-                    <button id="apply-k-button" type="button" on:click=apply prop:disabled=move || !state.idle()>"Re-cluster with this k"</button>
+                    <button id="apply-k-button" type="button" on:click=apply prop:disabled=move || !state.idle.get()>"Re-cluster with this k"</button>
                 </div>
             })}
         </section>

@@ -3,10 +3,10 @@
 
 use leptos::prelude::*;
 
-use super::app::send;
 use super::state::AppState;
+use crate::page::Action;
 use crate::pipeline::analysis::compare::{Representation, RepresentationScore, KNN_NEIGHBOURS};
-use crate::protocol::Request;
+use crate::protocol::Task;
 
 fn value(r: Representation) -> &'static str {
     match r {
@@ -26,11 +26,11 @@ pub fn ComparePanel() -> impl IntoView {
     let on_use = move |ev: leptos::ev::Event| {
         let text = event_target_value(&ev);
         if let Some(representation) = Representation::ALL.into_iter().find(|r| value(*r) == text) {
-            send(Request::UseRepresentation { representation });
+            state.dispatch(Action::UseRepresentation(representation));
         }
     };
-    // The worker names each stage of the comparison "Comparing representations: …".
-    let comparing = move || state.busy.get().is_some_and(|b| b.starts_with("Comparing representations"));
+    let comparing =
+        move || state.running.with(|r| r.as_ref().is_some_and(|r| r.task == Task::ComparingRepresentations));
     let current = move || state.results.get().map(|r| value(r.representation).to_string()).unwrap_or_default();
     let options = Representation::ALL
         .into_iter()
@@ -41,11 +41,11 @@ pub fn ComparePanel() -> impl IntoView {
             <h2 id="compare-title">"11. Is the autoencoder worth it?"</h2>
             <p class="help">"The same KMeans (the run's k) on three representations of the songs: the autoencoder's codes (the reference), PCA of the scaled features with as many components as the codes have, and the scaled features themselves. With a label column such as genre, the scores say how well each one's clusters and neighbours follow it."</p>
             <div class="actions">
-                <button id="compare-run" type="button" on:click=move |_| send(Request::Compare) prop:disabled=move || !state.idle()>"Compare representations"</button>
-                <button id="compare-cancel" type="button" on:click=move |_| send(Request::Cancel)
+                <button id="compare-run" type="button" on:click=move |_| state.dispatch(Action::Compare) prop:disabled=move || !state.idle.get()>"Compare representations"</button>
+                <button id="compare-cancel" type="button" on:click=move |_| state.dispatch(Action::Cancel)
                     prop:disabled=move || !comparing()>"Cancel comparing"</button>
                 <label for="representation">"Cluster, map and recommend with"</label>
-                <select id="representation" on:change=on_use prop:value=current prop:disabled=move || !state.idle()>{options}</select>
+                <select id="representation" on:change=on_use prop:value=current prop:disabled=move || !state.idle.get()>{options}</select>
             </div>
             {move || state.comparison.get().map(|c| table(&c.scores, c.label.as_deref()))}
         </section>

@@ -4,17 +4,13 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, File, HtmlInputElement};
 
-use super::app::{demo_request, send, BridgeHandle};
 use super::state::AppState;
 use super::tone_class;
-use crate::protocol::Request;
+use crate::page::Action;
+use crate::protocol::TaskProgress;
 
-fn load_file(file: File) {
-    let bridge = expect_context::<BridgeHandle>();
-    let state = expect_context::<AppState>();
-    let options = state.check_options();
-    let name = file.name();
-    bridge.with_value(|b| b.send(Request::LoadFile { name, options }, Some(file)));
+fn load_file(state: AppState, file: File) {
+    state.dispatch_with(Action::LoadFile { name: file.name() }, Some(file));
 }
 
 /// How far reading a big file has got, with Cancel (shown from the first progress report).
@@ -23,12 +19,14 @@ fn ReadingProgress() -> impl IntoView {
     let state = expect_context::<AppState>();
     let megabytes = |b: u64| format!("{:.0}", b as f64 / 1_048_576.0);
     move || {
-        state.reading.get().map(|(bytes, total)| {
+        let reading = state.task_progress.get();
+        let Some(TaskProgress::Reading { bytes, total }) = reading else { return None };
+        Some({
             view! {
                 <div class="reading" id="reading">
                     <label for="reading-bar">{format!("Reading the file: {} of {} MB", megabytes(bytes), megabytes(total))}</label>
                     <progress id="reading-bar" max=total.to_string() value=bytes.to_string()></progress>
-                    <button type="button" id="cancel-reading" on:click=move |_| send(Request::Cancel)>"Cancel reading"</button>
+                    <button type="button" id="cancel-reading" on:click=move |_| state.dispatch(Action::Cancel)>"Cancel reading"</button>
                 </div>
             }
         })
@@ -42,7 +40,7 @@ pub fn DataPanel() -> impl IntoView {
     let on_change = move |ev: leptos::ev::Event| {
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
         if let Some(file) = input.files().and_then(|f| f.get(0)) {
-            load_file(file);
+            load_file(state, file);
         }
         // Lets the same file be chosen again after fixing it on disk (no change event otherwise).
         input.set_value("");
@@ -51,12 +49,12 @@ pub fn DataPanel() -> impl IntoView {
         ev.prevent_default();
         dragging.set(false);
         // As the file input is disabled meanwhile: a step (reading another file) is running.
-        if !state.idle() {
-            state.status.set("Wait for the current step to finish (or cancel it), then drop the file again.".into());
+        if !state.idle.get_untracked() {
+            state.dispatch(Action::DroppedWhileBusy);
             return;
         }
         if let Some(file) = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
-            load_file(file);
+            load_file(state, file);
         }
     };
     view! {
@@ -71,11 +69,11 @@ pub fn DataPanel() -> impl IntoView {
             >
                 <label for="csv-file" class="file-label">"CSV file"</label>
                 <input id="csv-file" type="file" accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values"
-                    aria-describedby="csv-help" on:change=on_change prop:disabled=move || !state.idle() />
+                    aria-describedby="csv-help" on:change=on_change prop:disabled=move || !state.idle.get() />
                 <p id="csv-help" class="help">"Choose a file or drop it here: a Spotify or Kaggle export, an Exportify playlist, or any CSV with columns such as energy, danceability, valence, tempo."</p>
                 <p class="or">"or"</p>
-                <button id="demo" type="button" prop:disabled=move || !state.idle()
-                    on:click=move |_| send(demo_request(&state))>
+                <button id="demo" type="button" prop:disabled=move || !state.idle.get()
+                    on:click=move |_| state.dispatch(Action::LoadDemo)>
                     "Try the demo dataset"
                 </button>
             </div>

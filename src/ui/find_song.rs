@@ -2,15 +2,14 @@
 //! usable with the arrow keys and Enter) and the songs most like it in the latent space.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
 
-use super::app::send;
 use super::playlist::add_button;
 use super::state::AppState;
+use crate::page::Action;
 use crate::pipeline::explore::recommend::{Metric, MAX_NEIGHBOURS};
-use crate::protocol::{Recommendation, Request, SimilarSong, SongRef};
-
-const DEFAULT_N: usize = 20;
+use crate::protocol::{Recommendation, SimilarSong, SongRef};
 
 fn option_id(i: usize) -> String {
     format!("song-option-{i}")
@@ -28,34 +27,18 @@ pub fn FindSongPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let active = RwSignal::new(None::<usize>);
     let open = RwSignal::new(false);
-    let n = RwSignal::new(DEFAULT_N);
-    let metric = RwSignal::new(Metric::Cosine);
-    let ask = move || {
-        if let Some(row) = state.selected.get_untracked() {
-            send(Request::Recommend { row, n: n.get_untracked(), metric: metric.get_untracked() });
-        }
-    };
+    let n = state.neighbours;
     // Chosen here, on the map or from a list of similar songs: the same details and neighbours.
-    Effect::new(move |_| {
-        if state.selected.get().is_some() {
-            ask();
-        }
-    });
     let choose = move |row: usize| {
         open.set(false);
         active.set(None);
-        state.selected.set(Some(row));
+        state.dispatch(Action::ChooseSong(row));
     };
     let on_input = move |ev: leptos::ev::Event| {
         let query = event_target_value(&ev);
-        state.search_query.set(query.clone());
         active.set(None);
         open.set(!query.trim().is_empty());
-        if query.trim().is_empty() {
-            state.search_hits.set(Vec::new());
-        } else {
-            send(Request::Search { query });
-        }
+        state.dispatch(Action::Search(query));
     };
     let on_key = move |ev: KeyboardEvent| {
         let count = state.search_hits.with_untracked(Vec::len);
@@ -83,13 +66,16 @@ pub fn FindSongPanel() -> impl IntoView {
     };
     let on_n = move |ev: leptos::ev::Event| {
         if let Ok(v) = event_target_value(&ev).trim().parse::<usize>() {
-            n.set(v.clamp(1, MAX_NEIGHBOURS));
-            ask();
+            state.dispatch(Action::SetNeighbours(v));
+        }
+        // A count out of range is brought back in even when the state did not change.
+        if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+            input.set_value(&n.get_untracked().to_string());
         }
     };
     let on_metric = move |ev: leptos::ev::Event| {
-        metric.set(if event_target_value(&ev) == "euclidean" { Metric::Euclidean } else { Metric::Cosine });
-        ask();
+        let metric = if event_target_value(&ev) == "euclidean" { Metric::Euclidean } else { Metric::Cosine };
+        state.dispatch(Action::SetMetric(metric));
     };
     let options = move || {
         state
@@ -118,7 +104,7 @@ pub fn FindSongPanel() -> impl IntoView {
                     aria-controls="song-results" aria-expanded=move || (open.get() && !state.search_hits.with(Vec::is_empty)).to_string()
                     aria-activedescendant=move || active.get().map(option_id).unwrap_or_default()
                     prop:value=move || state.search_query.get()
-                    prop:disabled=move || !state.idle()
+                    prop:disabled=move || !state.idle.get()
                     on:input=on_input on:keydown=on_key on:blur=move |_| open.set(false) />
                 <ul id="song-results" role="listbox" aria-label="Songs found"
                     hidden=move || !open.get() || state.search_hits.with(Vec::is_empty)>{options}</ul>
@@ -169,7 +155,7 @@ fn recommendation_view(state: AppState, r: &Recommendation) -> impl IntoView {
                     <td>{if s.song.cluster == own { "yes" } else { "no" }}</td>
                     <td>{add_button(state, s.song.clone())}</td>
                     <td><button type="button" aria-label=format!("Choose {}", s.song.title)
-                        on:click={let row = s.song.row; move |_| state.selected.set(Some(row))}>"Choose"</button></td>
+                        on:click={let row = s.song.row; move |_| state.dispatch(Action::ChooseSong(row))}>"Choose"</button></td>
                 </tr>
             }
         })

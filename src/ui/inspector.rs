@@ -4,22 +4,20 @@
 
 use leptos::html::Canvas;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::charts::{after_paint, draw_profile};
 use super::state::AppState;
 use crate::mapview::colours::categorical;
+use crate::page::Action;
 use crate::pipeline::analysis::naming::{describe_score, ClusterName, GENRES, TABLE_FEATURES};
 use crate::protocol::RunResults;
 
 #[component]
 pub fn InspectorPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let chosen = RwSignal::new(0usize);
+    let chosen = state.chosen_cluster;
     let canvas: NodeRef<Canvas> = NodeRef::new();
-    Effect::new(move |_| {
-        state.results.track();
-        chosen.set(0);
-    });
     Effect::new(move |_| {
         let (Some(r), Some(c)) = (state.results.get(), canvas.get()) else { return };
         let (i, palette) = (chosen.get(), state.palette.get());
@@ -31,19 +29,16 @@ pub fn InspectorPanel() -> impl IntoView {
     });
     let on_choose = move |ev: leptos::ev::Event| {
         if let Ok(i) = event_target_value(&ev).parse::<usize>() {
-            chosen.set(i);
+            state.dispatch(Action::ChooseCluster(i));
         }
     };
     let on_rename = move |ev: leptos::ev::Event| {
-        let text = event_target_value(&ev).trim().to_string();
-        let i = chosen.get_untracked();
-        let automatic =
-            state.results.with_untracked(|r| r.as_ref().and_then(|r| r.names.get(i).map(|n| n.name.clone())));
-        state.cluster_names.update(|names| {
-            if let Some(slot) = names.get_mut(i) {
-                *slot = if text.is_empty() { automatic.unwrap_or_else(|| format!("Cluster {i}")) } else { text };
-            }
-        });
+        let (cluster, name) = (chosen.get_untracked(), event_target_value(&ev));
+        state.dispatch(Action::RenameCluster { cluster, name });
+        // An emptied name that was automatic already does not change the state: show it anyway.
+        if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+            input.set_value(&state.read(|p| p.cluster_name(cluster)));
+        }
     };
     let options = move || {
         let names = state.cluster_names.get();

@@ -2,22 +2,20 @@
 //! an overlay canvas for the chosen, similar and hovered songs (redrawn alone, so hovering never
 //! redraws a million dots), wheel zoom, drag pan, and click to choose a song.
 
-use std::sync::Arc;
-
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, PointerEvent, WheelEvent};
 
-use super::app::send;
 use super::charts::{after_paint, draw_map, MapData, PlotArea, LEGEND_MAX};
 use super::state::AppState;
 use crate::mapview::colours::{categorical, ColourKind, Colouring, Palette, Scale};
 use crate::mapview::index::GridIndex;
 use crate::mapview::Viewport;
+use crate::page::Action;
 use crate::pipeline::analysis::tsne::MAX_SAMPLE;
 use crate::pipeline::params::Projection;
-use crate::protocol::{Request, RunResults};
+use crate::protocol::{RunResults, TaskProgress};
 
 /// How close (CSS pixels) the pointer must be to a dot to pick it.
 const PICK_PX: f64 = 8.0;
@@ -37,20 +35,9 @@ fn axes(p: Projection) -> (&'static str, &'static str) {
     }
 }
 
-/// Runs `f` on the coordinates of the map being shown, if there are any.
+/// Runs `f` on the coordinates of the map being shown, if there are any (`Page::map_xy`).
 fn with_xy<T>(state: AppState, f: impl FnOnce(&[f32]) -> T) -> Option<T> {
-    match state.projection.get_untracked() {
-        Projection::Tsne => state.tsne.with_untracked(|t| t.as_ref().map(|t| f(&t.xy))),
-        p => state.results.with_untracked(|r| r.as_ref().map(|r| f(map_of(r, p)))),
-    }
-}
-
-/// The stored map of `r` for `projection` (t-SNE lives in the state, not in the results).
-fn map_of(r: &RunResults, projection: Projection) -> &[f32] {
-    match projection {
-        Projection::FirstTwo => &r.first_two,
-        _ => &r.pca,
-    }
+    state.read(|p| p.map_xy().map(f))
 }
 
 /// Legend entries: label and colour.
@@ -158,23 +145,21 @@ pub fn MapView() -> impl IntoView {
             (state.projection.get_untracked(), state.palette.get_untracked(), state.scale.get_untracked());
         let colouring = state.colouring.get_untracked();
         let names = state.cluster_names.get_untracked();
-        let tsne = state.tsne.get_untracked();
         let (Some(results), Some(c)) = (state.results.get_untracked(), canvas.get_untracked()) else { return };
-        let xy: &[f32] = match (projection, &tsne) {
-            (Projection::Tsne, Some(t)) => &t.xy,
-            (Projection::Tsne, None) => return,
-            (p, _) => map_of(&results, p),
-        };
-        let whole = Viewport::fit(xy);
-        let v = view.get_untracked().unwrap_or(whole);
-        let t0 = now_ms();
-        let (colours, legend) = colours_and_legend(&results, colouring.as_deref(), &names, palette, scale);
-        let (x_desc, y_desc) = axes(projection);
-        let data = MapData { xy, colours: &colours, view: v, zoom: v.zoom_of(&whole), x_desc, y_desc, legend };
-        let area = draw_map(&c, &data);
-        local.update_value(|l| (l.area, l.whole) = (area, Some(whole)));
-        draw_ms.set(Some(now_ms() - t0));
-        state.map_draw_ms.set(Some(now_ms() - t0));
+        let drawn_ms = with_xy(state, |xy| {
+            let whole = Viewport::fit(xy);
+            let v = view.get_untracked().unwrap_or(whole);
+            let t0 = now_ms();
+            let (colours, legend) = colours_and_legend(&results, colouring.as_deref(), &names, palette, scale);
+            let (x_desc, y_desc) = axes(projection);
+            let data = MapData { xy, colours: &colours, view: v, zoom: v.zoom_of(&whole), x_desc, y_desc, legend };
+            let area = draw_map(&c, &data);
+            local.update_value(|l| (l.area, l.whole) = (area, Some(whole)));
+            now_ms() - t0
+        });
+        let Some(ms) = drawn_ms else { return };
+        draw_ms.set(Some(ms));
+        state.dispatch(Action::MapDrawn { ms });
         drawn.update(|d| *d += 1);
     };
 
@@ -189,11 +174,7 @@ pub fn MapView() -> impl IntoView {
         let (Some(results), Some(_)) = (state.results.get(), canvas.get()) else { return };
         // A new map (results or projection) is drawn after the page's next paint, in a task of
         // its own; a zoom or pan is drawn in the next frame, so it follows the pointer.
-        let key = (
-            Arc::as_ptr(&results) as usize,
-            state.projection.get_untracked(),
-            tsne.as_ref().map(|t| Arc::as_ptr(t) as usize),
-        );
+        let key = (results.ptr(), state.projection.get_untracked(), tsne.as_ref().map(|t| t.ptr()));
         let (fresh, pending) = local.with_value(|l| (l.drawn_from != Some(key), l.pending));
         local.update_value(|l| (l.drawn_from, l.pending) = (Some(key), true));
         match (pending, fresh) {
@@ -322,18 +303,14 @@ pub fn MapView() -> impl IntoView {
         if let (true, Some(corners)) = (picking && dragged, rectangle.get_untracked()) {
             rectangle.set(None);
             let rows = picked(corners).unwrap_or_default();
-            if rows.is_empty() {
-                state.status.set("No song inside that rectangle.".into());
-            } else {
-                send(Request::Pick { rows });
-            }
+            state.dispatch(Action::PickRows(rows));
             return;
         }
         if pressed && !dragged {
             if let Some(row) = pick(&ev) {
                 // Chosen on the map: it is already in view, so the map does not jump.
                 local.update_value(|l| l.centred = Some(row));
-                state.selected.set(Some(row));
+                state.dispatch(Action::ChooseSong(row));
             }
         }
     };
@@ -359,10 +336,7 @@ pub fn MapView() -> impl IntoView {
             "tsne" => Projection::Tsne,
             _ => Projection::Pca,
         };
-        if p == Projection::Tsne && state.tsne.with_untracked(Option::is_none) {
-            send(Request::Tsne);
-        }
-        state.projection.set(p);
+        state.dispatch(Action::SetProjection(p));
     };
     let projection_value = move || {
         match state.projection.get() {
@@ -377,16 +351,18 @@ pub fn MapView() -> impl IntoView {
     let on_colour = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
         match value.parse::<usize>() {
-            Ok(column) => send(Request::ColourBy { column }),
-            Err(_) => state.colouring.set(None),
+            Ok(column) => state.dispatch(Action::ColourBy(Some(column))),
+            Err(_) => state.dispatch(Action::ColourBy(None)),
         }
         colour_choice.set(value);
     };
     let on_palette = move |ev: leptos::ev::Event| {
-        state.palette.set(if event_target_value(&ev) == "tableau" { Palette::Tableau } else { Palette::OkabeIto });
+        let palette = if event_target_value(&ev) == "tableau" { Palette::Tableau } else { Palette::OkabeIto };
+        state.dispatch(Action::SetPalette(palette));
     };
     let on_scale = move |ev: leptos::ev::Event| {
-        state.scale.set(if event_target_value(&ev) == "cividis" { Scale::Cividis } else { Scale::Viridis });
+        let scale = if event_target_value(&ev) == "cividis" { Scale::Cividis } else { Scale::Viridis };
+        state.dispatch(Action::SetScale(scale));
     };
     let columns = move || {
         state.dataset.get().map(|d| {
@@ -401,6 +377,10 @@ pub fn MapView() -> impl IntoView {
         true => "cluster".to_string(),
         false => colour_choice.get(),
     };
+    let tsne_progress = move || match state.task_progress.get() {
+        Some(TaskProgress::Tsne { phase, done, total }) => Some((phase, done, total)),
+        _ => None,
+    };
     let zoom_text = move || {
         let v = view.get();
         let z = v.map_or(1.0, |v| v.zoom_of(&whole()));
@@ -410,13 +390,13 @@ pub fn MapView() -> impl IntoView {
         <div class="map-controls">
             <label for="projection">"Map projection"</label>
             <select id="projection" on:change=on_projection prop:value=projection_value
-                prop:disabled=move || !state.idle()>
+                prop:disabled=move || !state.idle.get()>
                 <option value="pca">"Principal components"</option>
                 <option value="first-two">"First two dimensions"</option>
                 <option value="tsne">{format!("t-SNE (on a sample of up to {MAX_SAMPLE} songs)")}</option>
             </select>
             <label for="colour-by">"Colour by"</label>
-            <select id="colour-by" on:change=on_colour prop:value=colour_value prop:disabled=move || !state.idle()>
+            <select id="colour-by" on:change=on_colour prop:value=colour_value prop:disabled=move || !state.idle.get()>
                 <option value="cluster">"Cluster"</option>
                 {columns}
             </select>
@@ -431,11 +411,11 @@ pub fn MapView() -> impl IntoView {
                 <option value="cividis">"Cividis"</option>
             </select>
         </div>
-        {move || state.tsne_progress.get().map(|(phase, done, total)| view! {
+        {move || tsne_progress().map(|(phase, done, total)| view! {
             <div class="map-controls" id="tsne-progress">
                 <label for="tsne-bar">{format!("t-SNE: {done} of {total} {phase}")}</label>
                 <progress id="tsne-bar" max=total.to_string() value=done.to_string()></progress>
-                <button type="button" on:click=move |_| send(Request::Cancel)>"Cancel t-SNE"</button>
+                <button type="button" on:click=move |_| state.dispatch(Action::Cancel)>"Cancel t-SNE"</button>
             </div>
         })}
         <p class="help" hidden=move || state.projection.get() != Projection::Tsne>{move || state.tsne.get().map(|t| format!(

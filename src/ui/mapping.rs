@@ -3,9 +3,9 @@
 
 use leptos::prelude::*;
 
-use super::app::recheck;
 use super::state::AppState;
 use super::tone_class;
+use crate::page::Action;
 use crate::pipeline::input::columns::{Feature, MissingPolicy, Slot};
 
 const NONE: &str = "";
@@ -24,13 +24,12 @@ fn ColumnSelect(
     let columns = move || state.dataset.get().map(|d| d.columns.clone()).unwrap_or_default();
     let on_change = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
-        state.mapping.update(|m| m.set(part, value.parse::<usize>().ok()));
-        recheck(state);
+        state.dispatch(Action::MapColumn { slot: part, column: value.parse::<usize>().ok() });
     };
     let selected = move || state.mapping.with(|m| m.get(part).map(|c| c.to_string()).unwrap_or_default());
     view! {
         <label for=id.clone()>{label}</label>
-        <select id=id on:change=on_change prop:value=selected prop:disabled=move || !state.idle()>
+        <select id=id on:change=on_change prop:value=selected prop:disabled=move || !state.idle.get()>
             <option value=NONE>"(not used)"</option>
             {move || columns().into_iter().enumerate().map(|(i, name)| {
                 let value = i.to_string();
@@ -57,8 +56,7 @@ pub fn MappingPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let rows: Vec<_> = Feature::ALL.iter().map(|f| feature_row(*f)).collect();
     let on_policy = move |policy: MissingPolicy| {
-        state.params.update(|p| p.missing = policy);
-        recheck(state);
+        state.dispatch(Action::SetMissingPolicy(policy));
     };
     view! {
         <section class="panel" aria-labelledby="mapping-title" hidden=move || state.dataset.get().is_none()>
@@ -73,9 +71,9 @@ pub fn MappingPanel() -> impl IntoView {
             <fieldset class="policy">
                 <legend>"Rows with empty, non-numeric or too large feature values"</legend>
                 <label><input type="radio" name="missing" prop:checked=move || state.params.with(|p| p.missing == MissingPolicy::DropRows)
-                    on:change=move |_| on_policy(MissingPolicy::DropRows) prop:disabled=move || !state.idle()/>"Leave them out"</label>
+                    on:change=move |_| on_policy(MissingPolicy::DropRows) prop:disabled=move || !state.idle.get()/>"Leave them out"</label>
                 <label><input type="radio" name="missing" prop:checked=move || state.params.with(|p| p.missing == MissingPolicy::FillMedian)
-                    on:change=move |_| on_policy(MissingPolicy::FillMedian) prop:disabled=move || !state.idle()/>"Fill with the column median"</label>
+                    on:change=move |_| on_policy(MissingPolicy::FillMedian) prop:disabled=move || !state.idle.get()/>"Fill with the column median"</label>
             </fieldset>
             <CheckReport/>
         </section>

@@ -1,4 +1,4 @@
-//! The Leptos page. State and its rules live in `state`; `bridge` talks to the worker; each
+//! The Leptos page. Its state and rules are `crate::page`, seen through `state`; `bridge` talks to the worker; each
 //! panel is one component file. Drawing (plotters on canvas) is in `charts`.
 
 mod app;
@@ -8,6 +8,7 @@ mod choose_k;
 mod cluster_table;
 mod compare;
 mod data_panel;
+mod download;
 mod find_song;
 mod inspector;
 mod map;
@@ -19,13 +20,9 @@ mod panic;
 mod playlist;
 mod results;
 mod settings;
+mod song_names;
 mod state;
 mod training;
-
-/// The bridge to the worker, from any component.
-fn bridge_handle() -> app::BridgeHandle {
-    leptos::prelude::expect_context::<app::BridgeHandle>()
-}
 
 /// Mounts the app on the page's body.
 pub fn start() {

@@ -5,22 +5,18 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 
-use super::app::send;
-use super::bridge_handle;
 use super::state::AppState;
-use crate::protocol::Request;
+use crate::page::Action;
 
 #[component]
 pub fn ModelPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let download = move |_| send(Request::DownloadModel { names: state.cluster_names.get_untracked() });
+
     // The file last chosen, kept so "Apply anyway" can send it again after a unit warning.
     let chosen = StoredValue::new_local(None::<web_sys::File>);
     let apply = move |force: bool| {
         let Some(file) = chosen.get_value() else { return };
-        state.model_warning.set(None);
-        let name = file.name();
-        bridge_handle().with_value(|b| b.send(Request::ApplyModel { name, force }, Some(file)));
+        state.dispatch_with(Action::ApplyModel { name: file.name(), force }, Some(file));
     };
     let on_file = move |ev: leptos::ev::Event| {
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
@@ -37,8 +33,8 @@ pub fn ModelPanel() -> impl IntoView {
                     <p>{format!("{name} was not applied. {message}")}</p>
                     <div class="actions">
                         <button id="apply-anyway" type="button" on:click=move |_| apply(true)
-                            prop:disabled=move || !state.idle()>"Apply anyway"</button>
-                        <button type="button" on:click=move |_| state.model_warning.set(None)>"Don’t apply"</button>
+                            prop:disabled=move || !state.idle.get()>"Apply anyway"</button>
+                        <button type="button" on:click=move |_| state.dispatch(Action::DismissModelWarning)>"Don’t apply"</button>
                     </div>
                 </div>
             }
@@ -49,12 +45,12 @@ pub fn ModelPanel() -> impl IntoView {
             <h2 id="model-title">"12. Model file"</h2>
             <p class="help">"Save the trained model as one file, then apply it later to another CSV (a personal playlist, say): its songs are encoded and put in the saved clusters without training."</p>
             <div class="actions">
-                <button id="download-model" type="button" on:click=download
-                    prop:disabled=move || state.results.get().is_none() || !state.idle()>"Download model"</button>
+                <button id="download-model" type="button" on:click=move |_| state.dispatch(Action::DownloadModel)
+                    prop:disabled=move || state.results.get().is_none() || !state.idle.get()>"Download model"</button>
             </div>
             <div class="field">
                 <label for="model-file">"Apply a saved model to the loaded CSV"</label>
-                <input id="model-file" type="file" accept=".json,application/json" on:change=on_file prop:disabled=move || !state.idle()/>
+                <input id="model-file" type="file" accept=".json,application/json" on:change=on_file prop:disabled=move || !state.idle.get()/>
             </div>
             {warning}
             <p id="model-source" class="help">{move || state.results.get().and_then(|r| r.model_file.clone()).map(|m| format!("The results shown come from the model file {m}, applied without training."))}</p>

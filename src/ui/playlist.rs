@@ -6,14 +6,11 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::app::send;
 use super::find_song::similar_cells;
-use super::state::{AppState, PlaylistEntry};
-use crate::pipeline::explore::recommend::Metric;
+use super::state::AppState;
+use crate::page::{Action, PlaylistEntry};
 use crate::playlist_merge::merge;
-use crate::protocol::{DatasetInfo, Request, SetRecommendation, SongRef};
-
-const MORE: usize = 20;
+use crate::protocol::{DatasetInfo, SetRecommendation, SongRef};
 
 /// The storage key for a file: its name, size and columns. Two different files rarely agree
 /// on all three, and the same file always does, across reloads and new runs.
@@ -34,11 +31,6 @@ fn load(key: &str) -> Vec<PlaylistEntry> {
 fn parse(text: &str) -> Vec<PlaylistEntry> {
     serde_json::from_str(text).unwrap_or_default()
 }
-
-/// What the page says when the playlist could not be stored. The list on screen is never lost.
-pub const NOT_SAVED: &str = "The playlist could not be saved in this browser (its storage is full or turned off). It stays on this page until you close or reload it: download it as CSV to keep it.";
-/// What the page says when another tab changed the same file's playlist.
-pub const MERGED: &str = "Another tab changed this file's playlist; its changes and this tab's were merged.";
 
 /// Stores `songs` under `key`; `false` when the browser refused (storage full or disabled).
 fn save(key: &str, songs: &[PlaylistEntry]) -> bool {
@@ -62,22 +54,11 @@ fn follow_other_tabs(state: AppState, key: Memo<Option<String>>, synced: StoredV
         let base = synced.get_value();
         let merged = state.playlist.with_untracked(|ours| merge(&base, ours, &theirs, |e| e.table_row));
         synced.set_value(theirs);
-        state.playlist.set(merged);
-        state.playlist_note.set(Some(MERGED.to_string()));
+        state.dispatch(Action::PlaylistMerged(merged));
     });
     let _ = window.add_event_listener_with_callback("storage", on_storage.as_ref().unchecked_ref());
     // One listener for the page's lifetime (the panel lives as long as the page).
     on_storage.forget();
-}
-
-/// Adds a song unless it is in the list already.
-pub fn add_song(state: AppState, song: &SongRef) {
-    state.playlist.update(|list| {
-        if !list.iter().any(|e| e.table_row == song.table_row) {
-            list.push(PlaylistEntry::from(song));
-        }
-    });
-    state.status.set(format!("{} is in the playlist.", song.title));
 }
 
 /// A button that adds `song` to the playlist, or says it is there.
@@ -92,7 +73,7 @@ pub fn add_button(state: AppState, song: SongRef) -> impl IntoView {
     };
     view! {
         <button type="button" class="add-song" aria-label=label prop:disabled=inside
-            on:click=move |_| add_song(state, &song)>{move || if inside() { "In playlist" } else { "Add" }}</button>
+            on:click=move |_| state.dispatch(Action::AddSong(song.clone()))>{move || if inside() { "In playlist" } else { "Add" }}</button>
     }
 }
 
@@ -106,7 +87,7 @@ pub fn PlaylistPanel() -> impl IntoView {
         if let Some(k) = key.get() {
             let stored = load(&k);
             synced.set_value(stored.clone());
-            state.playlist.set(stored);
+            state.dispatch(Action::PlaylistStored(stored));
         }
     });
     Effect::new(move |_| {
@@ -115,22 +96,13 @@ pub fn PlaylistPanel() -> impl IntoView {
         if synced.with_value(|s| *s == songs) {
             return;
         }
-        if save(&k, &songs) {
+        let saved = save(&k, &songs);
+        if saved {
             synced.set_value(songs);
-            state.playlist_note.update(|n| {
-                if n.as_deref() == Some(NOT_SAVED) {
-                    *n = None;
-                }
-            });
-        } else {
-            state.playlist_note.set(Some(NOT_SAVED.to_string()));
         }
+        state.dispatch(Action::PlaylistSaved(saved));
     });
     follow_other_tabs(state, key, synced);
-    let rows = move || state.playlist.get().iter().map(|e| e.table_row).collect::<Vec<_>>();
-    let more = move |_| send(Request::MoreLikeThese { table_rows: rows(), n: MORE, metric: Metric::Cosine });
-    let export =
-        move |_| send(Request::ExportPlaylist { table_rows: rows(), names: state.cluster_names.get_untracked() });
     let empty = move || state.playlist.with(Vec::is_empty);
     view! {
         <section class="panel" aria-labelledby="playlist-title" hidden=move || state.dataset.get().is_none()>
@@ -141,11 +113,11 @@ pub fn PlaylistPanel() -> impl IntoView {
             <p hidden=move || !empty()>"The playlist is empty."</p>
             <ol id="playlist" class="playlist" hidden=empty>{move || entries(state)}</ol>
             <div class="actions">
-                <button id="more-like-these" type="button" on:click=more
-                    prop:disabled=move || empty() || state.results.get().is_none() || !state.idle()>"More like these"</button>
-                <button id="export-playlist" type="button" on:click=export
-                    prop:disabled=move || empty() || !state.idle()>"Download playlist as CSV"</button>
-                <button id="clear-playlist" type="button" on:click=move |_| state.playlist.set(Vec::new())
+                <button id="more-like-these" type="button" on:click=move |_| state.dispatch(Action::MoreLikeThese)
+                    prop:disabled=move || empty() || state.results.get().is_none() || !state.idle.get()>"More like these"</button>
+                <button id="export-playlist" type="button" on:click=move |_| state.dispatch(Action::ExportPlaylist)
+                    prop:disabled=move || empty() || !state.idle.get()>"Download playlist as CSV"</button>
+                <button id="clear-playlist" type="button" on:click=move |_| state.dispatch(Action::ClearPlaylist)
                     prop:disabled=empty>"Clear playlist"</button>
             </div>
             <p class="help">"“More like these” ranks every other song by its average cosine similarity to the playlist's songs, so each song counts equally."</p>
@@ -164,7 +136,7 @@ fn entries(state: AppState) -> impl IntoView {
                 "" => e.title.clone(),
                 a => format!("{} — {a}", e.title),
             };
-            let shift = move |to: usize| state.playlist.update(|l| l.swap(i, to));
+            let shift = move |to: usize| state.dispatch(Action::MoveSong { from: i, to });
             view! {
                 <li>
                     <span class="song-name">{name.clone()}</span>
@@ -173,7 +145,7 @@ fn entries(state: AppState) -> impl IntoView {
                     <button type="button" aria-label=format!("Move {name} down") prop:disabled=i == last
                         on:click=move |_| shift((i + 1).min(last))>"↓"</button>
                     <button type="button" aria-label=format!("Remove {name}")
-                        on:click=move |_| state.playlist.update(|l| { l.remove(i); })>"Remove"</button>
+                        on:click=move |_| state.dispatch(Action::RemoveSong(i))>"Remove"</button>
                 </li>
             }
         })

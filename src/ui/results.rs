@@ -3,10 +3,11 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::app::{download_url, send};
+use super::download::download_url;
 use super::map::MapView;
 use super::state::AppState;
-use crate::protocol::{Request, RunResults};
+use crate::page::Action;
+use crate::protocol::RunResults;
 
 #[component]
 pub fn ResultsPanel() -> impl IntoView {
@@ -20,10 +21,6 @@ pub fn ResultsPanel() -> impl IntoView {
             download_url(&url, "songscape-map.png");
         }
     };
-    let export = move |_| {
-        let names = state.cluster_names.get_untracked();
-        send(Request::Export { projection: state.projection.get_untracked(), names });
-    };
     view! {
         <section class="panel" aria-labelledby="results-title" hidden=move || state.results.get().is_none()>
             <h2 id="results-title">"5. Map of the songs"</h2>
@@ -33,7 +30,7 @@ pub fn ResultsPanel() -> impl IntoView {
             <output id="run-json" hidden=true>{move || run_json(state)}</output>
             <MapView/>
             <div class="actions">
-                <button id="export-csv" type="button" on:click=export prop:disabled=move || !state.idle()>"Download CSV with clusters"</button>
+                <button id="export-csv" type="button" on:click=move |_| state.dispatch(Action::Export) prop:disabled=move || !state.idle.get()>"Download CSV with clusters"</button>
                 <button id="export-png" type="button" on:click=save_png>"Download map as PNG"</button>
             </div>
         </section>

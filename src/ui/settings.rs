@@ -2,9 +2,10 @@
 
 use leptos::prelude::*;
 
-use super::app::recheck;
 use super::state::AppState;
+use crate::page::Action;
 use crate::pipeline::params::TrainParams;
+use crate::protocol::Task;
 
 /// One numeric setting: label, id, help, how to read it from and write it into `TrainParams`.
 struct Field {
@@ -113,28 +114,29 @@ const FIELDS: [Field; 8] = [
 pub fn SettingsPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let unreadable = state.unreadable;
-    let fields = FIELDS.iter().map(|f| {
-        let (get, set, label) = (f.get, f.set, f.label);
-        let on_change = move |ev: leptos::ev::Event| {
-            let text = event_target_value(&ev);
-            let mut ok = true;
-            let before = state.check_options();
-            state.params.update(|p| ok = set(p, &text));
-            unreadable.set((!ok).then_some(label));
-            if state.check_options() != before {
-                recheck(state);
+    let training = move || state.running.with(|r| r.as_ref().is_some_and(|r| r.task == Task::Training));
+    let fields = FIELDS
+        .iter()
+        .map(|f| {
+            let (get, set, label) = (f.get, f.set, f.label);
+            let on_change = move |ev: leptos::ev::Event| {
+                let text = event_target_value(&ev);
+                let mut params = state.params.get_untracked();
+                let ok = set(&mut params, &text);
+                // Text that is not a number leaves the setting as it was, and says so.
+                state.dispatch(Action::EditSettings { params, unreadable: (!ok).then_some(label) });
+            };
+            let help_id = format!("{}-help", f.id);
+            view! {
+                <div class="field">
+                    <label for=f.id>{f.label}</label>
+                    <input id=f.id type="number" step=f.step aria-describedby=help_id.clone()
+                        prop:value=move || state.params.with(get) on:change=on_change prop:disabled=training/>
+                    <small id=help_id>{f.help}</small>
+                </div>
             }
-        };
-        let help_id = format!("{}-help", f.id);
-        view! {
-            <div class="field">
-                <label for=f.id>{f.label}</label>
-                <input id=f.id type="number" step=f.step aria-describedby=help_id.clone()
-                    prop:value=move || state.params.with(get) on:change=on_change prop:disabled=move || state.training.get()/>
-                <small id=help_id>{f.help}</small>
-            </div>
-        }
-    }).collect_view();
+        })
+        .collect_view();
     let problem = move || {
         unreadable
             .get()
@@ -147,8 +149,8 @@ pub fn SettingsPanel() -> impl IntoView {
             <details>
                 <summary>"Change the training and clustering settings (optional; the defaults are the reference project's)"</summary>
                 <div class="fields">{fields}</div>
-                <button type="button" on:click=move |_| { state.params.set(TrainParams::default()); unreadable.set(None); recheck(state); }
-                    prop:disabled=move || state.training.get()>"Reset to the reference settings"</button>
+                <button type="button" on:click=move |_| state.dispatch(Action::ResetSettings)
+                    prop:disabled=training>"Reset to the reference settings"</button>
             </details>
             {move || problem().map(|p| view! { <p class="error-text" role="alert" id="settings-problem">{p}</p> })}
         </section>

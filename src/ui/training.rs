@@ -3,30 +3,17 @@
 use leptos::html::Canvas;
 use leptos::prelude::*;
 
-use super::app::send;
 use super::charts::{after_paint, draw_losses};
 use super::state::AppState;
-use crate::protocol::Request;
+use crate::page::Action;
+use crate::protocol::Task;
 
 #[component]
 pub fn TrainingPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let canvas: NodeRef<Canvas> = NodeRef::new();
-    let can_train = move || {
-        state.idle()
-            && state.dataset.get().is_some()
-            && state.check.with(|c| c.as_ref().is_some_and(|c| c.error.is_none()))
-            && state.params.with(|p| p.check().is_ok())
-            && state.unreadable.get().is_none()
-    };
-    let train = move |_| {
-        state.training.set(true);
-        state.history.set(Vec::new());
-        state.k_scores.set(None);
-        state.progress.set(None);
-        state.error.set(None);
-        send(Request::Train { mapping: state.mapping.get_untracked(), params: state.params.get_untracked() });
-    };
+    let can_train = Memo::new(move |_| state.with(|p| p.can_train()));
+    let training = move || state.running.with(|r| r.as_ref().is_some_and(|r| r.task == Task::Training));
     Effect::new(move |_| {
         let history = state.history.get();
         let epochs = state.params.with_untracked(|p| p.epochs);
@@ -45,8 +32,8 @@ pub fn TrainingPanel() -> impl IntoView {
         <section class="panel" aria-labelledby="train-title" hidden=move || state.dataset.get().is_none()>
             <h2 id="train-title">"4. Train"</h2>
             <div class="actions">
-                <button id="train" type="button" class="primary" on:click=train prop:disabled=move || !can_train()>"Train"</button>
-                <button id="cancel" type="button" on:click=move |_| send(Request::Cancel) prop:disabled=move || !state.training.get() || state.busy.get().as_deref() != Some("Training")>"Cancel"</button>
+                <button id="train" type="button" class="primary" on:click=move |_| state.dispatch(Action::Train) prop:disabled=move || !can_train.get()>"Train"</button>
+                <button id="cancel" type="button" on:click=move |_| state.dispatch(Action::Cancel) prop:disabled=move || !training()>"Cancel"</button>
             </div>
             <label for="train-progress">"Training progress"</label>
             <progress id="train-progress" max="1" aria-describedby="train-progress-text"

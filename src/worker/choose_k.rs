@@ -1,9 +1,9 @@
 //! Choosing k on the last run's codes, without retraining. It runs KMeans up to 19 times, so
 //! it yields between values of k: progress reaches the page and Cancel is honoured.
 
-use super::{cancelled, fail, post, run_busy, with_run, yield_now};
+use super::{cancelled, fail_task, post, run_busy, with_run, yield_now};
 use crate::pipeline::analysis::choose_k::{score_k, silhouette_rows, suggest_k, KScore};
-use crate::protocol::{Event, Task};
+use crate::protocol::{Event, Task, TaskProgress};
 
 const STAGE: &str = "Comparing k";
 
@@ -12,7 +12,7 @@ pub(super) const NO_RUN: &str = "Train a model first: k is chosen on the codes i
 pub(super) fn spawn_choose_k(from: usize, to: usize) {
     run_busy(async move {
         if let Err(message) = choose_k(from, to).await {
-            fail(STAGE, message);
+            fail_task(Task::ComparingK, STAGE, message);
         }
     });
 }
@@ -24,12 +24,12 @@ async fn choose_k(from: usize, to: usize) -> Result<(), String> {
     let run_id = super::last_id();
     let run = with_run(STAGE, NO_RUN, |_, l| Ok((l.analysis.points.clone(), l.analysis.point_dim, l.params.seed)));
     let Some((codes, dim, seed)) = run else { return Ok(()) }; // with_run told the page why
-    post(&Event::Stage { name: STAGE.into() });
+    post(&Event::Stage { task: Task::ComparingK, step: STAGE.into() });
     let rows = silhouette_rows(codes.len() / dim.max(1), seed);
     let mut scores: Vec<KScore> = Vec::new();
     let total = to - from + 1;
     for (done, k) in (from..=to).enumerate() {
-        post(&Event::KProgress { k, done, total });
+        post(&Event::Progress(TaskProgress::ComparingK { k, done, total }));
         yield_now().await;
         if cancelled() {
             post(&Event::Cancelled { task: Task::ComparingK });

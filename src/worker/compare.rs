@@ -1,7 +1,7 @@
 //! "Is the autoencoder worth it?": the three representations scored with the run's k.
 
 use super::choose_k::NO_RUN;
-use super::{cancelled, fail, post, run_busy, with_run, yield_now};
+use super::{cancelled, fail_task, post, run_busy, with_run, yield_now};
 use crate::pipeline::analysis::compare::Representation;
 use crate::pipeline::run;
 use crate::protocol::{Event, Task};
@@ -9,7 +9,7 @@ use crate::protocol::{Event, Task};
 pub(super) fn spawn_compare() {
     run_busy(async move {
         if let Err(message) = compare().await {
-            fail("Comparing representations", message);
+            fail_task(Task::ComparingRepresentations, "Comparing representations", message);
         }
     });
 }
@@ -19,7 +19,8 @@ async fn compare() -> Result<(), String> {
     let run_id = super::last_id();
     let mut scores = Vec::new();
     for representation in Representation::ALL {
-        post(&Event::Stage { name: format!("Comparing representations: {}", representation.label()) });
+        let step = format!("Comparing representations: {}", representation.label());
+        post(&Event::Stage { task: Task::ComparingRepresentations, step });
         yield_now().await;
         if cancelled() {
             post(&Event::Cancelled { task: Task::ComparingRepresentations });

@@ -7,7 +7,7 @@ use crate::pipeline::run;
 use crate::protocol::Event;
 
 /// Works with or without a run: without one, the songs' clusters are left empty.
-pub(super) fn export_playlist(table_rows: Vec<usize>, names: Vec<String>) {
+pub(super) fn export_playlist(table_rows: Vec<usize>) {
     let csv = super::STATE.with(|s| {
         let s = s.borrow();
         let Some(table) = &s.table else { return Err("No file is loaded.".to_string()) };
@@ -15,7 +15,7 @@ pub(super) fn export_playlist(table_rows: Vec<usize>, names: Vec<String>) {
             let last = s.last.as_ref()?;
             let row = last.prepared.features.rows.binary_search(&t).ok()?;
             let id = last.analysis.clustering.labels[row];
-            Some((id, names.get(id).cloned().unwrap_or_default()))
+            Some((id, last.names.get(id).cloned().unwrap_or_default()))
         };
         let songs: Vec<PlaylistSong> =
             table_rows.iter().map(|&t| PlaylistSong { table_row: t, cluster: cluster(t) }).collect();
@@ -27,14 +27,26 @@ pub(super) fn export_playlist(table_rows: Vec<usize>, names: Vec<String>) {
     }
 }
 
-pub(super) fn export(projection: Projection, names: Vec<String>) {
+pub(super) fn export(projection: Projection) {
     let csv = with_run("Exporting", "Train a model first: the export adds each song's cluster.", |t, last| {
         let map = last.map(projection).ok_or_else(|| {
             "That map has not been computed for this run yet; choose it above the map first.".to_string()
         })?;
-        run::export(t, &last.prepared, &last.analysis, map, &names).map_err(|e| e.to_string())
+        run::export(t, &last.prepared, &last.analysis, map, &last.names).map_err(|e| e.to_string())
     });
     if let Some(csv) = csv {
         post_download(Event::Exported { file: "songscape-clusters.csv".into() }, &csv, "text/csv");
+    }
+}
+
+/// The person renamed a cluster of the run shown; every export and model file uses the name.
+pub(super) fn name_cluster(cluster: usize, name: String) {
+    let renamed = super::STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        let slot = s.last.as_mut().and_then(|last| last.names.get_mut(cluster));
+        slot.map(|slot| *slot = name).is_some()
+    });
+    if !renamed {
+        super::fail("Renaming a cluster", format!("This run has no cluster {cluster}."));
     }
 }

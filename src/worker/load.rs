@@ -6,10 +6,10 @@
 use js_sys::Uint8Array;
 use web_sys::{File, FileReaderSync};
 
-use super::{cancelled, fail, install_table, now_ms, post, read_whole, run_busy, yield_now};
+use super::{cancelled, fail_task, install_table, now_ms, post, read_whole, run_busy, yield_now};
 use crate::pipeline::input::load::{parse_csv, Table};
 use crate::pipeline::input::load_stream::{CsvStream, Fed};
-use crate::protocol::{CheckOptions, Event, Task};
+use crate::protocol::{CheckOptions, Event, Task, TaskProgress};
 
 /// Bytes per read: big enough that a read's fixed cost is nothing, small next to the table.
 const CHUNK: f64 = 4.0 * 1024.0 * 1024.0;
@@ -20,12 +20,12 @@ const STAGE: &str = "Reading the file";
 
 pub(super) fn spawn(name: String, file: File, options: CheckOptions) {
     run_busy(async move {
-        post(&Event::Stage { name: STAGE.into() });
+        post(&Event::Stage { task: Task::Reading, step: STAGE.into() });
         let t0 = now_ms();
         match read(&name, &file).await {
             Ok(Some(table)) => install_table(&name, table, now_ms() - t0, options),
             Ok(None) => post(&Event::Cancelled { task: Task::Reading }),
-            Err(message) => fail(STAGE, message),
+            Err(message) => fail_task(Task::Reading, STAGE, message),
         }
     });
 }
@@ -49,7 +49,7 @@ async fn read(name: &str, file: &File) -> Result<Option<Table>, String> {
             return whole(name, file).map(Some);
         }
         if now_ms() - slice_start > SLICE_MS {
-            post(&Event::Reading { bytes: at as u64, total: total as u64 });
+            post(&Event::Progress(TaskProgress::Reading { bytes: at as u64, total: total as u64 }));
             yield_now().await;
             slice_start = now_ms();
         }

@@ -19,7 +19,7 @@ mod songs;
 mod train;
 mod tsne;
 
-use post::{fail, offer_analysis, offer_run, offer_tsne, post, post_download, post_for, with_run};
+use post::{fail, fail_task, offer_analysis, offer_run, offer_tsne, post, post_download, post_for, with_run};
 use schedule::{cancelled, run_busy, yield_now, BUSY};
 use session::{last_id, LastRun, State, STATE};
 
@@ -36,7 +36,7 @@ use crate::pipeline::input::demo::demo_csv;
 use crate::pipeline::input::load::{check_size, parse_csv, Table};
 use crate::pipeline::model::file::check_model_size;
 use crate::protocol::{
-    self, decode_request, CheckOptions, DatasetInfo, Event, MappingCheck, Request, Stale, CRASH_STAGE,
+    self, decode_request, CheckOptions, DatasetInfo, Event, MappingCheck, Request, Stale, Task, CRASH_STAGE,
 };
 
 fn scope() -> DedicatedWorkerGlobalScope {
@@ -88,6 +88,8 @@ fn handle(ev: MessageEvent) {
         // Checking only reads the table, which training holds no borrow of across its yields.
         Request::Check { mapping, options } => post(&Event::Checked(Box::new(check(&mapping, options)))),
         Request::Pick { rows } => songs::pick(rows),
+        // A rename only changes a name, which training holds no borrow of across its yields.
+        Request::NameCluster { cluster, name } => exports::name_cluster(cluster, name),
         _ if BUSY.with(Cell::get) => {
             fail("Starting a step", "Another step is still running; wait for it or press Cancel.")
         }
@@ -96,17 +98,17 @@ fn handle(ev: MessageEvent) {
         }
         Request::LoadFile { name, options } => load_file(&name, &data, options),
         Request::Train { mapping, params } => train::spawn(mapping, params),
-        Request::Export { projection, names } => exports::export(projection, names),
+        Request::Export { projection } => exports::export(projection),
         Request::ChooseK { from, to } => choose_k::spawn_choose_k(from, to),
         Request::Recluster { k } => recluster::recluster(k),
         Request::Search { query } => songs::search(query),
         Request::Recommend { row, n, metric } => similar::recommend(row, n, metric),
         Request::MoreLikeThese { table_rows, n, metric } => similar::more_like_these(table_rows, n, metric),
-        Request::ExportPlaylist { table_rows, names } => exports::export_playlist(table_rows, names),
+        Request::ExportPlaylist { table_rows } => exports::export_playlist(table_rows),
         Request::ColourBy { column } => colour::colour_by(column),
         Request::Compare => compare::spawn_compare(),
         Request::UseRepresentation { representation } => recluster::use_representation(representation),
-        Request::DownloadModel { names } => model_file::download(names),
+        Request::DownloadModel => model_file::download(),
         Request::ApplyModel { name, force } => model_file::apply(&name, &data, force),
         Request::Restore { snapshot } => model_file::restore(&snapshot, &data, run),
         Request::Tsne => tsne::spawn(),
@@ -116,7 +118,7 @@ fn handle(ev: MessageEvent) {
 fn load_file(name: &str, data: &JsValue, options: CheckOptions) {
     match file_of(data) {
         Ok(file) => load::spawn(name.to_string(), file, options),
-        Err(message) => fail("Reading the file", message),
+        Err(message) => fail_task(Task::Reading, "Reading the file", message),
     }
 }
 
@@ -151,7 +153,7 @@ fn load_bytes(name: &str, bytes: &[u8], options: CheckOptions) {
     let t0 = now_ms();
     match parse_csv(bytes) {
         Ok(table) => install_table(name, table, now_ms() - t0, options),
-        Err(e) => fail("Reading the file", format!("{name}: {e}")),
+        Err(e) => fail_task(Task::Reading, "Reading the file", format!("{name}: {e}")),
     }
 }
 

@@ -4,18 +4,18 @@
 use js_sys::{Float32Array, Reflect, Uint16Array};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::{fail, now_ms, post, read_model_file, with_run, LastRun, STATE};
+use super::{fail_task, now_ms, post, read_model_file, with_run, LastRun, STATE};
 use crate::pipeline::analysis::compare::Representation;
 use crate::pipeline::input::columns::extract;
 use crate::pipeline::model::file::ModelFile;
 use crate::pipeline::run;
 use crate::pipeline::run::RunSnapshot;
-use crate::protocol::{Event, Timings};
+use crate::protocol::{Event, Task, Timings};
 
 const SAVING: &str = "Saving the model";
 const APPLYING: &str = "Applying the model file";
 
-pub(super) fn download(names: Vec<String>) {
+pub(super) fn download() {
     let json = with_run(SAVING, "Train a model first: there is nothing to save yet.", |table, last| {
         if last.analysis.representation != Representation::Autoencoder {
             return Err("The clusters shown were made on another representation than the autoencoder's codes. \
@@ -29,7 +29,7 @@ pub(super) fn download(names: Vec<String>) {
             &last.trained,
             &last.analysis,
             &last.params,
-            names,
+            last.names.clone(),
         )
         .map_err(|e| e.to_string())?;
         file.to_json().map_err(|e| e.to_string())
@@ -40,7 +40,7 @@ pub(super) fn download(names: Vec<String>) {
 }
 
 pub(super) fn apply(name: &str, data: &JsValue, force: bool) {
-    post(&Event::Stage { name: APPLYING.into() });
+    post(&Event::Stage { task: Task::ApplyingModel, step: APPLYING.into() });
     let t0 = now_ms();
     let outcome = read_model_file(name, data)
         .and_then(|bytes| ModelFile::from_bytes(&bytes).map_err(|e| format!("{name}: {e}")))
@@ -55,7 +55,7 @@ pub(super) fn apply(name: &str, data: &JsValue, force: bool) {
     match outcome {
         Ok(Ok(run)) => super::offer_run(run, APPLYING),
         Ok(Err(message)) => post(&Event::ModelWarning { name: name.to_string(), message }),
-        Err(message) => fail(APPLYING, message),
+        Err(message) => fail_task(Task::ApplyingModel, APPLYING, message),
     }
 }
 
@@ -81,7 +81,7 @@ fn run_from_file(name: &str, file: &ModelFile, t0: f64) -> Result<LastRun, Strin
         let timings = Timings { encode_ms: now_ms() - t0, ..Timings::default() };
         let run =
             LastRun::new(table, applied.mapping, applied.params, applied.prepared, applied.analysis, applied.trained);
-        Ok(LastRun { timings, model_file: Some(name.to_string()), saved_names: file.cluster_names.clone(), ..run })
+        Ok(LastRun { timings, model_file: Some(name.to_string()), ..run }.with_names(&file.cluster_names))
     })
 }
 
@@ -106,13 +106,9 @@ pub(super) fn restore(snapshot: &RunSnapshot, data: &JsValue, run: u64) {
             restored.analysis,
             restored.trained,
         );
-        let last = LastRun {
-            history: snapshot.history.clone(),
-            model_file: snapshot.model_file.clone(),
-            saved_names: snapshot.saved_names.clone(),
-            tsne,
-            ..rebuilt
-        };
+        let last =
+            LastRun { history: snapshot.history.clone(), model_file: snapshot.model_file.clone(), tsne, ..rebuilt }
+                .with_names(&snapshot.saved_names);
         // The page shows this run under its id: requests about it carry that id.
         (s.last, s.pending, s.last_id) = (Some(last), None, run);
         s.next_id = s.next_id.max(run);
@@ -120,6 +116,6 @@ pub(super) fn restore(snapshot: &RunSnapshot, data: &JsValue, run: u64) {
     });
     match outcome {
         Ok(()) => post(&Event::Restored),
-        Err(message) => fail("Restoring the results", message),
+        Err(message) => fail_task(Task::Restoring, "Restoring the results", message),
     }
 }

@@ -11,7 +11,7 @@ use super::session::{last_id, Change, LastRun, Pending, State, STATE};
 use crate::pipeline::analysis::Analysis;
 use crate::pipeline::input::load::Table;
 use crate::pipeline::params::ValidParams;
-use crate::protocol::{self, Event, RunResults};
+use crate::protocol::{self, Event, RunResults, Task};
 
 /// Posts `event`, tagged with the run it answers from (see `protocol::Stale`).
 /// An event that cannot be sent (a number that is not finite) is reported instead.
@@ -88,8 +88,9 @@ pub(super) fn offer_analysis(analysis: Analysis, params: ValidParams, keep_tsne:
         let mut s = s.borrow_mut();
         let id = s.new_id();
         let (Some(table), Some(last)) = (&s.table, &s.last) else { return Err("Train a model first.".to_string()) };
-        // New clusters: names saved for the old ones no longer fit (see `State::commit`).
-        let results = last.results_with(id, &analysis, &params, &[])?;
+        // New clusters: names given to the old ones no longer fit (see `State::commit`).
+        let names = super::session::automatic_names(&analysis);
+        let results = last.results_with(id, &analysis, &params, &names, keep_tsne)?;
         Ok((id, results, names::song_names(table, last)))
     });
     match outcome.and_then(|(id, results, names)| post_results(results, names).map(|()| id)) {
@@ -138,8 +139,14 @@ fn post_results(mut results: RunResults, (name_text, name_ends): (Vec<u8>, Vec<u
     post_arrays(&Event::Finished(Box::new(results)), &arrays)
 }
 
+/// Tells the page that `stage` failed, outside a long task (or in one that has not started).
 pub(crate) fn fail(stage: &str, message: impl ToString) {
-    post(&Event::Failed { stage: stage.to_string(), message: message.to_string() });
+    post(&Event::Failed { task: None, stage: stage.to_string(), message: message.to_string() });
+}
+
+/// Tells the page that the long task `task` failed in `stage`.
+pub(crate) fn fail_task(task: Task, stage: &str, message: impl ToString) {
+    post(&Event::Failed { task: Some(task), stage: stage.to_string(), message: message.to_string() });
 }
 
 /// Runs `f` on the loaded table and the last finished run; when there is none, or `f` fails,

@@ -69,10 +69,10 @@ impl State {
         match change {
             Change::Analysis { analysis, params, keep_tsne } => {
                 self.last_id = id;
+                // New clusters: names given to the old ones no longer fit.
+                last.names = automatic_names(&analysis);
                 last.analysis = *analysis;
                 last.params = params;
-                // New clusters: names saved for the old ones no longer fit.
-                last.saved_names.clear();
                 if !keep_tsne {
                     last.tsne = None;
                 }
@@ -97,16 +97,17 @@ pub(super) struct LastRun {
     pub(super) trained: Trained,
     /// The model file applied, when the run came from one rather than from training.
     pub(super) model_file: Option<String>,
-    /// The cluster names saved in that file.
-    pub(super) saved_names: Vec<String>,
+    /// Each cluster's name as the page shows it and every export writes it: saved in a model
+    /// file, automatic, or the person's (`Request::NameCluster`).
+    pub(super) names: Vec<String>,
     /// The t-SNE map, once computed.
     pub(super) tsne: Option<Vec<f32>>,
 }
 
 impl LastRun {
     /// The one way a run is made (training, a model file, a restore), so that its search index
-    /// is always that of its own rows. History, timings, the model file's name and saved names
-    /// start empty; each maker sets those it has.
+    /// is always that of its own rows. History, timings and the model file's name start empty,
+    /// the names automatic; each maker sets those it has.
     pub(super) fn new(
         table: &Table,
         mapping: ColumnMapping,
@@ -116,6 +117,7 @@ impl LastRun {
         trained: Trained,
     ) -> LastRun {
         let search = SearchIndex::of_rows(table, mapping.title, mapping.artist, &prepared.features.rows);
+        let names = automatic_names(&analysis);
         LastRun {
             mapping,
             params,
@@ -126,7 +128,7 @@ impl LastRun {
             search,
             trained,
             model_file: None,
-            saved_names: Vec::new(),
+            names,
             tsne: None,
         }
     }
@@ -139,31 +141,34 @@ impl LastRun {
         }
     }
 
-    /// Everything the page draws for this run, numbered `run_id`.
-    pub(super) fn results(&self, run_id: u64) -> Result<RunResults, String> {
-        self.results_with(run_id, &self.analysis, &self.params, &self.saved_names)
+    /// Names saved for this run's clusters (in a model file, a snapshot), when they fit them;
+    /// the automatic names otherwise.
+    pub(super) fn with_names(self, saved: &[String]) -> LastRun {
+        match saved.len() == self.params.k {
+            true => LastRun { names: saved.to_vec(), ..self },
+            false => self,
+        }
     }
 
-    /// The results this run would have with `analysis` and `params` in place of its own.
+    /// Everything the page draws for this run, numbered `run_id`: a new run.
+    pub(super) fn results(&self, run_id: u64) -> Result<RunResults, String> {
+        self.results_with(run_id, &self.analysis, &self.params, &self.names, false)
+    }
+
+    /// The results this run would have with `analysis`, `params` and `names` in place of its
+    /// own; `same_points` when only the clusters changed.
     pub(super) fn results_with(
         &self,
         run_id: u64,
         a: &Analysis,
         params: &ValidParams,
-        saved_names: &[String],
+        names: &[String],
+        same_points: bool,
     ) -> Result<RunResults, String> {
         let p = &self.prepared;
-        let snapshot = RunSnapshot::of(
-            &self.mapping,
-            params,
-            p,
-            &self.trained,
-            a,
-            &self.history,
-            self.model_file.clone(),
-            saved_names,
-        )
-        .map_err(|e| e.to_string())?;
+        let snapshot =
+            RunSnapshot::of(&self.mapping, params, p, &self.trained, a, &self.history, self.model_file.clone(), names)
+                .map_err(|e| e.to_string())?;
         Ok(RunResults {
             run_id,
             snapshot,
@@ -182,9 +187,15 @@ impl LastRun {
             names: a.names.clone(),
             representation: a.representation,
             model_file: self.model_file.clone(),
-            saved_names: saved_names.to_vec(),
+            cluster_names: names.to_vec(),
+            same_points,
         })
     }
+}
+
+/// The names of the genre–emotion table closest to each cluster.
+pub(super) fn automatic_names(a: &Analysis) -> Vec<String> {
+    a.names.iter().map(|n| n.name.clone()).collect()
 }
 
 /// The id of the committed run.

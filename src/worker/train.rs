@@ -1,21 +1,25 @@
 //! Training inside the worker, cut into slices of about 50 ms so the worker's event loop can
 //! deliver a `Cancel` mid-epoch and progress reaches the page while it runs.
 
-use super::{cancelled, fail, now_ms, post, run_busy, yield_now, LastRun, STATE};
+use super::{cancelled, fail_task, now_ms, post, run_busy, yield_now, LastRun, STATE};
 use crate::pipeline::input::columns::ColumnMapping;
 use crate::pipeline::input::scale::Prepared;
 use crate::pipeline::model::train::{Step, Trained, Trainer};
 use crate::pipeline::params::{TrainParams, ValidParams};
 use crate::pipeline::run;
 use crate::pipeline::PipelineError;
-use crate::protocol::{Event, Progress, Task, Timings};
+use crate::protocol::{Event, Progress, Task, TaskProgress, Timings};
 
 const SLICE_MS: f64 = 50.0;
+
+fn stage(step: &str) {
+    post(&Event::Stage { task: Task::Training, step: step.into() });
+}
 
 pub(super) fn spawn(mapping: ColumnMapping, params: TrainParams) {
     run_busy(async move {
         if let Err(e) = train(mapping, params).await {
-            fail(e.stage(), e);
+            fail_task(Task::Training, e.stage(), e);
         }
     });
 }
@@ -29,11 +33,15 @@ async fn train(mapping: ColumnMapping, params: TrainParams) -> Result<(), Pipeli
         None => Ok(None),
     })?;
     let Some(prepared) = prepared else {
-        fail("Training", "No file is loaded yet. Choose a CSV file or try the demo dataset first.");
+        fail_task(
+            Task::Training,
+            "Training",
+            "No file is loaded yet. Choose a CSV file or try the demo dataset first.",
+        );
         return Ok(());
     };
     timings.scale_ms = now_ms() - t0;
-    post(&Event::Stage { name: "Training".into() });
+    stage("Training");
     let Some(trained) = fit(&prepared, &params, &mut timings).await? else {
         post(&Event::Cancelled { task: Task::Training });
         return Ok(());
@@ -59,7 +67,7 @@ async fn fit(
             Step::Batch { epoch, batch } => {
                 if now_ms() - slice_start > SLICE_MS {
                     let (epochs, batches) = (trainer.epochs(), trainer.batches_per_epoch());
-                    post(&Event::Progress(Progress { epoch, epochs, batch, batches }));
+                    post(&Event::Progress(TaskProgress::Training(Progress { epoch, epochs, batch, batches })));
                     yield_now().await;
                     slice_start = now_ms();
                 }
@@ -70,7 +78,12 @@ async fn fit(
                 epoch_start = t;
                 // Short epochs finish inside one slice; the bar must still move.
                 let (epochs, batches) = (trainer.epochs(), trainer.batches_per_epoch());
-                post(&Event::Progress(Progress { epoch: loss.epoch, epochs, batch: batches, batches }));
+                post(&Event::Progress(TaskProgress::Training(Progress {
+                    epoch: loss.epoch,
+                    epochs,
+                    batch: batches,
+                    batches,
+                })));
                 post(&Event::Epoch(loss));
                 yield_now().await;
                 slice_start = now_ms();
@@ -89,11 +102,11 @@ async fn finish(
     trained: Trained,
     mut timings: Timings,
 ) -> Result<(), PipelineError> {
-    post(&Event::Stage { name: "Encoding".into() });
+    stage("Encoding");
     let t = now_ms();
     let codes = run::encode(&trained, &prepared);
     timings.encode_ms = now_ms() - t;
-    post(&Event::Stage { name: "Clustering".into() });
+    stage("Clustering");
     yield_now().await;
     if cancelled() {
         post(&Event::Cancelled { task: Task::Training });
@@ -102,7 +115,7 @@ async fn finish(
     let t = now_ms();
     let clustering = run::cluster(&codes, trained.latent_size(), &params)?;
     timings.kmeans_ms = now_ms() - t;
-    post(&Event::Stage { name: "Projecting".into() });
+    stage("Projecting");
     yield_now().await;
     let t = now_ms();
     let history = trained.history.clone();
@@ -113,7 +126,7 @@ async fn finish(
         Some(LastRun { history, ..LastRun::new(table, mapping, params, prepared, analysis, trained) })
     });
     let Some(mut last) = last else {
-        fail("Projecting", "The dataset was replaced while training ran; train again.");
+        fail_task(Task::Training, "Projecting", "The dataset was replaced while training ran; train again.");
         return Ok(());
     };
     timings.project_ms = now_ms() - t;

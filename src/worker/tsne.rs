@@ -1,10 +1,10 @@
 //! The t-SNE map, in slices of about 50 ms: iterations first, then the songs outside the sample
 //! placed among their nearest sampled songs. Progress reaches the page and Cancel is honoured.
 
-use super::{cancelled, fail, now_ms, post, run_busy, with_run, yield_now};
+use super::{cancelled, fail_task, now_ms, post, run_busy, with_run, yield_now};
 
 use crate::pipeline::analysis::tsne::{Tsne, TsneOptions};
-use crate::protocol::{Event, Task};
+use crate::protocol::{Event, Task, TaskProgress};
 
 const STAGE: &str = "Computing the t-SNE map";
 const SLICE_MS: f64 = 50.0;
@@ -14,7 +14,7 @@ const PLACE_CHUNK: usize = 20_000;
 pub(super) fn spawn() {
     run_busy(async move {
         if let Err(message) = run().await {
-            fail(STAGE, message);
+            fail_task(Task::Tsne, STAGE, message);
         }
     });
 }
@@ -25,7 +25,7 @@ async fn run() -> Result<(), String> {
         Ok((l.analysis.points.clone(), l.analysis.point_dim, l.params.seed))
     });
     let Some((points, dim, seed)) = input else { return Ok(()) };
-    post(&Event::Stage { name: STAGE.into() });
+    post(&Event::Stage { task: Task::Tsne, step: STAGE.into() });
     yield_now().await;
     let mut tsne = Tsne::new(&points, dim, seed, TsneOptions::default());
     let total = tsne.total();
@@ -34,7 +34,7 @@ async fn run() -> Result<(), String> {
         while tsne.done() < total && now_ms() - start < SLICE_MS {
             tsne.step(5);
         }
-        post(&Event::TsneProgress { phase: "iterations".into(), done: tsne.done(), total });
+        post(&Event::Progress(TaskProgress::Tsne { phase: "iterations".into(), done: tsne.done(), total }));
         yield_now().await;
         if cancelled() {
             post(&Event::Cancelled { task: Task::Tsne });
@@ -48,7 +48,7 @@ async fn run() -> Result<(), String> {
         let end = (placed + PLACE_CHUNK).min(n);
         tsne.place_rows(&points, dim, placed..end, &mut xy[2 * placed..2 * end]);
         placed = end;
-        post(&Event::TsneProgress { phase: "songs placed".into(), done: placed, total: n });
+        post(&Event::Progress(TaskProgress::Tsne { phase: "songs placed".into(), done: placed, total: n }));
         yield_now().await;
         if cancelled() {
             post(&Event::Cancelled { task: Task::Tsne });

@@ -6,7 +6,7 @@ use crate::pipeline::input::columns::Features;
 
 /// Column means and standard deviations learned from the data; kept so results can be shown
 /// and exported in the original units.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct StandardScaler {
     pub mean: Vec<f64>,
     /// Population std; 1.0 for a constant column, as scikit-learn does, so it scales to 0, not NaN.

@@ -1,0 +1,136 @@
+//! What can happen to the page (an `Action`: the worker said something, the person did
+//! something, the browser answered), and what the page does about it outside its state (an
+//! `Effect`).
+
+use crate::mapview::colours::{Palette, Scale};
+use crate::pipeline::analysis::compare::Representation;
+use crate::pipeline::explore::recommend::Metric;
+use crate::pipeline::input::columns::{MissingPolicy, Slot};
+use crate::pipeline::params::{Projection, TrainParams};
+use crate::protocol::{Event, Request, SongRef};
+
+use super::PlaylistEntry;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// An event from the worker (or one the bridge made for it: a message it could not read).
+    Worker(Event),
+
+    // The worker itself, as the bridge sees it.
+    /// The browser would not start the worker.
+    WorkerRefused(String),
+    /// The worker died and was restarted; `restoring` when the data it held is being given back.
+    WorkerCrashed {
+        text: String,
+        restoring: bool,
+    },
+    /// The worker died too often and is not restarted.
+    WorkerGaveUp(String),
+    /// The replayed file is back in the restarted worker; the run shown is being restored.
+    RestoringRun,
+    /// The restarted worker holds what the page shows again.
+    WorkerRecovered(String),
+    /// A download's event arrived without its file.
+    DownloadMissing(String),
+
+    // Loading and checking.
+    /// A file was chosen (it travels beside the request).
+    LoadFile {
+        name: String,
+    },
+    /// The built-in demo dataset (the same songs every time).
+    LoadDemo,
+    /// A file was dropped while a step runs.
+    DroppedWhileBusy,
+    MapColumn {
+        slot: Slot,
+        column: Option<usize>,
+    },
+    SetMissingPolicy(MissingPolicy),
+    /// A setting was edited: the settings with the edit applied (unchanged when its text was not
+    /// a number), and the setting's label when it was not.
+    EditSettings {
+        params: TrainParams,
+        unreadable: Option<&'static str>,
+    },
+    ResetSettings,
+
+    // Long tasks.
+    Train,
+    Cancel,
+    ChooseK {
+        from: usize,
+        to: usize,
+    },
+    Recluster {
+        k: usize,
+    },
+    Compare,
+    UseRepresentation(Representation),
+    /// A model file was chosen; `force` applies it despite a warning about its units.
+    ApplyModel {
+        name: String,
+        force: bool,
+    },
+    DismissModelWarning,
+
+    // Downloads.
+    Export,
+    DownloadModel,
+    ExportPlaylist,
+
+    // Finding songs.
+    Search(String),
+    ChooseSong(usize),
+    SetNeighbours(usize),
+    SetMetric(Metric),
+    ChooseCluster(usize),
+    RenameCluster {
+        cluster: usize,
+        name: String,
+    },
+
+    // The map.
+    SetProjection(Projection),
+    /// Colour by a column of the file, or by cluster (`None`).
+    ColourBy(Option<usize>),
+    SetPalette(Palette),
+    SetScale(Scale),
+    MapDrawn {
+        ms: f64,
+    },
+    /// Songs inside a rectangle drawn on the map (run rows).
+    PickRows(Vec<usize>),
+
+    // The playlist.
+    AddSong(SongRef),
+    MoveSong {
+        from: usize,
+        to: usize,
+    },
+    RemoveSong(usize),
+    ClearPlaylist,
+    MoreLikeThese,
+    /// The list stored in this browser for the file just loaded.
+    PlaylistStored(Vec<PlaylistEntry>),
+    /// Another tab changed the stored list; this is both tabs' changes merged.
+    PlaylistMerged(Vec<PlaylistEntry>),
+    /// Whether the browser kept the list just written.
+    PlaylistSaved(bool),
+
+    DismissError,
+}
+
+/// What the page does besides changing its state.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// A message to the worker (with the chosen `File` for a load or a model file).
+    Send(Request),
+    /// The file the last event announced is offered for download.
+    Download(String),
+}
+
+/// What the page says when the playlist could not be stored. The list on screen is never lost.
+pub const NOT_SAVED: &str = "The playlist could not be saved in this browser (its storage is full or turned off). It stays on this page until you close or reload it: download it as CSV to keep it.";
+/// What the page says when another tab changed the same file's playlist.
+pub const MERGED: &str = "Another tab changed this file's playlist; its changes and this tab's were merged.";

@@ -1,0 +1,274 @@
+//! The page's state and its rules as plain Rust: one reducer, `(state, action) → (state,
+//! effects)`, tested natively. The Leptos views in `ui` only read a `Page` and dispatch
+//! `Action`s; `ui::bridge` turns `Effect`s into messages to the worker and downloads.
+//!
+//! Hover and drag on the map stay out of it: they change at pointer speed and only the map
+//! itself reads them (a hover is a lookup of one name, ≤ 2 ms at a million songs).
+
+mod action;
+mod reduce;
+#[cfg(test)]
+mod tests;
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+pub use action::{Action, Effect, MERGED, NOT_SAVED};
+
+use crate::mapview::colours::{Colouring, Palette, Scale};
+use crate::pipeline::analysis::choose_k::KScore;
+use crate::pipeline::analysis::compare::RepresentationScore;
+use crate::pipeline::explore::recommend::Metric;
+use crate::pipeline::input::columns::ColumnMapping;
+use crate::pipeline::model::train::EpochLoss;
+use crate::pipeline::params::{Projection, TrainParams};
+use crate::protocol::{
+    CheckOptions, DatasetInfo, MappingCheck, Progress, Recommendation, RunResults, SetRecommendation, SongRef, Task,
+    TaskProgress,
+};
+
+/// Results too big to compare field by field (a million songs' map): two are the same when
+/// they are the same allocation, which is what the views need to know ("is this new?").
+#[derive(Debug)]
+pub struct Shared<T>(Arc<T>);
+
+impl<T> Shared<T> {
+    pub fn new(value: T) -> Self {
+        Shared(Arc::new(value))
+    }
+
+    /// The allocation's address: the same results keep it, new ones get another.
+    pub fn ptr(&self) -> usize {
+        Arc::as_ptr(&self.0) as *const u8 as usize
+    }
+}
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(Arc::clone(&self.0))
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// Everything the page shows, by what it is about.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Page {
+    /// The worker has started and takes requests.
+    pub ready: bool,
+    pub notice: Notice,
+    pub settings: Settings,
+    pub dataset: Dataset,
+    pub run: Run,
+    pub view: View,
+    pub selection: Selection,
+    pub playlist: Playlist,
+    pub tasks: Tasks,
+}
+
+/// What the page says: the status line (announced through `aria-live`) and the last failure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub status: String,
+    /// (step, message) of the last failure, until dismissed.
+    pub error: Option<(String, String)>,
+}
+
+impl Default for Notice {
+    fn default() -> Self {
+        Notice { status: "Starting…".into(), error: None }
+    }
+}
+
+/// The training and clustering settings.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Settings {
+    pub params: TrainParams,
+    /// The label of a setting whose text is not a valid number; Train waits until it is fixed.
+    pub unreadable: Option<&'static str>,
+}
+
+/// The loaded file and how its columns are read.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Dataset {
+    pub info: Option<Shared<DatasetInfo>>,
+    pub mapping: ColumnMapping,
+    /// The worker's check of `mapping` (an answer about another mapping is dropped).
+    pub check: Option<MappingCheck>,
+    /// A model file held back because its values look like other units: (file name, warning).
+    pub model_warning: Option<(String, String)>,
+}
+
+/// The run shown and what was computed from it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Run {
+    pub results: Option<Shared<RunResults>>,
+    /// Loss per epoch of the training under way or last finished.
+    pub history: Vec<EpochLoss>,
+    /// Where training is (kept full after it finishes).
+    pub progress: Option<Progress>,
+    /// Each cluster's name as shown and exported (automatic, or the user's). The worker keeps
+    /// the same list: the page tells it each rename.
+    pub cluster_names: Vec<String>,
+    /// The t-SNE map of the results, once computed.
+    pub tsne: Option<Shared<TsneMap>>,
+    /// The last comparison of k for the current model.
+    pub k_scores: Option<Shared<KChoice>>,
+    /// The last comparison of representations.
+    pub comparison: Option<Shared<Comparison>>,
+}
+
+/// How the map is drawn.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct View {
+    pub projection: Projection,
+    pub palette: Palette,
+    pub scale: Scale,
+    /// The map's colours when not by cluster.
+    pub colouring: Option<Shared<Colouring>>,
+    /// How long the map took to draw last time.
+    pub map_draw_ms: Option<f64>,
+}
+
+/// The songs and cluster the person is looking at.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Selection {
+    /// What is typed in the song search, and the songs found for it.
+    pub query: String,
+    pub hits: Vec<SongRef>,
+    /// The chosen song (a row of the run shown) and the songs most like it.
+    pub song: Option<usize>,
+    pub recommendation: Option<Shared<Recommendation>>,
+    /// How many similar songs to ask for, and by which closeness.
+    pub neighbours: usize,
+    pub metric: Metric,
+    /// The cluster in the inspector.
+    pub cluster: usize,
+}
+
+/// Similar songs asked for unless the person says otherwise.
+pub const DEFAULT_NEIGHBOURS: usize = 20;
+
+/// The person's playlist for the loaded file.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Playlist {
+    pub songs: Vec<PlaylistEntry>,
+    /// Why the playlist could not be kept in this browser, or that another tab changed it.
+    pub note: Option<String>,
+    /// Songs like the whole playlist.
+    pub more_like_these: Option<Shared<SetRecommendation>>,
+}
+
+/// The long task under way, and how far it has got. One at a time: the worker runs one.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Tasks {
+    pub running: Option<Running>,
+    /// Progress of a task other than training (reading, comparing k, t-SNE); gone when it ends.
+    pub progress: Option<TaskProgress>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Running {
+    pub task: Task,
+    /// The step within it, as the status line names it ("Encoding").
+    pub step: String,
+}
+
+/// A song in the playlist: its row in the file, and what to show without a run.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PlaylistEntry {
+    pub table_row: usize,
+    pub title: String,
+    pub artist: String,
+}
+
+impl From<&SongRef> for PlaylistEntry {
+    fn from(s: &SongRef) -> Self {
+        PlaylistEntry { table_row: s.table_row, title: s.title.clone(), artist: s.artist.clone() }
+    }
+}
+
+/// The t-SNE map: `[x, y]` per song, and how many songs t-SNE itself laid out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TsneMap {
+    pub xy: Vec<f32>,
+    pub sample: usize,
+}
+
+/// Representations compared, and the label column they were scored against.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    pub scores: Vec<RepresentationScore>,
+    pub label: Option<String>,
+}
+
+/// What comparing k found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KChoice {
+    pub scores: Vec<KScore>,
+    pub suggested: Option<usize>,
+    /// Rows the silhouette was measured on.
+    pub sample: usize,
+}
+
+impl Page {
+    pub fn new() -> Self {
+        Page { selection: Selection { neighbours: DEFAULT_NEIGHBOURS, ..Selection::default() }, ..Page::default() }
+    }
+
+    /// A step may start: the worker is up and nothing else runs.
+    pub fn idle(&self) -> bool {
+        self.ready && self.tasks.running.is_none()
+    }
+
+    /// The task under way, if any.
+    pub fn running(&self, task: Task) -> bool {
+        self.tasks.running.as_ref().is_some_and(|r| r.task == task)
+    }
+
+    /// The options a mapping check needs, from the current settings.
+    pub fn check_options(&self) -> CheckOptions {
+        CheckOptions::from(&self.settings.params)
+    }
+
+    /// The id of the results shown (0 for none): every request names it.
+    pub fn shown_run(&self) -> u64 {
+        self.run.results.as_ref().map_or(0, |r| r.run_id)
+    }
+
+    /// The map's points, `[x, y]` per song, for the projection chosen: the one place that says
+    /// which xy belongs to which projection. `None` while t-SNE has not arrived.
+    pub fn map_xy(&self) -> Option<&[f32]> {
+        let results = self.run.results.as_ref()?;
+        match self.view.projection {
+            Projection::Tsne => self.run.tsne.as_ref().map(|t| &t.xy[..]),
+            Projection::Pca => Some(&results.pca),
+            Projection::FirstTwo => Some(&results.first_two),
+        }
+    }
+
+    /// The name of cluster `i` as shown and exported.
+    pub fn cluster_name(&self, i: usize) -> String {
+        self.run.cluster_names.get(i).cloned().unwrap_or_else(|| format!("Cluster {i}"))
+    }
+
+    /// Train may be pressed: a file is loaded, its mapping checks out and the settings are valid.
+    pub fn can_train(&self) -> bool {
+        self.idle()
+            && self.dataset.info.is_some()
+            && self.dataset.check.as_ref().is_some_and(|c| c.error.is_none())
+            && self.settings.params.check().is_ok()
+            && self.settings.unreadable.is_none()
+    }
+}

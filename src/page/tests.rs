@@ -1,0 +1,436 @@
+//! The page's rules, action by action, without a browser.
+
+use super::*;
+use crate::pipeline::analysis::compare::Representation;
+use crate::pipeline::input::check::CheckOptions;
+use crate::pipeline::input::columns::{MissingPolicy, Slot};
+use crate::pipeline::input::demo::demo_csv;
+use crate::protocol::{Event, Request, SimilarSong};
+
+fn send(request: Request) -> Vec<Effect> {
+    vec![Effect::Send(request)]
+}
+
+/// A page with the worker up and the demo's 40 songs loaded.
+fn loaded() -> Page {
+    let mut page = Page::new();
+    page.reduce(Action::Worker(Event::Ready));
+    let (_, info) =
+        DatasetInfo::load("demo.csv", demo_csv(40, 7).as_bytes(), CheckOptions::from(&TrainParams::default())).unwrap();
+    assert!(page.reduce(Action::Worker(Event::Loaded(Box::new(info)))).is_empty());
+    page
+}
+
+fn results(run_id: u64, k: usize) -> RunResults {
+    RunResults {
+        run_id,
+        rows: 3,
+        k,
+        pca: vec![0.0, 1.0, 2.0, 3.0, 4.0, 5.0],
+        first_two: vec![9.0; 6],
+        labels: vec![0, 1, 0],
+        cluster_names: (0..k).map(|i| format!("Genre {i}")).collect(),
+        ..RunResults::default()
+    }
+}
+
+/// A page showing run 5 (k = 2).
+fn with_run() -> Page {
+    let mut page = loaded();
+    page.reduce(Action::Train);
+    page.reduce(Action::Worker(Event::Finished(Box::new(results(5, 2)))));
+    page
+}
+
+fn song(row: usize, title: &str) -> SongRef {
+    SongRef { row, table_row: row + 100, title: title.into(), artist: String::new(), cluster: 0 }
+}
+
+fn status(page: &Page) -> &str {
+    &page.notice.status
+}
+
+#[test]
+fn the_worker_saying_ready_makes_the_page_idle() {
+    let mut page = Page::new();
+    assert!(!page.idle());
+    page.reduce(Action::Worker(Event::Ready));
+    assert!(page.idle());
+    assert_eq!(status(&page), "Ready. Choose a CSV file or try the demo dataset.");
+}
+
+#[test]
+fn loading_sends_the_current_check_options() {
+    let mut page = Page::new();
+    page.reduce(Action::SetMissingPolicy(MissingPolicy::FillMedian));
+    let options = CheckOptions { missing: MissingPolicy::FillMedian, k: 10 };
+    assert_eq!(
+        page.reduce(Action::LoadFile { name: "a.csv".into() }),
+        send(Request::LoadFile { name: "a.csv".into(), options })
+    );
+    assert_eq!(page.reduce(Action::LoadDemo), send(Request::LoadDemo { rows: 3000, seed: 7, options }));
+}
+
+#[test]
+fn a_loaded_file_replaces_everything_of_the_one_before() {
+    let mut page = with_run();
+    page.dataset.model_warning = Some(("m.json".into(), "units".into()));
+    page.view.projection = Projection::FirstTwo;
+    page.reduce(Action::ChooseSong(1));
+    let (_, info) =
+        DatasetInfo::load("b.csv", demo_csv(30, 1).as_bytes(), CheckOptions::from(&TrainParams::default())).unwrap();
+    page.reduce(Action::Worker(Event::Loaded(Box::new(info.clone()))));
+    assert_eq!(page.run, Run::default());
+    assert_eq!(page.dataset.mapping, info.mapping);
+    assert_eq!(page.dataset.check.as_ref(), Some(&info.check));
+    assert_eq!((page.dataset.model_warning.clone(), page.view.projection), (None, Projection::Pca));
+    assert_eq!(page.selection.song, None);
+    assert!(status(&page).starts_with("Loaded 30 songs from b.csv"), "{}", status(&page));
+}
+
+#[test]
+fn a_changed_mapping_is_checked_and_an_old_check_is_dropped() {
+    let mut page = loaded();
+    let before = page.dataset.check.clone().unwrap();
+    let effects = page.reduce(Action::MapColumn { slot: Slot::Title, column: None });
+    let options = page.check_options();
+    assert_eq!(effects, send(Request::Check { mapping: page.dataset.mapping.clone(), options }));
+    // The answer about the mapping as it was arrives late: it is not shown.
+    let mut stale = before.clone();
+    stale.usable_rows += 1;
+    page.reduce(Action::Worker(Event::Checked(Box::new(stale))));
+    assert_eq!(page.dataset.check, Some(before.clone()));
+    let mut current = before;
+    current.mapping = page.dataset.mapping.clone();
+    page.reduce(Action::Worker(Event::Checked(Box::new(current.clone()))));
+    assert_eq!(page.dataset.check, Some(current));
+}
+
+#[test]
+fn settings_recheck_only_when_the_check_depends_on_them() {
+    let mut page = loaded();
+    let epochs = TrainParams { epochs: 3, ..TrainParams::default() };
+    assert!(page.reduce(Action::EditSettings { params: epochs, unreadable: None }).is_empty());
+    let k = TrainParams { epochs: 3, k: 4, ..TrainParams::default() };
+    let effects = page.reduce(Action::EditSettings { params: k, unreadable: None });
+    assert!(matches!(&effects[..], [Effect::Send(Request::Check { options, .. })] if options.k == 4));
+    page.reduce(Action::EditSettings { params: page.settings.params.clone(), unreadable: Some("Epochs") });
+    assert!(!page.can_train(), "an unreadable setting holds Train back");
+    page.reduce(Action::ResetSettings);
+    assert_eq!(page.settings, Settings::default());
+    // Without a file there is nothing to check.
+    let mut empty = Page::new();
+    assert!(empty
+        .reduce(Action::EditSettings { params: TrainParams { k: 3, ..TrainParams::default() }, unreadable: None })
+        .is_empty());
+}
+
+#[test]
+fn train_is_busy_from_the_press_and_clears_the_last_training() {
+    let mut page = loaded();
+    page.run.history.push(crate::pipeline::model::train::EpochLoss { epoch: 1, train_loss: 1.0, val_loss: None });
+    page.notice.error = Some(("Training".into(), "old".into()));
+    let effects = page.reduce(Action::Train);
+    let request = Request::Train { mapping: page.dataset.mapping.clone(), params: page.settings.params.clone() };
+    assert_eq!(effects, send(request));
+    assert!(page.running(Task::Training) && !page.idle());
+    assert!(page.run.history.is_empty() && page.notice.error.is_none());
+    // A second press while it runs sends nothing.
+    assert!(page.reduce(Action::Train).is_empty());
+}
+
+#[test]
+fn train_waits_for_a_file_and_a_mapping_that_checks_out() {
+    let mut page = Page::new();
+    page.reduce(Action::Worker(Event::Ready));
+    assert!(page.reduce(Action::Train).is_empty());
+    let mut page = loaded();
+    page.dataset.check.as_mut().unwrap().error = Some("Too few features".into());
+    assert!(page.reduce(Action::Train).is_empty());
+}
+
+#[test]
+fn training_progress_and_epochs_move_the_bar_and_the_status() {
+    let mut page = loaded();
+    page.reduce(Action::Train);
+    let p = Progress { epoch: 1, epochs: 20, batch: 3, batches: 10 };
+    page.reduce(Action::Worker(Event::Progress(TaskProgress::Training(p))));
+    assert_eq!(page.run.progress, Some(p));
+    let loss = crate::pipeline::model::train::EpochLoss { epoch: 1, train_loss: 0.5, val_loss: Some(0.25) };
+    page.reduce(Action::Worker(Event::Epoch(loss.clone())));
+    assert_eq!(page.run.progress.map(|p| (p.epoch, p.batch)), Some((1, 10)));
+    assert_eq!(page.run.history, vec![loss]);
+    assert_eq!(status(&page), "Epoch 1 of 20: training loss 0.5000, validation loss 0.2500.");
+    assert_eq!(page.tasks.progress, None, "training's progress is the run's, not a task bar");
+}
+
+#[test]
+fn finished_results_are_shown_then_committed() {
+    let mut page = loaded();
+    page.reduce(Action::Train);
+    page.reduce(Action::Worker(Event::Stage { task: Task::Training, step: "Clustering".into() }));
+    assert_eq!(status(&page), "Clustering…");
+    page.reduce(Action::ChooseSong(2));
+    let effects = page.reduce(Action::Worker(Event::Finished(Box::new(results(5, 2)))));
+    assert_eq!(effects, send(Request::Commit { id: 5 }));
+    assert_eq!(page.shown_run(), 5);
+    assert_eq!(page.run.cluster_names, vec!["Genre 0", "Genre 1"]);
+    assert!(page.idle());
+    assert_eq!(page.selection.song, None, "songs chosen belong to the old run");
+    assert_eq!(status(&page), "Done: 3 songs in 2 clusters; reconstruction MSE 0.0000.");
+}
+
+#[test]
+fn a_recluster_keeps_its_t_sne_map_and_a_new_run_does_not() {
+    let mut page = with_run();
+    page.reduce(Action::SetProjection(Projection::Tsne));
+    page.reduce(Action::Worker(Event::TsneReady { id: 6, xy: vec![1.0; 6], sample: 3 }));
+    let effects = page.reduce(Action::Recluster { k: 3 });
+    assert_eq!(effects, send(Request::Recluster { k: 3 }));
+    assert_eq!(page.settings.params.k, 3);
+    let reclustered = RunResults { same_points: true, ..results(7, 3) };
+    page.reduce(Action::Worker(Event::Finished(Box::new(reclustered))));
+    assert!(page.run.tsne.is_some(), "the same points keep their map: no second t-SNE");
+    assert_eq!(page.view.projection, Projection::Tsne);
+    assert_eq!(page.map_xy(), Some(&[1.0f32; 6][..]));
+    page.reduce(Action::Worker(Event::Finished(Box::new(results(8, 3)))));
+    assert_eq!((page.run.tsne.is_none(), page.view.projection), (true, Projection::Pca));
+}
+
+#[test]
+fn t_sne_is_asked_for_once_and_committed_when_shown() {
+    let mut page = with_run();
+    assert_eq!(page.reduce(Action::SetProjection(Projection::Tsne)), send(Request::Tsne));
+    assert_eq!(page.map_xy(), None, "no map to draw until it arrives");
+    page.reduce(Action::Worker(Event::Stage { task: Task::Tsne, step: "Computing the t-SNE map".into() }));
+    let progress = TaskProgress::Tsne { phase: "iterations".into(), done: 5, total: 10 };
+    page.reduce(Action::Worker(Event::Progress(progress.clone())));
+    assert_eq!(page.tasks.progress, Some(progress));
+    let effects = page.reduce(Action::Worker(Event::TsneReady { id: 6, xy: vec![2.0; 6], sample: 3 }));
+    assert_eq!(effects, send(Request::Commit { id: 6 }));
+    assert_eq!((page.tasks.progress.clone(), page.idle()), (None, true));
+    page.reduce(Action::SetProjection(Projection::Pca));
+    assert!(page.reduce(Action::SetProjection(Projection::Tsne)).is_empty(), "the map is there already");
+}
+
+#[test]
+fn a_t_sne_that_stops_early_goes_back_to_a_map_that_exists() {
+    for end in [
+        Event::Cancelled { task: Task::Tsne },
+        Event::Failed { task: Some(Task::Tsne), stage: "Computing the t-SNE map".into(), message: "no".into() },
+    ] {
+        let mut page = with_run();
+        page.reduce(Action::SetProjection(Projection::Tsne));
+        page.reduce(Action::Worker(Event::Stage { task: Task::Tsne, step: "Computing the t-SNE map".into() }));
+        page.reduce(Action::Worker(end));
+        assert_eq!((page.view.projection, page.idle()), (Projection::Pca, true));
+        assert_eq!(page.map_xy(), Some(&[0.0, 1.0, 2.0, 3.0, 4.0, 5.0][..]));
+    }
+}
+
+#[test]
+fn a_cancel_names_the_task_that_stopped() {
+    let mut page = with_run();
+    page.reduce(Action::Compare);
+    page.reduce(Action::Worker(Event::Stage {
+        task: Task::ComparingRepresentations,
+        step: "Comparing representations: PCA".into(),
+    }));
+    assert!(page.running(Task::ComparingRepresentations));
+    assert_eq!(page.reduce(Action::Cancel), send(Request::Cancel));
+    page.reduce(Action::Worker(Event::Cancelled { task: Task::ComparingRepresentations }));
+    assert_eq!(status(&page), "Comparing representations cancelled. The loaded data and any earlier results are kept.");
+    assert!(page.idle());
+}
+
+#[test]
+fn a_failure_is_shown_and_frees_the_page() {
+    let mut page = loaded();
+    page.reduce(Action::Train);
+    let failed = Event::Failed { task: Some(Task::Training), stage: "Training".into(), message: "NaN loss".into() };
+    page.reduce(Action::Worker(failed));
+    assert_eq!(page.notice.error, Some(("Training".into(), "NaN loss".into())));
+    assert_eq!(status(&page), "Training failed; the message is shown below the status line.");
+    assert!(page.idle());
+    page.reduce(Action::DismissError);
+    assert_eq!(page.notice.error, None);
+}
+
+#[test]
+fn comparing_k_shows_progress_then_the_suggestion() {
+    let mut page = with_run();
+    assert_eq!(page.reduce(Action::ChooseK { from: 2, to: 20 }), send(Request::ChooseK { from: 2, to: 20 }));
+    page.reduce(Action::Worker(Event::Stage { task: Task::ComparingK, step: "Comparing k".into() }));
+    page.reduce(Action::Worker(Event::Progress(TaskProgress::ComparingK { k: 3, done: 1, total: 19 })));
+    assert!(page.tasks.progress.is_some());
+    let scores = vec![crate::pipeline::analysis::choose_k::KScore { k: 2, inertia: 9.0, silhouette: 0.4 }];
+    page.reduce(Action::Worker(Event::KScores { scores: scores.clone(), suggested: Some(2), sample: 3 }));
+    assert_eq!(page.run.k_scores.as_deref(), Some(&KChoice { scores, suggested: Some(2), sample: 3 }));
+    assert_eq!(status(&page), "Compared 1 values of k; suggested k = 2 (highest silhouette).");
+    assert!(page.idle() && page.tasks.progress.is_none());
+}
+
+#[test]
+fn search_drops_answers_to_older_queries() {
+    let mut page = with_run();
+    assert_eq!(page.reduce(Action::Search("dan".into())), send(Request::Search { query: "dan".into() }));
+    page.reduce(Action::Search("danc".into()));
+    let old = Event::SearchResults { query: "dan".into(), hits: vec![song(0, "Dan")] };
+    page.reduce(Action::Worker(old));
+    assert!(page.selection.hits.is_empty());
+    let hits = vec![song(1, "Dancing Queen")];
+    page.reduce(Action::Worker(Event::SearchResults { query: "danc".into(), hits: hits.clone() }));
+    assert_eq!(page.selection.hits, hits);
+    assert!(page.reduce(Action::Search("  ".into())).is_empty(), "blank asks nothing");
+    assert!(page.selection.hits.is_empty());
+}
+
+#[test]
+fn choosing_a_song_asks_for_its_neighbours_with_the_current_count_and_closeness() {
+    let mut page = with_run();
+    assert!(page.reduce(Action::SetNeighbours(5)).is_empty(), "nothing chosen yet");
+    let ask = |n, metric| send(Request::Recommend { row: 2, n, metric });
+    assert_eq!(page.reduce(Action::ChooseSong(2)), ask(5, Metric::Cosine));
+    assert_eq!(page.reduce(Action::ChooseSong(2)), ask(5, Metric::Cosine), "choosing it again asks again");
+    assert_eq!(page.reduce(Action::SetNeighbours(5000)), ask(1000, Metric::Cosine));
+    assert_eq!(page.reduce(Action::SetNeighbours(0)), ask(1, Metric::Cosine));
+    assert_eq!(page.reduce(Action::SetMetric(Metric::Euclidean)), ask(1, Metric::Euclidean));
+    let r =
+        Recommendation { song: song(2, "Dancing Queen"), features: vec![], metric: Metric::Cosine, similar: vec![] };
+    page.reduce(Action::Worker(Event::Recommended(Box::new(r))));
+    assert_eq!(status(&page), "0 songs similar to Dancing Queen.");
+}
+
+#[test]
+fn a_rename_goes_to_the_worker_and_an_empty_name_brings_the_automatic_one_back() {
+    let mut page = with_run();
+    let rename = |name: &str| Request::NameCluster { cluster: 1, name: name.into() };
+    assert_eq!(page.reduce(Action::RenameCluster { cluster: 1, name: "  Gym  ".into() }), send(rename("Gym")));
+    assert_eq!(page.cluster_name(1), "Gym");
+    // The automatic names of `results` are empty, so the fallback is the cluster's number.
+    assert_eq!(page.reduce(Action::RenameCluster { cluster: 1, name: " ".into() }), send(rename("Cluster 1")));
+    assert!(page.reduce(Action::RenameCluster { cluster: 9, name: "x".into() }).is_empty(), "no cluster 9");
+}
+
+#[test]
+fn downloads_name_no_cluster_names_the_worker_has_them() {
+    let mut page = with_run();
+    page.reduce(Action::SetProjection(Projection::FirstTwo));
+    assert_eq!(page.reduce(Action::Export), send(Request::Export { projection: Projection::FirstTwo }));
+    assert_eq!(page.reduce(Action::DownloadModel), send(Request::DownloadModel));
+    page.reduce(Action::AddSong(song(0, "A")));
+    assert_eq!(page.reduce(Action::ExportPlaylist), send(Request::ExportPlaylist { table_rows: vec![100] }));
+    let effects = page.reduce(Action::Worker(Event::Exported { file: "songscape-clusters.csv".into() }));
+    assert_eq!(effects, vec![Effect::Download("songscape-clusters.csv".into())]);
+    assert_eq!(status(&page), "songscape-clusters.csv is downloading.");
+}
+
+#[test]
+fn the_playlist_holds_each_song_once() {
+    let mut page = with_run();
+    page.reduce(Action::AddSong(song(0, "A")));
+    page.reduce(Action::AddSong(song(0, "A")));
+    assert_eq!(status(&page), "A is in the playlist.");
+    page.reduce(Action::Worker(Event::Picked(vec![song(0, "A"), song(1, "B"), song(2, "C")])));
+    assert_eq!(status(&page), "2 songs added to the playlist from the map.");
+    let titles = |p: &Page| p.playlist.songs.iter().map(|e| e.title.clone()).collect::<Vec<_>>();
+    assert_eq!(titles(&page), ["A", "B", "C"]);
+    page.reduce(Action::MoveSong { from: 2, to: 1 });
+    page.reduce(Action::MoveSong { from: 2, to: 3 });
+    page.reduce(Action::RemoveSong(7));
+    assert_eq!(titles(&page), ["A", "C", "B"], "moves and removals past the end do nothing");
+    page.reduce(Action::RemoveSong(0));
+    assert_eq!(titles(&page), ["C", "B"]);
+    let more = send(Request::MoreLikeThese { table_rows: vec![102, 101], n: 20, metric: Metric::Cosine });
+    assert_eq!(page.reduce(Action::MoreLikeThese), more);
+    page.reduce(Action::ClearPlaylist);
+    assert!(page.playlist.songs.is_empty());
+}
+
+#[test]
+fn the_playlist_note_says_why_it_was_not_kept_until_it_is() {
+    let mut page = loaded();
+    page.reduce(Action::PlaylistSaved(false));
+    assert_eq!(page.playlist.note.as_deref(), Some(NOT_SAVED));
+    page.reduce(Action::PlaylistSaved(true));
+    assert_eq!(page.playlist.note, None);
+    let merged = vec![PlaylistEntry { table_row: 3, title: "T".into(), artist: String::new() }];
+    page.reduce(Action::PlaylistMerged(merged.clone()));
+    page.reduce(Action::PlaylistSaved(true));
+    assert_eq!((page.playlist.songs.clone(), page.playlist.note.as_deref()), (merged, Some(MERGED)));
+}
+
+#[test]
+fn a_rectangle_without_songs_says_so() {
+    let mut page = with_run();
+    assert!(page.reduce(Action::PickRows(vec![])).is_empty());
+    assert_eq!(status(&page), "No song inside that rectangle.");
+    assert_eq!(page.reduce(Action::PickRows(vec![1, 2])), send(Request::Pick { rows: vec![1, 2] }));
+}
+
+#[test]
+fn each_projection_has_its_own_points() {
+    let mut page = with_run();
+    assert_eq!(page.map_xy().map(|xy| xy[0]), Some(0.0));
+    page.reduce(Action::SetProjection(Projection::FirstTwo));
+    assert_eq!(page.map_xy().map(|xy| xy[0]), Some(9.0));
+    assert_eq!(Page::new().map_xy(), None);
+}
+
+#[test]
+fn colouring_by_cluster_drops_the_column_colours() {
+    let mut page = with_run();
+    assert_eq!(page.reduce(Action::ColourBy(Some(3))), send(Request::ColourBy { column: 3 }));
+    let kind = crate::mapview::colours::ColourKind::Categories { names: vec!["rock".into()], codes: vec![0; 3] };
+    page.reduce(Action::Worker(Event::Coloured(Box::new(Colouring { column: "genre".into(), kind }))));
+    assert!(page.view.colouring.is_some());
+    page.reduce(Action::ColourBy(None));
+    assert_eq!(page.view.colouring, None);
+}
+
+#[test]
+fn a_model_file_warning_is_held_until_applied_anyway_or_dismissed() {
+    let mut page = with_run();
+    let warning = Event::ModelWarning { name: "m.json".into(), message: "Tempo looks like kBPM".into() };
+    page.reduce(Action::Worker(warning));
+    assert_eq!(page.dataset.model_warning, Some(("m.json".into(), "Tempo looks like kBPM".into())));
+    let effects = page.reduce(Action::ApplyModel { name: "m.json".into(), force: true });
+    assert_eq!(effects, send(Request::ApplyModel { name: "m.json".into(), force: true }));
+    assert_eq!(page.dataset.model_warning, None);
+    page.reduce(Action::UseRepresentation(Representation::Pca));
+}
+
+#[test]
+fn a_crash_holds_the_page_until_the_worker_has_its_data_back() {
+    let mut page = with_run();
+    page.reduce(Action::Train);
+    page.reduce(Action::WorkerCrashed { text: "It died. It was restarted".into(), restoring: true });
+    assert!(page.running(Task::Restoring) && !page.idle());
+    assert_eq!(page.notice.error.as_ref().map(|e| e.0.as_str()), Some(crate::protocol::CRASH_STAGE));
+    assert_eq!(page.shown_run(), 5, "what the page shows stays");
+    page.reduce(Action::WorkerRecovered("restored".into()));
+    assert!(page.idle());
+    assert_eq!(status(&page), "The background worker was restarted; nothing was lost.");
+    page.reduce(Action::WorkerGaveUp("gone".into()));
+    assert!(!page.ready && !page.idle());
+}
+
+#[test]
+fn shared_results_are_equal_only_to_themselves() {
+    let a = Shared::new(results(1, 2));
+    let b = Shared::new(results(1, 2));
+    assert_eq!(a, a.clone());
+    assert_ne!(a, b, "equal contents, another run: the views must redraw");
+    assert_eq!(a.ptr(), a.clone().ptr());
+}
+
+#[test]
+fn similar_songs_and_more_like_these_are_forgotten_with_their_run() {
+    let mut page = with_run();
+    let similar = vec![SimilarSong { song: song(1, "B"), score: 0.9 }];
+    let set = SetRecommendation { seeds: 1, metric: Metric::Cosine, similar };
+    page.reduce(Action::Worker(Event::SetRecommended(Box::new(set))));
+    assert_eq!(status(&page), "1 songs like the playlist's 1 songs.");
+    page.reduce(Action::Worker(Event::Finished(Box::new(results(9, 2)))));
+    assert_eq!(page.playlist.more_like_these, None);
+}
