@@ -3,7 +3,7 @@
 
 use crate::pipeline::analysis::cluster::{finish, kmeans, Clustering};
 use crate::pipeline::analysis::compare::{
-    label_codes, pca_codes, score_representation, Representation, RepresentationScore,
+    label_classes, pca_points, score_representation, Representation, RepresentationScore,
 };
 use crate::pipeline::analysis::naming::name_clusters;
 use crate::pipeline::analysis::project::project;
@@ -86,7 +86,7 @@ fn describe(
         mapping,
         features: &prepared.features,
         scaled: &prepared.scaled,
-        codes: points,
+        points,
         dim,
         clustering: &clustering,
     };
@@ -110,7 +110,7 @@ pub fn recluster(
         mapping,
         features: &prepared.features,
         scaled: &prepared.scaled,
-        codes: &analysis.points,
+        points: &analysis.points,
         dim: analysis.point_dim,
         clustering: &clustering,
     };
@@ -130,8 +130,8 @@ pub fn represent(
     match representation {
         Representation::Autoencoder => (analysis.codes.clone(), analysis.latent, Some(analysis.recon_mse)),
         Representation::Pca => {
-            let p = pca_codes(&prepared.scaled, d, analysis.latent);
-            (p.codes, p.dim, Some(p.recon_mse))
+            let p = pca_points(&prepared.scaled, d, analysis.latent);
+            (p.points, p.dim, Some(p.recon_mse))
         }
         Representation::Scaled => (prepared.scaled.clone(), d, None),
     }
@@ -156,7 +156,7 @@ pub fn use_representation(
 pub fn label_ids(table: &Table, mapping: &ColumnMapping, prepared: &Prepared) -> Option<Vec<usize>> {
     let column = mapping.label?;
     let texts: Vec<&str> = prepared.features.rows.iter().map(|&r| table.cell(r, column)).collect();
-    Some(label_codes(&texts).0)
+    Some(label_classes(&texts).0)
 }
 
 /// One representation scored with the run's k: silhouette, and against the label column (when

@@ -9,6 +9,7 @@ use super::playlist::add_button;
 use super::state::AppState;
 use crate::page::Action;
 use crate::pipeline::explore::recommend::{Metric, MAX_NEIGHBOURS};
+use crate::pipeline::input::song_name::song_label;
 use crate::protocol::{Recommendation, SimilarSong, SongRef};
 
 fn option_id(i: usize) -> String {
@@ -16,10 +17,7 @@ fn option_id(i: usize) -> String {
 }
 
 fn describe(song: &SongRef) -> String {
-    match song.artist.as_str() {
-        "" => format!("{} · cluster {}", song.title, song.cluster),
-        artist => format!("{} — {artist} · cluster {}", song.title, song.cluster),
-    }
+    format!("{} · cluster {}", song_label(&song.title, &song.artist), song.cluster)
 }
 
 #[component]

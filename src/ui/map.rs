@@ -14,6 +14,7 @@ use crate::mapview::index::GridIndex;
 use crate::mapview::Viewport;
 use crate::page::Action;
 use crate::pipeline::analysis::tsne::MAX_SAMPLE;
+use crate::pipeline::input::song_name::song_label;
 use crate::pipeline::params::Projection;
 use crate::protocol::{RunResults, TaskProgress};
 
@@ -439,18 +440,11 @@ pub fn MapView() -> impl IntoView {
             let named = hover.get().and_then(|row| {
                 let (title, artist) = state.song_names.with(|n| n.as_ref()?.name(row))?;
                 let cluster = state.results.with(|r| r.as_ref()?.labels.get(row).copied())?;
-                Some(format!("Under the pointer: {} · cluster {cluster}", describe(&title, &artist)))
+                Some(format!("Under the pointer: {} · cluster {cluster}", song_label(&title, &artist)))
             });
             named.unwrap_or_else(|| "Point at a dot to see its song.".to_string())
         }}</p>
         <p class="timings" id="map-draw">{move || draw_ms.get().map(|d| format!("Map drawn in {d:.0} ms.")).unwrap_or_default()}</p>
-    }
-}
-
-fn describe(title: &str, artist: &str) -> String {
-    match artist {
-        "" => title.to_string(),
-        a => format!("{title} — {a}"),
     }
 }
 

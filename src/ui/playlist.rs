@@ -9,6 +9,7 @@ use wasm_bindgen::JsCast;
 use super::find_song::similar_cells;
 use super::state::AppState;
 use crate::page::{Action, PlaylistEntry};
+use crate::pipeline::input::song_name::song_label;
 use crate::playlist_merge::merge;
 use crate::protocol::{DatasetInfo, SetRecommendation, SongRef};
 
@@ -132,10 +133,7 @@ fn entries(state: AppState) -> impl IntoView {
     list.into_iter()
         .enumerate()
         .map(|(i, e)| {
-            let name = match e.artist.as_str() {
-                "" => e.title.clone(),
-                a => format!("{} — {a}", e.title),
-            };
+            let name = song_label(&e.title, &e.artist);
             let shift = move |to: usize| state.dispatch(Action::MoveSong { from: i, to });
             view! {
                 <li>

@@ -1,7 +1,7 @@
-//! Choosing k on the last run's codes, without retraining. It runs KMeans up to 19 times, so
+//! Choosing k on the last run's points (the representation clustered), without retraining. It runs KMeans up to 19 times, so
 //! it yields between values of k: progress reaches the page and Cancel is honoured.
 
-use super::{cancelled, fail_task, post, run_busy, with_run, yield_now};
+use super::{cancelled, fail_task, post, run_busy, with_run, yield_now, Outcome, WorkerError};
 use crate::pipeline::analysis::choose_k::{score_k, silhouette_rows, suggest_k, KScore};
 use crate::protocol::{Event, Task, TaskProgress};
 
@@ -17,15 +17,15 @@ pub(super) fn spawn_choose_k(from: usize, to: usize) {
     });
 }
 
-async fn choose_k(from: usize, to: usize) -> Result<(), String> {
+async fn choose_k(from: usize, to: usize) -> Outcome<()> {
     if !(2 <= from && from <= to && to <= 100) {
-        return Err(format!("k must run from at least 2 to at most 100 (got {from} to {to})."));
+        return Err(WorkerError::Invalid(format!("k must run from at least 2 to at most 100 (got {from} to {to}).")));
     }
     let run_id = super::last_id();
     let run = with_run(STAGE, NO_RUN, |_, l| Ok((l.analysis.points.clone(), l.analysis.point_dim, l.params.seed)));
-    let Some((codes, dim, seed)) = run else { return Ok(()) }; // with_run told the page why
+    let Some((points, dim, seed)) = run else { return Ok(()) }; // with_run told the page why
     post(&Event::Stage { task: Task::ComparingK, step: STAGE.into() });
-    let rows = silhouette_rows(codes.len() / dim.max(1), seed);
+    let rows = silhouette_rows(points.len() / dim.max(1), seed);
     let mut scores: Vec<KScore> = Vec::new();
     let total = to - from + 1;
     for (done, k) in (from..=to).enumerate() {
@@ -35,11 +35,11 @@ async fn choose_k(from: usize, to: usize) -> Result<(), String> {
             post(&Event::Cancelled { task: Task::ComparingK });
             return Ok(());
         }
-        // A k beyond the number of distinct codes cannot be fitted; neither can any larger one.
-        match score_k(&codes, dim, k, seed, &rows) {
+        // A k beyond the number of distinct points cannot be fitted; neither can any larger one.
+        match score_k(&points, dim, k, seed, &rows) {
             Ok(score) => scores.push(score),
             Err(_) if !scores.is_empty() => break,
-            Err(e) => return Err(e.to_string()),
+            Err(e) => return Err(e.into()),
         }
     }
     let scores = Event::KScores { suggested: suggest_k(&scores), scores, sample: rows.len() };

@@ -1,7 +1,7 @@
 //! The map coloured by a column of the file.
 
 use super::songs::NO_RUN;
-use super::{post, with_run};
+use super::{post, with_run, WorkerError};
 use crate::mapview::colours::{colouring_of_column, colouring_of_values};
 use crate::protocol::Event;
 
@@ -9,7 +9,10 @@ pub(super) fn colour_by(column: usize) {
     let colouring = with_run("Colouring the map", NO_RUN, |table, last| {
         if column >= table.headers.len() {
             let columns = table.headers.len();
-            return Err(format!("There is no column number {} in this file; it has {columns}.", column + 1));
+            return Err(WorkerError::Invalid(format!(
+                "There is no column number {} in this file; it has {columns}.",
+                column + 1
+            )));
         }
         let features = &last.prepared.features;
         let mapped = last.mapping.present().into_iter().find(|&(_, c)| c == column);

@@ -1,7 +1,7 @@
 //! "Is the autoencoder worth it?": the three representations scored with the run's k.
 
 use super::choose_k::NO_RUN;
-use super::{cancelled, fail_task, post, run_busy, with_run, yield_now};
+use super::{cancelled, fail_task, post, run_busy, with_run, yield_now, Outcome, WorkerError};
 use crate::pipeline::analysis::compare::Representation;
 use crate::pipeline::run;
 use crate::protocol::{Event, Task};
@@ -15,7 +15,7 @@ pub(super) fn spawn_compare() {
 }
 
 /// Scores each representation; yields before each so progress shows and Cancel is seen.
-async fn compare() -> Result<(), String> {
+async fn compare() -> Outcome<()> {
     let run_id = super::last_id();
     let mut scores = Vec::new();
     for representation in Representation::ALL {
@@ -28,11 +28,10 @@ async fn compare() -> Result<(), String> {
         }
         // Scores of two runs must not be mixed: a run committed during the yield ends it.
         if super::last_id() != run_id {
-            return Err(crate::protocol::STALE.into());
+            return Err(WorkerError::Stale);
         }
         let score = with_run("Comparing representations", NO_RUN, |table, l| {
-            run::score_one(table, &l.mapping, &l.prepared, &l.analysis, &l.params, representation)
-                .map_err(|e| e.to_string())
+            Ok(run::score_one(table, &l.mapping, &l.prepared, &l.analysis, &l.params, representation)?)
         });
         let Some(score) = score else { return Ok(()) };
         scores.push(score);

@@ -1,6 +1,6 @@
 //! The CSV downloads: the songs with their clusters, and the playlist.
 
-use super::{post_download, with_run};
+use super::{post_download, with_run, WorkerError};
 use crate::pipeline::output::export::{playlist_csv, PlaylistSong};
 use crate::pipeline::params::Projection;
 use crate::pipeline::run;
@@ -10,7 +10,7 @@ use crate::protocol::Event;
 pub(super) fn export_playlist(table_rows: Vec<usize>) {
     let csv = super::STATE.with(|s| {
         let s = s.borrow();
-        let Some(table) = &s.table else { return Err("No file is loaded.".to_string()) };
+        let Some(table) = &s.table else { return Err(WorkerError::NoFile("No file is loaded.")) };
         let cluster = |t: usize| {
             let last = s.last.as_ref()?;
             let row = last.prepared.features.rows.binary_search(&t).ok()?;
@@ -19,7 +19,7 @@ pub(super) fn export_playlist(table_rows: Vec<usize>) {
         };
         let songs: Vec<PlaylistSong> =
             table_rows.iter().map(|&t| PlaylistSong { table_row: t, cluster: cluster(t) }).collect();
-        playlist_csv(table, &songs).map_err(|e| e.to_string())
+        Ok(playlist_csv(table, &songs)?)
     });
     match csv {
         Ok(csv) => super::post_download(Event::Exported { file: "songscape-playlist.csv".into() }, &csv, "text/csv"),
@@ -29,10 +29,10 @@ pub(super) fn export_playlist(table_rows: Vec<usize>) {
 
 pub(super) fn export(projection: Projection) {
     let csv = with_run("Exporting", "Train a model first: the export adds each song's cluster.", |t, last| {
-        let map = last.map(projection).ok_or_else(|| {
-            "That map has not been computed for this run yet; choose it above the map first.".to_string()
-        })?;
-        run::export(t, &last.prepared, &last.analysis, map, &last.names).map_err(|e| e.to_string())
+        let map = last.map(projection).ok_or(WorkerError::Invalid(
+            "That map has not been computed for this run yet; choose it above the map first.".into(),
+        ))?;
+        Ok(run::export(t, &last.prepared, &last.analysis, map, &last.names)?)
     });
     if let Some(csv) = csv {
         post_download(Event::Exported { file: "songscape-clusters.csv".into() }, &csv, "text/csv");
@@ -47,6 +47,6 @@ pub(super) fn name_cluster(cluster: usize, name: String) {
         slot.map(|slot| *slot = name).is_some()
     });
     if !renamed {
-        super::fail("Renaming a cluster", format!("This run has no cluster {cluster}."));
+        super::fail("Renaming a cluster", WorkerError::Invalid(format!("This run has no cluster {cluster}.")));
     }
 }

@@ -6,7 +6,7 @@
 use js_sys::Uint8Array;
 use web_sys::{File, FileReaderSync};
 
-use super::{cancelled, fail_task, install_table, now_ms, post, read_whole, run_busy, yield_now};
+use super::{cancelled, fail_task, install_table, now_ms, post, read_whole, run_busy, yield_now, Outcome, WorkerError};
 use crate::pipeline::input::load::{parse_csv, Table};
 use crate::pipeline::input::load_stream::{CsvStream, Fed};
 use crate::protocol::{CheckOptions, Event, Task, TaskProgress};
@@ -31,10 +31,11 @@ pub(super) fn spawn(name: String, file: File, options: CheckOptions) {
 }
 
 /// The file's table; `None` when cancelled.
-async fn read(name: &str, file: &File) -> Result<Option<Table>, String> {
+async fn read(name: &str, file: &File) -> Outcome<Option<Table>> {
     let total = file.size();
-    let mut stream = CsvStream::new(total as u64).map_err(|e| format!("{name}: {e}"))?;
-    let reader = FileReaderSync::new().map_err(|e| format!("The browser could not read {name}: {e:?}"))?;
+    let in_file = |e| WorkerError::in_file(name, e);
+    let mut stream = CsvStream::new(total as u64).map_err(in_file)?;
+    let reader = FileReaderSync::new().map_err(|e| unreadable(name, format!("{e:?}")))?;
     let mut buffer = Vec::new();
     let (mut at, mut slice_start) = (0.0, now_ms());
     while at < total {
@@ -42,10 +43,9 @@ async fn read(name: &str, file: &File) -> Result<Option<Table>, String> {
             return Ok(None);
         }
         let end = (at + CHUNK).min(total);
-        read_slice(&reader, file, at, end, &mut buffer)
-            .map_err(|e| format!("The browser could not read {name}: {e}"))?;
+        read_slice(&reader, file, (at, end), &mut buffer)?;
         at = end;
-        if stream.feed(&buffer).map_err(|e| format!("{name}: {e}"))? == Fed::WholeFile {
+        if stream.feed(&buffer).map_err(in_file)? == Fed::WholeFile {
             return whole(name, file).map(Some);
         }
         if now_ms() - slice_start > SLICE_MS {
@@ -54,23 +54,29 @@ async fn read(name: &str, file: &File) -> Result<Option<Table>, String> {
             slice_start = now_ms();
         }
     }
-    match stream.finish().map_err(|e| format!("{name}: {e}"))? {
+    match stream.finish().map_err(in_file)? {
         Some(table) => Ok(Some(table)),
         None => whole(name, file).map(Some),
     }
 }
 
 /// Bytes `start..end` of `file` into `buffer` (resized; reused across chunks).
-fn read_slice(reader: &FileReaderSync, file: &File, start: f64, end: f64, buffer: &mut Vec<u8>) -> Result<(), String> {
-    let blob = file.slice_with_f64_and_f64(start, end).map_err(|e| format!("{e:?}"))?;
-    let array = Uint8Array::new(&reader.read_as_array_buffer(&blob).map_err(|e| format!("{e:?}"))?.into());
+fn read_slice(reader: &FileReaderSync, file: &File, (start, end): (f64, f64), buffer: &mut Vec<u8>) -> Outcome<()> {
+    let refused = |e: wasm_bindgen::JsValue| unreadable(&file.name(), format!("{e:?}"));
+    let blob = file.slice_with_f64_and_f64(start, end).map_err(refused)?;
+    let array = Uint8Array::new(&reader.read_as_array_buffer(&blob).map_err(refused)?.into());
     buffer.resize(array.length() as usize, 0);
     array.copy_to(buffer);
     Ok(())
 }
 
+/// The browser's refusal to read `name`, with its own words for why.
+fn unreadable(name: &str, why: String) -> WorkerError {
+    WorkerError::Browser(format!("The browser could not read {name}: {why}"))
+}
+
 /// The file read whole and parsed, for what the stream leaves to `parse_csv`.
-fn whole(name: &str, file: &File) -> Result<Table, String> {
+fn whole(name: &str, file: &File) -> Outcome<Table> {
     let bytes = read_whole(name, file)?;
-    parse_csv(&bytes).map_err(|e| format!("{name}: {e}"))
+    parse_csv(&bytes).map_err(|e| WorkerError::in_file(name, e))
 }

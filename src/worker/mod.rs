@@ -6,6 +6,7 @@
 mod choose_k;
 mod colour;
 mod compare;
+mod error;
 mod exports;
 mod load;
 mod model_file;
@@ -19,6 +20,7 @@ mod songs;
 mod train;
 mod tsne;
 
+use error::{Outcome, WorkerError};
 use post::{fail, fail_task, offer_analysis, offer_run, offer_tsne, post, post_download, post_for, with_run};
 use schedule::{cancelled, run_busy, yield_now, BUSY};
 use session::{last_id, LastRun, State, STATE};
@@ -36,7 +38,7 @@ use crate::pipeline::input::demo::demo_csv;
 use crate::pipeline::input::load::{check_size, parse_csv, Table};
 use crate::pipeline::model::file::check_model_size;
 use crate::protocol::{
-    self, decode_request, CheckOptions, DatasetInfo, Event, MappingCheck, Request, Stale, Task, CRASH_STAGE,
+    decode_request, CheckOptions, DatasetInfo, Event, MappingCheck, Request, Stale, Task, CRASH_STAGE,
 };
 
 fn scope() -> DedicatedWorkerGlobalScope {
@@ -68,13 +70,13 @@ fn handle(ev: MessageEvent) {
     let json = Reflect::get(&data, &JsValue::from_str("json")).ok().and_then(|v| v.as_string()).unwrap_or_default();
     let request = match decode_request(&json) {
         Ok(r) => r,
-        Err(e) => return fail("Receiving a request", e),
+        Err(e) => return fail("Receiving a request", WorkerError::Invalid(e)),
     };
     let run = Reflect::get(&data, &JsValue::from_str("run")).ok().and_then(|v| v.as_f64()).map_or(0, |v| v as u64);
     if run != last_id() {
         match request.run_bound() {
             Some(Stale::Quiet) => return,
-            Some(Stale::Say(stage)) => return fail(stage, protocol::STALE),
+            Some(Stale::Say(stage)) => return fail(stage, WorkerError::Stale),
             None => {}
         }
     }
@@ -90,9 +92,7 @@ fn handle(ev: MessageEvent) {
         Request::Pick { rows } => songs::pick(rows),
         // A rename only changes a name, which training holds no borrow of across its yields.
         Request::NameCluster { cluster, name } => exports::name_cluster(cluster, name),
-        _ if BUSY.with(Cell::get) => {
-            fail("Starting a step", "Another step is still running; wait for it or press Cancel.")
-        }
+        _ if BUSY.with(Cell::get) => fail("Starting a step", WorkerError::Busy),
         Request::LoadDemo { rows, seed, options } => {
             load_bytes("Demo dataset (synthetic)", demo_csv(rows, seed).as_bytes(), options)
         }
@@ -122,30 +122,30 @@ fn load_file(name: &str, data: &JsValue, options: CheckOptions) {
     }
 }
 
-fn file_of(data: &JsValue) -> Result<File, String> {
+fn file_of(data: &JsValue) -> Outcome<File> {
     let file: Option<File> = Reflect::get(data, &JsValue::from_str("file")).ok().and_then(|f| f.dyn_into().ok());
-    file.ok_or_else(|| "No file came with the request.".to_string())
+    file.ok_or_else(|| WorkerError::Browser("No file came with the request.".into()))
 }
 
 /// The bytes of the model file sent with a request, after checking its size against the model
 /// files' own limit (see `read_whole`).
-pub(crate) fn read_model_file(name: &str, data: &JsValue) -> Result<Vec<u8>, String> {
+pub(crate) fn read_model_file(name: &str, data: &JsValue) -> Outcome<Vec<u8>> {
     let file = file_of(data)?;
-    check_model_size(file.size() as u64).map_err(|e| format!("{name}: {e}"))?;
+    check_model_size(file.size() as u64).map_err(|e| WorkerError::in_file(name, e))?;
     read_bytes(name, &file)
 }
 
 /// All the bytes of `file`. The size is checked before reading: a file over the limit is never
 /// copied into memory.
-pub(crate) fn read_whole(name: &str, file: &File) -> Result<Vec<u8>, String> {
-    check_size(file.size() as u64).map_err(|e| format!("{name}: {e}"))?;
+pub(crate) fn read_whole(name: &str, file: &File) -> Outcome<Vec<u8>> {
+    check_size(file.size() as u64).map_err(|e| WorkerError::in_file(name, e))?;
     read_bytes(name, file)
 }
 
-fn read_bytes(name: &str, file: &File) -> Result<Vec<u8>, String> {
+fn read_bytes(name: &str, file: &File) -> Outcome<Vec<u8>> {
     let buffer = FileReaderSync::new()
         .and_then(|r| r.read_as_array_buffer(file))
-        .map_err(|e| format!("The browser could not read {name}: {e:?}"))?;
+        .map_err(|e| WorkerError::Browser(format!("The browser could not read {name}: {e:?}")))?;
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 
@@ -153,7 +153,7 @@ fn load_bytes(name: &str, bytes: &[u8], options: CheckOptions) {
     let t0 = now_ms();
     match parse_csv(bytes) {
         Ok(table) => install_table(name, table, now_ms() - t0, options),
-        Err(e) => fail_task(Task::Reading, "Reading the file", format!("{name}: {e}")),
+        Err(e) => fail_task(Task::Reading, "Reading the file", WorkerError::in_file(name, e)),
     }
 }
 

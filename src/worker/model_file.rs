@@ -4,7 +4,7 @@
 use js_sys::{Float32Array, Reflect, Uint16Array};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::{fail_task, now_ms, post, read_model_file, with_run, LastRun, STATE};
+use super::{fail_task, now_ms, post, read_model_file, with_run, LastRun, Outcome, WorkerError, STATE};
 use crate::pipeline::analysis::compare::Representation;
 use crate::pipeline::input::columns::extract;
 use crate::pipeline::model::file::ModelFile;
@@ -18,9 +18,11 @@ const APPLYING: &str = "Applying the model file";
 pub(super) fn download() {
     let json = with_run(SAVING, "Train a model first: there is nothing to save yet.", |table, last| {
         if last.analysis.representation != Representation::Autoencoder {
-            return Err("The clusters shown were made on another representation than the autoencoder's codes. \
+            return Err(WorkerError::Invalid(
+                "The clusters shown were made on another representation than the autoencoder's codes. \
                 Choose “Autoencoder codes” under “Compare representations” before saving the model."
-                .into());
+                    .into(),
+            ));
         }
         let file = ModelFile::from_run(
             &table.headers,
@@ -30,9 +32,8 @@ pub(super) fn download() {
             &last.analysis,
             &last.params,
             last.names.clone(),
-        )
-        .map_err(|e| e.to_string())?;
-        file.to_json().map_err(|e| e.to_string())
+        )?;
+        Ok(file.to_json()?)
     });
     if let Some(json) = json {
         super::post_download(Event::ModelSaved { file: "songscape-model.json".into() }, &json, "application/json");
@@ -43,7 +44,7 @@ pub(super) fn apply(name: &str, data: &JsValue, force: bool) {
     post(&Event::Stage { task: Task::ApplyingModel, step: APPLYING.into() });
     let t0 = now_ms();
     let outcome = read_model_file(name, data)
-        .and_then(|bytes| ModelFile::from_bytes(&bytes).map_err(|e| format!("{name}: {e}")))
+        .and_then(|bytes| ModelFile::from_bytes(&bytes).map_err(|e| WorkerError::in_file(name, e)))
         .and_then(|file| {
             if !force {
                 if let Some(message) = unit_warning(&file)? {
@@ -60,24 +61,24 @@ pub(super) fn apply(name: &str, data: &JsValue, force: bool) {
 }
 
 /// The model's unit warning for the loaded table, if its values look like other units.
-fn unit_warning(file: &ModelFile) -> Result<Option<String>, String> {
+fn unit_warning(file: &ModelFile) -> Outcome<Option<String>> {
     STATE.with(|s| {
         let s = s.borrow();
         let table = s.table.as_ref().ok_or(NO_FILE)?;
-        let mapping = file.mapping_for(&table.headers).map_err(|e| e.to_string())?;
-        let features = extract(table, &mapping, file.params.missing).map_err(|e| e.to_string())?;
+        let mapping = file.mapping_for(&table.headers)?;
+        let features = extract(table, &mapping, file.params.missing)?;
         Ok(file.unit_warning(table, &mapping, &features))
     })
 }
 
-const NO_FILE: &str = "Load a CSV first: the model is applied to the songs in it.";
+const NO_FILE: WorkerError = WorkerError::NoFile("Load a CSV first: the model is applied to the songs in it.");
 
 /// The loaded table embedded and clustered by `file`, as a run.
-fn run_from_file(name: &str, file: &ModelFile, t0: f64) -> Result<LastRun, String> {
+fn run_from_file(name: &str, file: &ModelFile, t0: f64) -> Outcome<LastRun> {
     STATE.with(|s| {
         let s = s.borrow();
         let table = s.table.as_ref().ok_or(NO_FILE)?;
-        let applied = run::apply_model(table, file).map_err(|e| e.to_string())?;
+        let applied = run::apply_model(table, file)?;
         let timings = Timings { encode_ms: now_ms() - t0, ..Timings::default() };
         let run =
             LastRun::new(table, applied.mapping, applied.params, applied.prepared, applied.analysis, applied.trained);
@@ -95,8 +96,8 @@ pub(super) fn restore(snapshot: &RunSnapshot, data: &JsValue, run: u64) {
     let outcome = STATE.with(|s| {
         let mut s = s.borrow_mut();
         let table = s.table.as_ref().ok_or(NO_FILE)?;
-        let labels = labels.ok_or("The page sent no labels with the run to restore.")?;
-        let restored = run::restore(table, snapshot, &labels).map_err(|e| e.to_string())?;
+        let labels = labels.ok_or(WorkerError::Browser("The page sent no labels with the run to restore.".into()))?;
+        let restored = run::restore(table, snapshot, &labels)?;
         let tsne = tsne.filter(|xy| xy.len() == 2 * restored.prepared.features.n_rows());
         let rebuilt = LastRun::new(
             table,
@@ -112,7 +113,7 @@ pub(super) fn restore(snapshot: &RunSnapshot, data: &JsValue, run: u64) {
         // The page shows this run under its id: requests about it carry that id.
         (s.last, s.pending, s.last_id) = (Some(last), None, run);
         s.next_id = s.next_id.max(run);
-        Ok::<(), String>(())
+        Ok::<(), WorkerError>(())
     });
     match outcome {
         Ok(()) => post(&Event::Restored),

@@ -1,23 +1,14 @@
-//! How a song of the last run is named in lists and on the map: one place, so search hits,
-//! similar songs, the playlist and the map's pointer all say the same.
+//! The songs of the last run as the page lists them, named by `pipeline::input::song_name`.
 
 use std::borrow::Cow;
 
 use super::session::LastRun;
 use crate::pipeline::input::load::Table;
+use crate::pipeline::input::song_name;
 use crate::protocol::{self, SongRef};
 
-pub(super) fn cell(table: &Table, row: usize, column: Option<usize>) -> &str {
-    column.map_or("", |c| table.cell(row, c))
-}
-
-/// The title of the file's row `table_row` ("Line N" where it has none) and its artist.
 fn title_and_artist<'a>(table: &'a Table, last: &LastRun, table_row: usize) -> (Cow<'a, str>, &'a str) {
-    let title = match cell(table, table_row, last.mapping.title) {
-        "" => Cow::Owned(format!("Line {}", table.lines.get(table_row).copied().unwrap_or(0))),
-        t => Cow::Borrowed(t),
-    };
-    (title, cell(table, table_row, last.mapping.artist))
+    song_name::title_and_artist(table, last.mapping.title, last.mapping.artist, table_row)
 }
 
 pub(super) fn song(table: &Table, last: &LastRun, row: usize) -> SongRef {

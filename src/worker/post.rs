@@ -5,6 +5,7 @@ use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::error::{Outcome, WorkerError};
 use super::names;
 use super::scope;
 use super::session::{last_id, Change, LastRun, Pending, State, STATE};
@@ -35,22 +36,24 @@ pub(crate) fn post_download(event: Event, text: &str, mime: &str) {
                 fail("Preparing the download", message);
             }
         }
-        Err(_) => fail("Preparing the download", "The browser could not make a file of it."),
+        Err(_) => {
+            fail("Preparing the download", WorkerError::Browser("The browser could not make a file of it.".into()))
+        }
     }
 }
 
 /// Posts `event` as JSON with values beside it; typed arrays among them are moved rather than
 /// copied: a million songs' map as JSON is tens of megabytes that the page would parse on its own
 /// thread.
-pub(crate) fn post_arrays(event: &Event, arrays: &[(&str, JsValue)]) -> Result<(), String> {
+pub(crate) fn post_arrays(event: &Event, arrays: &[(&str, JsValue)]) -> Outcome<()> {
     post_for(last_id(), event, arrays)
 }
 
 /// `post_arrays` for an answer computed on run `run`: a task that yields may see the run change
 /// before it posts, and its answer belongs to the run it started on.
-pub(crate) fn post_for(run: u64, event: &Event, arrays: &[(&str, JsValue)]) -> Result<(), String> {
+pub(crate) fn post_for(run: u64, event: &Event, arrays: &[(&str, JsValue)]) -> Outcome<()> {
     // The caller says why an event could not be sent; its JSON is checked once, here.
-    let json = protocol::encode_checked(event)?;
+    let json = protocol::encode_checked(event).map_err(WorkerError::Encode)?;
     let message = js_sys::Object::new();
     let _ = Reflect::set(&message, &JsValue::from_str("json"), &JsValue::from_str(&json));
     let _ = Reflect::set(&message, &JsValue::from_str("run"), &JsValue::from_f64(run as f64));
@@ -65,7 +68,7 @@ pub(crate) fn post_for(run: u64, event: &Event, arrays: &[(&str, JsValue)]) -> R
     }
     scope()
         .post_message_with_transfer(&message, &transfer)
-        .map_err(|_| "The results could not be handed to the page.".to_string())
+        .map_err(|_| WorkerError::Browser("The results could not be handed to the page.".into()))
 }
 
 /// Sends a new run to the page and keeps it pending until the page commits it.
@@ -73,7 +76,7 @@ pub(super) fn offer_run(run: LastRun, stage: &str) {
     let id = STATE.with(|s| s.borrow_mut().new_id());
     let offered = run.results(id).and_then(|results| {
         let names = STATE.with(|s| s.borrow().table.as_ref().map(|t| names::song_names(t, &run)));
-        let names = names.ok_or("The dataset was replaced meanwhile; train again.")?;
+        let names = names.ok_or(WorkerError::Moved("The dataset was replaced meanwhile; train again."))?;
         Ok((results, names))
     });
     match offered.and_then(|(results, names)| post_results(results, names)) {
@@ -87,7 +90,9 @@ pub(super) fn offer_analysis(analysis: Analysis, params: ValidParams, keep_tsne:
     let outcome = STATE.with(|s| {
         let mut s = s.borrow_mut();
         let id = s.new_id();
-        let (Some(table), Some(last)) = (&s.table, &s.last) else { return Err("Train a model first.".to_string()) };
+        let (Some(table), Some(last)) = (&s.table, &s.last) else {
+            return Err(WorkerError::NoRun("Train a model first."));
+        };
         // New clusters: names given to the old ones no longer fit (see `State::commit`).
         let names = super::session::automatic_names(&analysis);
         let results = last.results_with(id, &analysis, &params, &names, keep_tsne)?;
@@ -104,13 +109,13 @@ pub(super) fn offer_analysis(analysis: Analysis, params: ValidParams, keep_tsne:
 
 /// Sends the t-SNE map of run `run` (the last run, with nothing newer on its way), pending as
 /// `offer_run`.
-pub(super) fn offer_tsne(run: u64, xy: Vec<f32>, sample: usize) -> Result<(), String> {
+pub(super) fn offer_tsne(run: u64, xy: Vec<f32>, sample: usize) -> Outcome<()> {
     if !xy.iter().all(|v| v.is_finite()) {
-        return Err(protocol::NOT_FINITE.into());
+        return Err(WorkerError::NotFinite);
     }
     let current = STATE.with(|s| s.borrow().last_id == run && s.borrow().pending.is_none());
     if !current {
-        return Err("The run changed while t-SNE was computed; choose t-SNE again.".into());
+        return Err(WorkerError::Moved("The run changed while t-SNE was computed; choose t-SNE again."));
     }
     let id = STATE.with(|s| s.borrow_mut().new_id());
     let event = Event::TsneReady { id, xy: Vec::new(), sample };
@@ -121,9 +126,9 @@ pub(super) fn offer_tsne(run: u64, xy: Vec<f32>, sample: usize) -> Result<(), St
 
 /// A run's results: the per-song arrays travel as typed arrays (see `post_arrays`), with the
 /// songs' names packed by `names::song_names`. Nothing is sent that is not finite.
-fn post_results(mut results: RunResults, (name_text, name_ends): (Vec<u8>, Vec<u32>)) -> Result<(), String> {
+fn post_results(mut results: RunResults, (name_text, name_ends): (Vec<u8>, Vec<u32>)) -> Outcome<()> {
     if !results.pca.iter().chain(&results.first_two).all(|v| v.is_finite()) {
-        return Err(protocol::NOT_FINITE.into());
+        return Err(WorkerError::NotFinite);
     }
     let pca = js_sys::Float32Array::from(&results.pca[..]);
     let first_two = js_sys::Float32Array::from(&results.first_two[..]);
@@ -140,12 +145,12 @@ fn post_results(mut results: RunResults, (name_text, name_ends): (Vec<u8>, Vec<u
 }
 
 /// Tells the page that `stage` failed, outside a long task (or in one that has not started).
-pub(crate) fn fail(stage: &str, message: impl ToString) {
+pub(crate) fn fail(stage: &str, message: impl std::fmt::Display) {
     post(&Event::Failed { task: None, stage: stage.to_string(), message: message.to_string() });
 }
 
 /// Tells the page that the long task `task` failed in `stage`.
-pub(crate) fn fail_task(task: Task, stage: &str, message: impl ToString) {
+pub(crate) fn fail_task(task: Task, stage: &str, message: impl std::fmt::Display) {
     post(&Event::Failed { task: Some(task), stage: stage.to_string(), message: message.to_string() });
 }
 
@@ -153,12 +158,12 @@ pub(crate) fn fail_task(task: Task, stage: &str, message: impl ToString) {
 /// the page is told why under `stage` (`no_run` says what a run is needed for).
 pub(super) fn with_run<T>(
     stage: &str,
-    no_run: &str,
-    f: impl FnOnce(&Table, &LastRun) -> Result<T, String>,
+    no_run: &'static str,
+    f: impl FnOnce(&Table, &LastRun) -> Outcome<T>,
 ) -> Option<T> {
     let outcome = STATE.with(|s| match &*s.borrow() {
         State { table: Some(t), last: Some(l), .. } => f(t, l),
-        _ => Err(no_run.to_string()),
+        _ => Err(WorkerError::NoRun(no_run)),
     });
     outcome.map_err(|e| fail(stage, e)).ok()
 }

@@ -2,7 +2,7 @@
 //! retraining.
 
 use super::choose_k::NO_RUN;
-use super::{fail, LastRun, STATE};
+use super::{fail, LastRun, Outcome, WorkerError, STATE};
 use crate::pipeline::analysis::compare::Representation;
 use crate::pipeline::analysis::Analysis;
 use crate::pipeline::input::load::Table;
@@ -13,9 +13,8 @@ use crate::pipeline::run;
 /// Clusters the last run's points again with `k` and sends the new results.
 pub(super) fn recluster(k: usize) {
     update_run("Clustering", true, |table, last| {
-        let params = TrainParams { k, ..(*last.params).clone() }.check().map_err(|e| e.to_string())?;
-        let analysis =
-            run::recluster(table, &last.mapping, &last.prepared, &last.analysis, &params).map_err(|e| e.to_string())?;
+        let params = TrainParams { k, ..(*last.params).clone() }.check()?;
+        let analysis = run::recluster(table, &last.mapping, &last.prepared, &last.analysis, &params)?;
         Ok((analysis, params))
     });
 }
@@ -23,23 +22,24 @@ pub(super) fn recluster(k: usize) {
 /// Clusters, maps and recommends with another representation, and sends the new results.
 pub(super) fn use_representation(representation: Representation) {
     update_run("Changing the representation", false, |table, last| {
-        let analysis =
-            run::use_representation(table, &last.mapping, &last.prepared, &last.analysis, representation, &last.params)
-                .map_err(|e| e.to_string())?;
+        let analysis = run::use_representation(
+            table,
+            &last.mapping,
+            &last.prepared,
+            &last.analysis,
+            representation,
+            &last.params,
+        )?;
         Ok((analysis, last.params.clone()))
     });
 }
 
 /// Offers the last run changed by `change` to the page (see `offer_analysis`); the last run
 /// stays as it was until the page commits the change.
-fn update_run(
-    stage: &str,
-    keep_tsne: bool,
-    change: impl FnOnce(&Table, &LastRun) -> Result<(Analysis, ValidParams), String>,
-) {
+fn update_run(stage: &str, keep_tsne: bool, change: impl FnOnce(&Table, &LastRun) -> Outcome<(Analysis, ValidParams)>) {
     let outcome = STATE.with(|s| match &*s.borrow() {
         super::State { table: Some(table), last: Some(last), .. } => change(table, last),
-        _ => Err(NO_RUN.to_string()),
+        _ => Err(WorkerError::NoRun(NO_RUN)),
     });
     match outcome {
         Ok((analysis, params)) => super::offer_analysis(analysis, params, keep_tsne, stage),

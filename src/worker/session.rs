@@ -3,6 +3,7 @@
 
 use std::cell::RefCell;
 
+use super::error::Outcome;
 use crate::pipeline::analysis::Analysis;
 use crate::pipeline::explore::search::SearchIndex;
 use crate::pipeline::input::columns::ColumnMapping;
@@ -151,7 +152,7 @@ impl LastRun {
     }
 
     /// Everything the page draws for this run, numbered `run_id`: a new run.
-    pub(super) fn results(&self, run_id: u64) -> Result<RunResults, String> {
+    pub(super) fn results(&self, run_id: u64) -> Outcome<RunResults> {
         self.results_with(run_id, &self.analysis, &self.params, &self.names, false)
     }
 
@@ -164,11 +165,10 @@ impl LastRun {
         params: &ValidParams,
         names: &[String],
         same_points: bool,
-    ) -> Result<RunResults, String> {
+    ) -> Outcome<RunResults> {
         let p = &self.prepared;
         let snapshot =
-            RunSnapshot::of(&self.mapping, params, p, &self.trained, a, &self.history, self.model_file.clone(), names)
-                .map_err(|e| e.to_string())?;
+            RunSnapshot::of(&self.mapping, params, p, &self.trained, a, &self.history, self.model_file.clone(), names)?;
         Ok(RunResults {
             run_id,
             snapshot,

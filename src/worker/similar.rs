@@ -2,7 +2,7 @@
 
 use super::names::song;
 use super::songs::NO_RUN;
-use super::{post, with_run, LastRun};
+use super::{post, with_run, LastRun, WorkerError};
 use crate::pipeline::explore::recommend::{nearest, nearest_to_set, Metric, MAX_NEIGHBOURS};
 use crate::protocol::{Event, Recommendation, SetRecommendation, SimilarSong};
 
@@ -11,10 +11,13 @@ pub(super) fn recommend(row: usize, n: usize, metric: Metric) {
         if row >= last.prepared.features.n_rows() {
             // People count from 1; the request's row is 0-based.
             let songs = last.prepared.features.n_rows();
-            return Err(format!("There is no song number {} in this run; it has {songs}.", row + 1));
+            return Err(WorkerError::Invalid(format!(
+                "There is no song number {} in this run; it has {songs}.",
+                row + 1
+            )));
         }
         if !(1..=MAX_NEIGHBOURS).contains(&n) {
-            return Err(format!("The number of similar songs must be between 1 and {MAX_NEIGHBOURS} (got {n})."));
+            return Err(too_many(n));
         }
         let d = last.prepared.features.n_features();
         let values = &last.prepared.features.values[row * d..(row + 1) * d];
@@ -31,6 +34,10 @@ pub(super) fn recommend(row: usize, n: usize, metric: Metric) {
     }
 }
 
+fn too_many(n: usize) -> WorkerError {
+    WorkerError::Invalid(format!("The number of similar songs must be between 1 and {MAX_NEIGHBOURS} (got {n})."))
+}
+
 /// The run row of each table row that the run kept (rows with bad values were set aside).
 fn run_rows(last: &LastRun, table_rows: &[usize]) -> Vec<usize> {
     let rows = &last.prepared.features.rows;
@@ -40,11 +47,13 @@ fn run_rows(last: &LastRun, table_rows: &[usize]) -> Vec<usize> {
 pub(super) fn more_like_these(table_rows: Vec<usize>, n: usize, metric: Metric) {
     let found = with_run("Recommending for the playlist", NO_RUN, |table, last| {
         if !(1..=MAX_NEIGHBOURS).contains(&n) {
-            return Err(format!("The number of similar songs must be between 1 and {MAX_NEIGHBOURS} (got {n})."));
+            return Err(too_many(n));
         }
         let seeds = run_rows(last, &table_rows);
         if seeds.is_empty() {
-            return Err("None of the playlist's songs is in the last run: add songs from this file first.".into());
+            return Err(WorkerError::Invalid(
+                "None of the playlist's songs is in the last run: add songs from this file first.".into(),
+            ));
         }
         let similar = nearest_to_set(&last.analysis.points, last.analysis.point_dim, &seeds, n, metric)
             .into_iter()

@@ -1,7 +1,7 @@
 //! The t-SNE map, in slices of about 50 ms: iterations first, then the songs outside the sample
 //! placed among their nearest sampled songs. Progress reaches the page and Cancel is honoured.
 
-use super::{cancelled, fail_task, now_ms, post, run_busy, with_run, yield_now};
+use super::{cancelled, fail_task, now_ms, post, run_busy, with_run, yield_now, Outcome};
 
 use crate::pipeline::analysis::tsne::{Tsne, TsneOptions};
 use crate::protocol::{Event, Task, TaskProgress};
@@ -19,7 +19,7 @@ pub(super) fn spawn() {
     });
 }
 
-async fn run() -> Result<(), String> {
+async fn run() -> Outcome<()> {
     let run = super::last_id();
     let input = with_run(STAGE, "Train a model first: t-SNE lays out its codes.", |_, l| {
         Ok((l.analysis.points.clone(), l.analysis.point_dim, l.params.seed))

@@ -67,9 +67,9 @@ impl Representation {
 
 /// The scaled features projected onto their leading principal components.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PcaCodes {
+pub struct PcaPoints {
     /// `n × dim`, row-major: each row's coordinates along the components.
-    pub codes: Vec<f32>,
+    pub points: Vec<f32>,
     pub dim: usize,
     /// Mean squared error over all `n × d` cells of projecting back to the features: the same
     /// definition as the autoencoder's reconstruction MSE on the scaled data, so they compare.
@@ -85,12 +85,12 @@ pub struct PcaCodes {
 /// eigenvalues, so they stay true even when the components fall back to the coordinate axes.
 /// With no variance at all (no rows, or every column constant) nothing is lost: `recon_mse` is
 /// 0 and `explained` is 1.
-pub fn pca_codes(scaled: &[f32], d: usize, k: usize) -> PcaCodes {
+pub fn pca_points(scaled: &[f32], d: usize, k: usize) -> PcaPoints {
     let dim: usize = if d == 0 { 0 } else { k.clamp(1, d) };
     let n: usize = scaled.len().checked_div(d).unwrap_or(0);
     let rows: &[f32] = &scaled[..n * d];
     let pca = Pca::fit(rows, d, dim);
-    let mut codes: Vec<f32> = Vec::with_capacity(n * dim);
+    let mut points: Vec<f32> = Vec::with_capacity(n * dim);
     let mut residual: f64 = 0.0;
     let mut total: f64 = 0.0;
     for row in rows.chunks_exact(d.max(1)) {
@@ -98,12 +98,12 @@ pub fn pca_codes(scaled: &[f32], d: usize, k: usize) -> PcaCodes {
         let coords = pca.coords(&centred);
         residual += squared_residual(&centred, &pca.components, &coords);
         total += centred.iter().map(|v| v * v).sum::<f64>();
-        codes.extend(coords.iter().map(|&c| c as f32));
+        points.extend(coords.iter().map(|&c| c as f32));
     }
     let cells: f64 = (n * d) as f64;
     let recon_mse: f32 = if cells > 0.0 { (residual / cells) as f32 } else { 0.0 };
     let explained: f32 = if total > 0.0 { (1.0 - residual / total).clamp(0.0, 1.0) as f32 } else { 1.0 };
-    PcaCodes { codes, dim, recon_mse, explained }
+    PcaPoints { points, dim, recon_mse, explained }
 }
 
 /// Squared distance between a centred row and its reconstruction from `coords`.
@@ -255,7 +255,7 @@ fn entropy(sizes: &[u64], n: u64) -> f64 {
 /// misalign the labels with the codes, and ARI, NMI and the neighbour share would all need
 /// row filtering. The cost: many unlabelled songs form one big class that can flatter or hurt
 /// the agreement scores, so the page should say how many labels are empty.
-pub fn label_codes(labels: &[&str]) -> (Vec<usize>, usize) {
+pub fn label_classes(labels: &[&str]) -> (Vec<usize>, usize) {
     let mut ids: HashMap<&str, usize> = HashMap::new();
     let codes: Vec<usize> = labels
         .iter()
@@ -431,11 +431,11 @@ mod tests {
     }
 
     #[test]
-    fn label_codes_trim_and_keep_empty_as_a_class() {
-        let (codes, count) = label_codes(&["Rock", " Jazz", "Rock ", "", "  ", "rock"]);
+    fn label_classes_trim_and_keep_empty_as_a_class() {
+        let (codes, count) = label_classes(&["Rock", " Jazz", "Rock ", "", "  ", "rock"]);
         assert_eq!(codes, vec![0, 1, 0, 2, 2, 3]);
         assert_eq!(count, 4);
-        assert_eq!(label_codes(&[]), (Vec::new(), 0));
+        assert_eq!(label_classes(&[]), (Vec::new(), 0));
     }
 
     /// Points on the line t·(1, 2, 3) + (5, −1, 0), t = −10..10.
@@ -445,24 +445,24 @@ mod tests {
 
     #[test]
     fn pca_of_a_line_keeps_everything_in_one_component() {
-        let pca = pca_codes(&line_3d(), 3, 1);
-        assert_eq!((pca.dim, pca.codes.len()), (1, 21));
+        let pca = pca_points(&line_3d(), 3, 1);
+        assert_eq!((pca.dim, pca.points.len()), (1, 21));
         assert!(pca.recon_mse < 1e-10, "{}", pca.recon_mse);
         assert!((pca.explained - 1.0).abs() < 1e-6, "{}", pca.explained);
         // The component is (1,2,3)/√14, its largest entry positive: codes rise with t, by √14 a step.
-        let step: f32 = pca.codes[20] - pca.codes[19];
+        let step: f32 = pca.points[20] - pca.points[19];
         assert!((step - 14f32.sqrt()).abs() < 1e-4, "{step}");
-        assert!(pca.codes[0] < 0.0 && pca.codes[20] > 0.0);
+        assert!(pca.points[0] < 0.0 && pca.points[20] > 0.0);
     }
 
     #[test]
     fn pca_with_all_components_reconstructs_exactly_and_k_is_clamped() {
         let data: Vec<f32> = vec![1.0, 0.2, -0.3, 0.0, 2.0, 1.1, -1.0, 0.4, 0.9, 0.5, -2.0, 0.3];
-        let full = pca_codes(&data, 3, 3);
+        let full = pca_points(&data, 3, 3);
         assert!(full.recon_mse < 1e-12, "{}", full.recon_mse);
         assert!((full.explained - 1.0).abs() < 1e-6);
-        assert_eq!(pca_codes(&data, 3, 99).dim, 3);
-        assert_eq!(pca_codes(&data, 3, 0).dim, 1);
+        assert_eq!(pca_points(&data, 3, 99).dim, 3);
+        assert_eq!(pca_points(&data, 3, 0).dim, 1);
     }
 
     #[test]
@@ -470,28 +470,28 @@ mod tests {
         // Rows (1,0), (−1,0), (0,½), (0,−½): mean 0, scatter diag(2, ½). One component (1,0):
         // codes 1, −1, 0, 0; rows 3 and 4 lose ¼ each → MSE ½ / 8 cells = 1/16; explained 2/2.5.
         let data: Vec<f32> = vec![1.0, 0.0, -1.0, 0.0, 0.0, 0.5, 0.0, -0.5];
-        let pca = pca_codes(&data, 2, 1);
+        let pca = pca_points(&data, 2, 1);
         let expected: [f32; 4] = [1.0, -1.0, 0.0, 0.0];
-        assert!(pca.codes.iter().zip(expected).all(|(c, e)| (c - e).abs() < 1e-6), "{:?}", pca.codes);
+        assert!(pca.points.iter().zip(expected).all(|(c, e)| (c - e).abs() < 1e-6), "{:?}", pca.points);
         assert!((pca.recon_mse - 0.0625).abs() < 1e-7);
         assert!((pca.explained - 0.8).abs() < 1e-6);
     }
 
     #[test]
     fn pca_survives_empty_and_constant_data() {
-        let none = pca_codes(&[], 4, 2);
-        assert_eq!((none.codes.len(), none.dim, none.recon_mse, none.explained), (0, 2, 0.0, 1.0));
-        let no_columns = pca_codes(&[1.0, 2.0], 0, 2);
-        assert_eq!((no_columns.codes.len(), no_columns.dim), (0, 0));
-        let constant = pca_codes(&[3.0f32; 12], 3, 2);
-        assert_eq!(constant.codes, vec![0.0; 8]);
+        let none = pca_points(&[], 4, 2);
+        assert_eq!((none.points.len(), none.dim, none.recon_mse, none.explained), (0, 2, 0.0, 1.0));
+        let no_columns = pca_points(&[1.0, 2.0], 0, 2);
+        assert_eq!((no_columns.points.len(), no_columns.dim), (0, 0));
+        let constant = pca_points(&[3.0f32; 12], 3, 2);
+        assert_eq!(constant.points, vec![0.0; 8]);
         assert_eq!((constant.recon_mse, constant.explained), (0.0, 1.0));
         // One constant column among varying ones: still the line's single direction.
         let mixed: Vec<f32> = (0..10).flat_map(|t| [t as f32, 7.0, -(t as f32)]).collect();
-        let pca = pca_codes(&mixed, 3, 1);
+        let pca = pca_points(&mixed, 3, 1);
         assert!(pca.recon_mse < 1e-10 && (pca.explained - 1.0).abs() < 1e-6);
-        let one_row = pca_codes(&[1.0, 2.0, 3.0], 3, 2);
-        assert_eq!(one_row.codes, vec![0.0, 0.0]);
+        let one_row = pca_points(&[1.0, 2.0, 3.0], 3, 2);
+        assert_eq!(one_row.points, vec![0.0, 0.0]);
     }
 
     /// `per` points around each of `centres` (2-D), with small deterministic jitter; labels = blob.

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::pipeline::analysis::cluster::{squared_distance, Clustering};
 use crate::pipeline::input::columns::{ColumnMapping, Features};
 use crate::pipeline::input::load::Table;
+use crate::pipeline::input::song_name::{song_label, title_and_artist};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClusterSummary {
@@ -34,8 +35,8 @@ pub struct RunView<'a> {
     pub features: &'a Features,
     /// The features as z-scores, `rows × features`.
     pub scaled: &'a [f32],
-    /// `rows × dim` latent codes.
-    pub codes: &'a [f32],
+    /// `rows × dim`: the points of the representation clustered (the codes, or another).
+    pub points: &'a [f32],
     pub dim: usize,
     pub clustering: &'a Clustering,
 }
@@ -59,7 +60,7 @@ fn summarise_one(run: &RunView, c: usize) -> ClusterSummary {
     let zmeans = column_means(run.scaled, d, &members);
     let centre = &run.clustering.centroids[c * dim..(c + 1) * dim];
     let mut by_distance: Vec<(f64, usize)> =
-        members.iter().map(|&i| (squared_distance(&run.codes[i * dim..(i + 1) * dim], centre), i)).collect();
+        members.iter().map(|&i| (squared_distance(&run.points[i * dim..(i + 1) * dim], centre), i)).collect();
     by_distance.sort_by(|a, b| a.0.total_cmp(&b.0));
     let examples =
         by_distance.iter().take(EXAMPLES).map(|&(_, i)| song_name(run.table, run.mapping, features.rows[i])).collect();
@@ -97,16 +98,10 @@ pub fn ranked_values<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<(&'a 
 /// The name of the share of a cluster outside its most common labels.
 pub const OTHER: &str = "(other)";
 
-/// "Title — Artist", or what of it the file has, or the line number.
-pub fn song_name(table: &Table, mapping: &ColumnMapping, row: usize) -> String {
-    let title = mapping.title.map(|c| table.cell(row, c).trim()).filter(|s| !s.is_empty());
-    let artist = mapping.artist.map(|c| table.cell(row, c).trim()).filter(|s| !s.is_empty());
-    match (title, artist) {
-        (Some(t), Some(a)) => format!("{t} — {a}"),
-        (Some(t), None) => t.to_string(),
-        (None, Some(a)) => format!("(untitled) — {a}"),
-        (None, None) => format!("Line {}", table.lines.get(row).copied().unwrap_or(0)),
-    }
+/// The song of the file's row `row` as every list names it.
+fn song_name(table: &Table, mapping: &ColumnMapping, row: usize) -> String {
+    let (title, artist) = title_and_artist(table, mapping.title, mapping.artist, row);
+    song_label(&title, artist)
 }
 
 /// The most common values of `col` among `rows` with their shares, most common first (ties by

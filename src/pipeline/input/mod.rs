@@ -7,3 +7,4 @@ pub mod describe;
 pub mod load;
 pub mod load_stream;
 pub mod scale;
+pub mod song_name;
