@@ -7,7 +7,6 @@
 pub mod mapview;
 pub mod page;
 pub mod pipeline;
-pub mod playlist_merge;
 pub mod protocol;
 
 #[cfg(target_arch = "wasm32")]

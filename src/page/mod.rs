@@ -6,6 +6,7 @@
 //! itself reads them (a hover is a lookup of one name, ≤ 2 ms at a million songs).
 
 mod action;
+pub mod merge;
 mod reduce;
 #[cfg(test)]
 mod tests;

@@ -5,12 +5,12 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
 
-use super::playlist::add_button;
+use super::song_rows::{add_button, similar_cells};
 use super::state::AppState;
 use crate::page::Action;
 use crate::pipeline::explore::recommend::{Metric, MAX_NEIGHBOURS};
 use crate::pipeline::input::song_name::song_label;
-use crate::protocol::{Recommendation, SimilarSong, SongRef};
+use crate::protocol::{Recommendation, SongRef};
 
 fn option_id(i: usize) -> String {
     format!("song-option-{i}")
@@ -119,18 +119,6 @@ pub fn FindSongPanel() -> impl IntoView {
             </div>
             {move || state.recommendation.get().map(|r| recommendation_view(state, &r))}
         </section>
-    }
-}
-
-/// Rank, title, artist, score and cluster: the first cells of a row of similar songs (here and
-/// under "More like these").
-pub fn similar_cells(i: usize, s: &SimilarSong) -> impl IntoView {
-    view! {
-        <td class="num">{i + 1}</td>
-        <td>{s.song.title.clone()}</td>
-        <td>{s.song.artist.clone()}</td>
-        <td class="num">{format!("{:.3}", s.score)}</td>
-        <td class="num">{s.song.cluster}</td>
     }
 }
 

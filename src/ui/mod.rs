@@ -21,6 +21,7 @@ mod playlist;
 mod results;
 mod settings;
 mod song_names;
+mod song_rows;
 mod state;
 mod training;
 

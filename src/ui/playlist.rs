@@ -6,12 +6,12 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::find_song::similar_cells;
+use super::song_rows::{add_button, similar_cells};
 use super::state::AppState;
+use crate::page::merge::merge;
 use crate::page::{Action, PlaylistEntry};
 use crate::pipeline::input::song_name::song_label;
-use crate::playlist_merge::merge;
-use crate::protocol::{DatasetInfo, SetRecommendation, SongRef};
+use crate::protocol::{DatasetInfo, SetRecommendation};
 
 /// The storage key for a file: its name, size and columns. Two different files rarely agree
 /// on all three, and the same file always does, across reloads and new runs.
@@ -60,22 +60,6 @@ fn follow_other_tabs(state: AppState, key: Memo<Option<String>>, synced: StoredV
     let _ = window.add_event_listener_with_callback("storage", on_storage.as_ref().unchecked_ref());
     // One listener for the page's lifetime (the panel lives as long as the page).
     on_storage.forget();
-}
-
-/// A button that adds `song` to the playlist, or says it is there.
-pub fn add_button(state: AppState, song: SongRef) -> impl IntoView {
-    let row = song.table_row;
-    let title = song.title.clone();
-    let inside = move || state.playlist.with(|l| l.iter().any(|e| e.table_row == row));
-    // The name starts with the visible text, so speech users can say what they see.
-    let label = move || match inside() {
-        true => format!("In playlist: {title}"),
-        false => format!("Add {title} to the playlist"),
-    };
-    view! {
-        <button type="button" class="add-song" aria-label=label prop:disabled=inside
-            on:click=move |_| state.dispatch(Action::AddSong(song.clone()))>{move || if inside() { "In playlist" } else { "Add" }}</button>
-    }
 }
 
 #[component]
