@@ -397,7 +397,8 @@ fn a_model_file_warning_is_held_until_applied_anyway_or_dismissed() {
     let effects = page.reduce(Action::ApplyModel { name: "m.json".into(), force: true });
     assert_eq!(effects, send(Request::ApplyModel { name: "m.json".into(), force: true }));
     assert_eq!(page.dataset.model_warning, None);
-    page.reduce(Action::UseRepresentation(Representation::Pca));
+    let other = send(Request::UseRepresentation { representation: Representation::Pca });
+    assert_eq!(page.reduce(Action::UseRepresentation(Representation::Pca)), other);
 }
 
 #[test]
