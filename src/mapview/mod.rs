@@ -4,6 +4,7 @@
 
 pub mod colours;
 pub mod index;
+pub mod labels;
 pub mod raster;
 
 /// The rectangle of data space that is on screen. y grows upwards, as on the axes.

@@ -9,7 +9,7 @@ use crate::pipeline::input::columns::{MissingPolicy, Slot};
 use crate::pipeline::params::{Projection, TrainParams};
 use crate::protocol::{Event, Request, SongRef};
 
-use super::PlaylistEntry;
+use super::{PlaylistEntry, Tab};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
@@ -84,11 +84,20 @@ pub enum Action {
     ChooseSong(usize),
     SetNeighbours(usize),
     SetMetric(Metric),
+    /// A cluster chosen in the Clusters tab: it is inspected and focused on the map.
     ChooseCluster(usize),
+    /// Every cluster on the map again.
+    ShowAllClusters,
     RenameCluster {
         cluster: usize,
         name: String,
     },
+
+    // The workspace.
+    ShowTab(Tab),
+    /// "Change data" or "Retrain": the setup steps unfold above the map.
+    OpenSetup,
+    CloseSetup,
 
     // The map.
     SetProjection(Projection),

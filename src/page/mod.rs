@@ -130,14 +130,48 @@ pub struct Run {
     pub comparison: Option<Shared<Comparison>>,
 }
 
-/// How the map is drawn.
+/// The side panel's tabs beside the map, in their order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tab {
+    #[default]
+    Song,
+    Playlist,
+    Clusters,
+    Map,
+    Model,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 5] = [Tab::Song, Tab::Playlist, Tab::Clusters, Tab::Map, Tab::Model];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::Song => "Song",
+            Tab::Playlist => "Playlist",
+            Tab::Clusters => "Clusters",
+            Tab::Map => "Map",
+            Tab::Model => "Model",
+        }
+    }
+}
+
+/// How the page is laid out and the map drawn.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct View {
+    /// The side panel's tab shown.
+    pub tab: Tab,
+    /// With results shown, the setup (file, columns, settings, training) is folded into one
+    /// line; this opens it again.
+    pub setup_open: bool,
+    /// The cluster in focus: the other songs are greyed on the map.
+    pub focus: Option<usize>,
     pub projection: Projection,
     pub palette: Palette,
     pub scale: Scale,
     /// The map's colours when not by cluster.
     pub colouring: Option<Shared<Colouring>>,
+    /// The file's column the dots are coloured by, while its colours are on the map.
+    pub colour_column: Option<usize>,
     /// How long the map took to draw last time.
     pub map_draw_ms: Option<f64>,
 }
@@ -257,6 +291,16 @@ impl Page {
             Projection::Pca => Some(&results.pca),
             Projection::FirstTwo => Some(&results.first_two),
         }
+    }
+
+    /// Results are shown: the map and its side panel fill the page.
+    pub fn exploring(&self) -> bool {
+        self.run.results.is_some()
+    }
+
+    /// The setup steps are on screen: before the first results, or opened again.
+    pub fn setup_shown(&self) -> bool {
+        !self.exploring() || self.view.setup_open
     }
 
     /// The name of cluster `i` as shown and exported.

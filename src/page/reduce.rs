@@ -1,7 +1,7 @@
 //! The page's rules: each action changes the state and says what to send or download.
 
 use super::action::{Action, Effect, MERGED, NOT_SAVED};
-use super::{Comparison, KChoice, Page, PlaylistEntry, Running, Shared, TsneMap};
+use super::{Comparison, KChoice, Page, PlaylistEntry, Running, Shared, Tab, TsneMap};
 use crate::pipeline::explore::recommend::MAX_NEIGHBOURS;
 use crate::pipeline::params::{Projection, TrainParams};
 use crate::protocol::{DatasetInfo, Event, Request, RunResults, SongRef, Task, TaskProgress, CRASH_STAGE};
@@ -115,7 +115,8 @@ impl Page {
         match action {
             Action::Search(query) => self.search(query),
             Action::ChooseSong(row) => {
-                self.selection.song = Some(row);
+                // Wherever it was chosen, the song and its neighbours show beside the map.
+                (self.selection.song, self.view.tab) = (Some(row), Tab::Song);
                 self.ask_similar()
             }
             Action::SetNeighbours(n) => {
@@ -127,7 +128,11 @@ impl Page {
                 self.ask_similar()
             }
             Action::ChooseCluster(i) => {
-                self.selection.cluster = i;
+                (self.selection.cluster, self.view.focus) = (i, Some(i));
+                vec![]
+            }
+            Action::ShowAllClusters => {
+                self.view.focus = None;
                 vec![]
             }
             Action::RenameCluster { cluster, name } => self.rename(cluster, name),
@@ -137,6 +142,14 @@ impl Page {
 
     fn on_map(&mut self, action: Action) -> Effects {
         match action {
+            Action::ShowTab(tab) => {
+                self.view.tab = tab;
+                vec![]
+            }
+            Action::OpenSetup | Action::CloseSetup => {
+                self.view.setup_open = matches!(action, Action::OpenSetup);
+                vec![]
+            }
             Action::SetProjection(p) => {
                 self.view.projection = p;
                 let missing = p == Projection::Tsne && self.run.tsne.is_none();
@@ -145,9 +158,12 @@ impl Page {
                 }
                 vec![]
             }
-            Action::ColourBy(Some(column)) => vec![Effect::Send(Request::ColourBy { column })],
+            Action::ColourBy(Some(column)) => {
+                self.view.colour_column = Some(column);
+                vec![Effect::Send(Request::ColourBy { column })]
+            }
             Action::ColourBy(None) => {
-                self.view.colouring = None;
+                (self.view.colouring, self.view.colour_column) = (None, None);
                 vec![]
             }
             Action::SetPalette(palette) => {
@@ -396,12 +412,14 @@ impl Page {
         self.selection.hits.clear();
         (self.selection.recommendation, self.selection.song) = (None, None);
         self.playlist.more_like_these = None;
-        self.view.colouring = None;
-        self.selection.cluster = 0;
+        (self.view.colouring, self.view.colour_column) = (None, None);
+        (self.selection.cluster, self.view.focus) = (0, None);
     }
 
     fn on_finished(&mut self, results: RunResults) -> Effects {
         self.forget_songs();
+        // New results: the map takes the page again.
+        self.view.setup_open = false;
         self.dataset.model_warning = None;
         self.view.map_draw_ms = None;
         // The same songs' points clustered anew keep their t-SNE map; any other change loses it.

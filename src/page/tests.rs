@@ -435,3 +435,54 @@ fn similar_songs_and_more_like_these_are_forgotten_with_their_run() {
     page.reduce(Action::Worker(Event::Finished(Box::new(results(9, 2)))));
     assert_eq!(page.playlist.more_like_these, None);
 }
+
+#[test]
+fn results_fold_the_setup_away_until_it_is_opened_again() {
+    let mut page = loaded();
+    assert!(page.setup_shown() && !page.exploring());
+    page.reduce(Action::Train);
+    page.reduce(Action::Worker(Event::Finished(Box::new(results(5, 2)))));
+    assert!(page.exploring() && !page.setup_shown());
+    page.reduce(Action::OpenSetup);
+    assert!(page.setup_shown());
+    page.reduce(Action::Train);
+    page.reduce(Action::Worker(Event::Finished(Box::new(results(6, 2)))));
+    assert!(!page.setup_shown(), "new results take the page again");
+    let (_, info) =
+        DatasetInfo::load("b.csv", demo_csv(30, 1).as_bytes(), CheckOptions::from(&TrainParams::default())).unwrap();
+    page.reduce(Action::Worker(Event::Loaded(Box::new(info))));
+    assert!(page.setup_shown() && !page.exploring(), "a new file starts at the setup");
+}
+
+#[test]
+fn a_song_chosen_anywhere_shows_in_the_song_tab() {
+    let mut page = with_run();
+    page.reduce(Action::ShowTab(Tab::Playlist));
+    assert_eq!(page.view.tab, Tab::Playlist);
+    page.reduce(Action::ChooseSong(1));
+    assert_eq!(page.view.tab, Tab::Song);
+}
+
+#[test]
+fn the_colour_column_is_kept_while_its_colours_are_on_the_map() {
+    let mut page = with_run();
+    page.reduce(Action::ColourBy(Some(2)));
+    assert_eq!(page.view.colour_column, Some(2));
+    page.reduce(Action::ColourBy(None));
+    assert_eq!(page.view.colour_column, None);
+    page.reduce(Action::ColourBy(Some(2)));
+    page.reduce(Action::Worker(Event::Finished(Box::new(results(9, 2)))));
+    assert_eq!(page.view.colour_column, None, "new results are coloured by cluster");
+}
+
+#[test]
+fn a_chosen_cluster_is_focused_until_all_are_shown_or_the_clusters_change() {
+    let mut page = with_run();
+    page.reduce(Action::ChooseCluster(1));
+    assert_eq!((page.selection.cluster, page.view.focus), (1, Some(1)));
+    page.reduce(Action::ShowAllClusters);
+    assert_eq!((page.selection.cluster, page.view.focus), (1, None), "the inspector keeps its cluster");
+    page.reduce(Action::ChooseCluster(1));
+    page.reduce(Action::Worker(Event::Finished(Box::new(RunResults { same_points: true, ..results(6, 3) }))));
+    assert_eq!(page.view.focus, None, "new clusters: nothing is focused");
+}

@@ -1,21 +1,16 @@
-//! The page: header, status region, and the panels in the order a person uses them.
+//! The page: header, status region, the setup steps, and the workspace around the map.
 
 use leptos::prelude::*;
 
 use super::bridge::Bridge;
-use super::choose_k::ChooseKPanel;
-use super::cluster_table::ClusterTable;
-use super::compare::ComparePanel;
 use super::data_panel::DataPanel;
-use super::find_song::FindSongPanel;
-use super::inspector::InspectorPanel;
 use super::mapping::MappingPanel;
-use super::model_panel::ModelPanel;
-use super::playlist::PlaylistPanel;
-use super::results::ResultsPanel;
+use super::model_panel::ApplyModelPanel;
+use super::playlist::{PlaylistPanel, PlaylistStorage};
 use super::settings::SettingsPanel;
 use super::state::AppState;
 use super::training::TrainingPanel;
+use super::workspace::{RunHeader, Workspace};
 use crate::page::Action;
 use crate::protocol::CRASH_STAGE;
 
@@ -25,29 +20,38 @@ pub fn App() -> impl IntoView {
     provide_context(state);
     // The bridge lives as long as the page: the state's sender holds it.
     Bridge::new(state);
+    // The workspace opens at the top of the page, wherever the setup was scrolled to.
+    Effect::new(move |_| {
+        if state.exploring.get() {
+            if let Some(w) = web_sys::window() {
+                w.scroll_to_with_x_and_y(0.0, 0.0);
+            }
+        }
+    });
     if wants_demo() {
         state.dispatch(Action::LoadDemo);
     }
     view! {
-        <header class="top">
+        <header class="top" class:compact=move || state.exploring.get()>
             <h1>"Songscape"</h1>
             <p class="tagline">"Turn a CSV of songs' audio features into a map of music. Everything runs in your browser; your file never leaves this machine."</p>
         </header>
         <p id="status" class="status" role="status" aria-live="polite">{move || state.status.get()}</p>
         <ErrorPanel/>
-        <main>
-            <DataPanel/>
-            <MappingPanel/>
-            <SettingsPanel/>
-            <TrainingPanel/>
-            <ResultsPanel/>
-            <ClusterTable/>
-            <InspectorPanel/>
-            <ChooseKPanel/>
-            <FindSongPanel/>
-            <PlaylistPanel/>
-            <ComparePanel/>
-            <ModelPanel/>
+        <main class:exploring=move || state.exploring.get()>
+            <RunHeader/>
+            // Before the first results, the steps a person takes; after, folded into the header.
+            <div id="setup" class="setup" hidden=move || !state.setup_shown.get()>
+                <DataPanel/>
+                <MappingPanel/>
+                <SettingsPanel/>
+                <TrainingPanel/>
+                <ApplyModelPanel/>
+                // The playlist kept for this file, before there is a workspace to show it in.
+                {move || (!state.exploring.get()).then(|| view! { <PlaylistPanel/> })}
+            </div>
+            <PlaylistStorage/>
+            <Workspace/>
         </main>
     }
 }

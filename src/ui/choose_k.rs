@@ -38,7 +38,7 @@ pub fn ChooseKPanel() -> impl IntoView {
     };
     view! {
         <section class="panel" aria-labelledby="k-title" hidden=move || state.results.get().is_none()>
-            <h2 id="k-title">"8. Choosing k"</h2>
+            <h2 id="k-title">"Choosing k"</h2>
             <p class="help">{format!("KMeans for k = {FROM} to {TO} on this model's codes, without retraining: inertia falls as k grows (look for the elbow); the mean silhouette (higher is better, measured on up to 2,000 songs) suggests a k.")}</p>
             <div class="actions">
                 <button id="compare-k" type="button" on:click=move |_| state.dispatch(Action::ChooseK { from: FROM, to: TO })

@@ -1,30 +1,34 @@
-//! Step 6: a table of clusters: size, share, most common label, feature means in the file's own
+//! The clusters (press one to focus it on the map and inspect it below): size, share, most common label, feature means in the file's own
 //! units, and example songs (those nearest each cluster's centre).
 
 use leptos::prelude::*;
 
 use super::state::AppState;
 use crate::mapview::colours::{categorical, css, Palette};
+use crate::page::Action;
 use crate::protocol::RunResults;
 
 #[component]
 pub fn ClusterTable() -> impl IntoView {
     let state = expect_context::<AppState>();
-    move || state.results.get().map(|r| table(&r, state.palette.get(), &state.cluster_names.get()))
+    move || state.results.get().map(|r| table(state, &r, state.palette.get(), &state.cluster_names.get()))
 }
 
-fn table(r: &RunResults, palette: Palette, names: &[String]) -> impl IntoView {
+fn table(state: AppState, r: &RunResults, palette: Palette, names: &[String]) -> impl IntoView {
     let headers = r.features.iter().map(|f| view! { <th scope="col">{f.clone()}</th> }).collect_view();
     let rows = r.clusters.iter().map(|c| {
         let share = 100.0 * c.size as f64 / r.rows.max(1) as f64;
         let label = c.top_label.as_ref().map(|(v, s)| format!("{v} ({:.0}%)", s * 100.0)).unwrap_or_else(|| "—".into());
         let empty = c.size == 0;
+        let id = c.id;
         let means = c.means.iter().map(|m| view! { <td class="num">{if empty { "—".to_string() } else { format_mean(*m) }}</td> }).collect_view();
         let examples = c.examples.iter().take(3).map(|e| view! { <li>{e.clone()}</li> }).collect_view();
         let name = names.get(c.id).cloned().unwrap_or_else(|| format!("Cluster {}", c.id));
         view! {
             <tr>
-                <th scope="row"><span class="swatch" style:background-color=css(categorical(c.id, palette)) aria-hidden="true"></span>{format!("{}: {name}", c.id)}</th>
+                <th scope="row"><button type="button" class="cluster-focus" aria-pressed=move || (state.focus.get() == Some(id)).to_string()
+                    on:click=move |_| state.dispatch(Action::ChooseCluster(id))>
+                    <span class="swatch" style:background-color=css(categorical(c.id, palette)) aria-hidden="true"></span>{format!("{}: {name}", c.id)}</button></th>
                 <td class="num size">{c.size}</td>
                 <td class="num">{format!("{share:.1}%")}</td>
                 <td>{label}</td>
@@ -35,7 +39,10 @@ fn table(r: &RunResults, palette: Palette, names: &[String]) -> impl IntoView {
     }).collect_view();
     view! {
         <section class="panel" aria-labelledby="clusters-title">
-            <h2 id="clusters-title">"6. Clusters"</h2>
+            <h2 id="clusters-title">"Clusters"</h2>
+            <p class="help">"Press a cluster to focus it on the map (the other songs turn grey) and to inspect it below."</p>
+            <button type="button" id="show-all-clusters" hidden=move || state.focus.get().is_none()
+                on:click=move |_| state.dispatch(Action::ShowAllClusters)>"Show all clusters"</button>
             // Focusable so keyboard users can scroll a table wider than the screen.
             <div class="table-scroll" tabindex="0" role="region" aria-labelledby="clusters-title">
                 <table id="cluster-table">

@@ -38,7 +38,7 @@ pub fn ComparePanel() -> impl IntoView {
         .collect_view();
     view! {
         <section class="panel" aria-labelledby="compare-title" hidden=move || state.results.get().is_none()>
-            <h2 id="compare-title">"11. Is the autoencoder worth it?"</h2>
+            <h2 id="compare-title">"Is the autoencoder worth it?"</h2>
             <p class="help">"The same KMeans (the run's k) on three representations of the songs: the autoencoder's codes (the reference), PCA of the scaled features with as many components as the codes have, and the scaled features themselves. With a label column such as genre, the scores say how well each one's clusters and neighbours follow it."</p>
             <div class="actions">
                 <button id="compare-run" type="button" on:click=move |_| state.dispatch(Action::Compare) prop:disabled=move || !state.idle.get()>"Compare representations"</button>

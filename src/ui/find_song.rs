@@ -95,7 +95,7 @@ pub fn FindSongPanel() -> impl IntoView {
     };
     view! {
         <section class="panel" aria-labelledby="find-title" hidden=move || state.results.get().is_none()>
-            <h2 id="find-title">"9. Find a song and similar songs"</h2>
+            <h2 id="find-title">"Find a song and similar songs"</h2>
             <div class="combobox">
                 <label for="song-search">"Find a song by title or artist"</label>
                 <input id="song-search" type="search" role="combobox" autocomplete="off" aria-autocomplete="list"

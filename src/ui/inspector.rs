@@ -51,7 +51,7 @@ pub fn InspectorPanel() -> impl IntoView {
     let current_name = move || state.cluster_names.with(|n| n.get(chosen.get()).cloned().unwrap_or_default());
     view! {
         <section class="panel" aria-labelledby="inspect-title" hidden=move || state.results.get().is_none()>
-            <h2 id="inspect-title">"7. Inspect a cluster"</h2>
+            <h2 id="inspect-title">"Inspect a cluster"</h2>
             <div class="map-controls">
                 <label for="inspect-cluster">"Cluster"</label>
                 <select id="inspect-cluster" on:change=on_choose>{options}</select>

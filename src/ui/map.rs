@@ -11,12 +11,12 @@ use super::charts::{after_paint, draw_map, MapData, PlotArea, LEGEND_MAX};
 use super::state::AppState;
 use crate::mapview::colours::{categorical, ColourKind, Colouring, Palette, Scale};
 use crate::mapview::index::GridIndex;
+use crate::mapview::labels::{centres, declutter, LabelBox};
 use crate::mapview::Viewport;
 use crate::page::Action;
-use crate::pipeline::analysis::tsne::MAX_SAMPLE;
 use crate::pipeline::input::song_name::song_label;
 use crate::pipeline::params::Projection;
-use crate::protocol::{RunResults, TaskProgress};
+use crate::protocol::RunResults;
 
 /// How close (CSS pixels) the pointer must be to a dot to pick it.
 const PICK_PX: f64 = 8.0;
@@ -74,6 +74,51 @@ fn colours_and_legend(
     (c.colours(palette, scale), legend)
 }
 
+/// Dims every song outside cluster `focus`, so the focused one stands out in its context.
+fn grey_others(colours: &mut [[u8; 3]], labels: &[u16], focus: usize) {
+    for (colour, &label) in colours.iter_mut().zip(labels) {
+        if usize::from(label) != focus {
+            *colour = [218, 222, 227];
+        }
+    }
+}
+
+/// The clusters' names at their centres (`at`, canvas pixels), those that fit without covering
+/// another: the focused cluster first, then by size.
+fn draw_names(
+    ctx: &CanvasRenderingContext2d,
+    area: &PlotArea,
+    at: &[Option<(f64, f64)>],
+    names: &[String],
+    sizes: &[usize],
+    focus: Option<usize>,
+) {
+    let r = area.ratio;
+    ctx.set_font(&format!("600 {}px system-ui, sans-serif", (12.0 * r).round()));
+    let boxes: Vec<Option<LabelBox>> = at
+        .iter()
+        .zip(names)
+        .map(|(p, name)| {
+            let (x, y) = (*p)?;
+            let w = ctx.measure_text(name).ok()?.width() + 8.0 * r;
+            Some(LabelBox { x, y, w, h: 18.0 * r })
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..boxes.len()).collect();
+    order.sort_by_key(|&i| (Some(i) != focus, std::cmp::Reverse(sizes.get(i).copied().unwrap_or(0))));
+    let bounds = (area.left, area.top, area.width, area.height);
+    ctx.set_text_align("center");
+    ctx.set_text_baseline("middle");
+    ctx.set_line_width(4.0 * r);
+    ctx.set_stroke_style_str("rgba(255,255,255,0.9)");
+    ctx.set_fill_style_str("#1b1f24");
+    for i in declutter(&boxes, &order, bounds) {
+        let (Some(b), Some(name)) = (boxes[i], names.get(i)) else { continue };
+        let _ = ctx.stroke_text(name, b.x, b.y);
+        let _ = ctx.fill_text(name, b.x, b.y);
+    }
+}
+
 /// The 2D context of a canvas.
 fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
     canvas.get_context("2d").ok()??.dyn_into().ok()
@@ -91,6 +136,8 @@ fn pointer_data(ev: &PointerEvent, area: &PlotArea, view: &Viewport) -> (f32, f3
 struct Interaction {
     area: Option<PlotArea>,
     index: Option<GridIndex>,
+    /// Each cluster's centre in the projection shown, for its name on the map.
+    centres: Option<Vec<Option<(f32, f32)>>>,
     /// Pointer position (CSS px) where a press started, and the view then.
     press: Option<(f64, f64, Viewport)>,
     /// The press started with Shift: a rectangle of songs for the playlist, not a pan.
@@ -129,13 +176,19 @@ pub fn MapView() -> impl IntoView {
         state.projection.track();
         state.results.track();
         state.tsne.track();
-        local.update_value(|l| (l.index, l.centred, l.whole) = (None, None, None));
+        local.update_value(|l| (l.index, l.centred, l.whole, l.centres) = (None, None, None, None));
         view.set(None);
         hover.set(None);
         // A task of its own, so new results never freeze the page in one long task.
         after_paint(move || {
             let index = with_xy(state, GridIndex::build);
-            local.update_value(|l| l.index = index);
+            let found = state.read(|p| {
+                let r = p.run.results.as_ref()?;
+                Some(centres(p.map_xy()?, &r.labels, r.k))
+            });
+            local.update_value(|l| (l.index, l.centres) = (index, found));
+            // The names go on the map now that their places are known.
+            drawn.update(|d| *d += 1);
         });
     });
 
@@ -146,12 +199,16 @@ pub fn MapView() -> impl IntoView {
             (state.projection.get_untracked(), state.palette.get_untracked(), state.scale.get_untracked());
         let colouring = state.colouring.get_untracked();
         let names = state.cluster_names.get_untracked();
+        let focus = state.focus.get_untracked();
         let (Some(results), Some(c)) = (state.results.get_untracked(), canvas.get_untracked()) else { return };
         let drawn_ms = with_xy(state, |xy| {
             let whole = Viewport::fit(xy);
             let v = view.get_untracked().unwrap_or(whole);
             let t0 = now_ms();
-            let (colours, legend) = colours_and_legend(&results, colouring.as_deref(), &names, palette, scale);
+            let (mut colours, legend) = colours_and_legend(&results, colouring.as_deref(), &names, palette, scale);
+            if let Some(c) = focus {
+                grey_others(&mut colours, &results.labels, c);
+            }
             let (x_desc, y_desc) = axes(projection);
             let data = MapData { xy, colours: &colours, view: v, zoom: v.zoom_of(&whole), x_desc, y_desc, legend };
             let area = draw_map(&c, &data);
@@ -166,6 +223,7 @@ pub fn MapView() -> impl IntoView {
 
     Effect::new(move |_| {
         state.projection.track();
+        state.focus.track();
         state.palette.track();
         state.scale.track();
         state.colouring.track();
@@ -205,6 +263,8 @@ pub fn MapView() -> impl IntoView {
 
     Effect::new(move |_| {
         drawn.track();
+        let names = state.cluster_names.get();
+        let focus = state.focus.get();
         let recommendation = state.recommendation.get();
         let hovered = hover.get();
         let dragged_box = rectangle.get();
@@ -243,6 +303,22 @@ pub fn MapView() -> impl IntoView {
                 ring(p, 7.0, 2.0, "#d00");
             }
             ctx.restore();
+            let centres = local.with_value(|l| l.centres.clone()).unwrap_or_default();
+            let place = |c: (f32, f32)| {
+                let (x, y) = v.to_pixel(c, area.width as f32, area.height as f32);
+                (area.left + f64::from(x), area.top + f64::from(y))
+            };
+            let sizes = state
+                .results
+                .with_untracked(|r| r.as_ref().map(|r| r.clusters.iter().map(|c| c.size).collect::<Vec<_>>()));
+            draw_names(
+                &ctx,
+                &area,
+                &centres.iter().map(|c| c.map(place)).collect::<Vec<_>>(),
+                &names,
+                &sizes.unwrap_or_default(),
+                focus,
+            );
             if let Some((xa, ya, xb, yb)) = dragged_box {
                 let r = area.ratio;
                 ctx.set_line_width(2.0 * r);
@@ -331,57 +407,6 @@ pub fn MapView() -> impl IntoView {
         let v = view.get_untracked().unwrap_or(whole);
         view.set(Some(v.zoomed(factor, v.centre(), &whole)));
     };
-    let on_projection = move |ev: leptos::ev::Event| {
-        let p = match event_target_value(&ev).as_str() {
-            "first-two" => Projection::FirstTwo,
-            "tsne" => Projection::Tsne,
-            _ => Projection::Pca,
-        };
-        state.dispatch(Action::SetProjection(p));
-    };
-    let projection_value = move || {
-        match state.projection.get() {
-            Projection::Pca => "pca",
-            Projection::FirstTwo => "first-two",
-            Projection::Tsne => "tsne",
-        }
-        .to_string()
-    };
-    // The column chosen in "Colour by", shown while its colours are on the map.
-    let colour_choice = RwSignal::new(String::from("cluster"));
-    let on_colour = move |ev: leptos::ev::Event| {
-        let value = event_target_value(&ev);
-        match value.parse::<usize>() {
-            Ok(column) => state.dispatch(Action::ColourBy(Some(column))),
-            Err(_) => state.dispatch(Action::ColourBy(None)),
-        }
-        colour_choice.set(value);
-    };
-    let on_palette = move |ev: leptos::ev::Event| {
-        let palette = if event_target_value(&ev) == "tableau" { Palette::Tableau } else { Palette::OkabeIto };
-        state.dispatch(Action::SetPalette(palette));
-    };
-    let on_scale = move |ev: leptos::ev::Event| {
-        let scale = if event_target_value(&ev) == "cividis" { Scale::Cividis } else { Scale::Viridis };
-        state.dispatch(Action::SetScale(scale));
-    };
-    let columns = move || {
-        state.dataset.get().map(|d| {
-            d.columns
-                .iter()
-                .enumerate()
-                .map(|(i, c)| view! { <option value=i.to_string()>{c.clone()}</option> })
-                .collect_view()
-        })
-    };
-    let colour_value = move || match state.colouring.with(Option::is_none) {
-        true => "cluster".to_string(),
-        false => colour_choice.get(),
-    };
-    let tsne_progress = move || match state.task_progress.get() {
-        Some(TaskProgress::Tsne { phase, done, total }) => Some((phase, done, total)),
-        _ => None,
-    };
     let zoom_text = move || {
         let v = view.get();
         let z = v.map_or(1.0, |v| v.zoom_of(&whole()));
@@ -389,45 +414,11 @@ pub fn MapView() -> impl IntoView {
     };
     view! {
         <div class="map-controls">
-            <label for="projection">"Map projection"</label>
-            <select id="projection" on:change=on_projection prop:value=projection_value
-                prop:disabled=move || !state.idle.get()>
-                <option value="pca">"Principal components"</option>
-                <option value="first-two">"First two dimensions"</option>
-                <option value="tsne">{format!("t-SNE (on a sample of up to {MAX_SAMPLE} songs)")}</option>
-            </select>
-            <label for="colour-by">"Colour by"</label>
-            <select id="colour-by" on:change=on_colour prop:value=colour_value prop:disabled=move || !state.idle.get()>
-                <option value="cluster">"Cluster"</option>
-                {columns}
-            </select>
-            <label for="palette">"Palette"</label>
-            <select id="palette" on:change=on_palette>
-                <option value="okabe-ito" selected=true>"Okabe–Ito (colour-blind safe)"</option>
-                <option value="tableau">"Tableau 10"</option>
-            </select>
-            <label for="scale">"Number scale"</label>
-            <select id="scale" on:change=on_scale>
-                <option value="viridis" selected=true>"Viridis"</option>
-                <option value="cividis">"Cividis"</option>
-            </select>
-        </div>
-        {move || tsne_progress().map(|(phase, done, total)| view! {
-            <div class="map-controls" id="tsne-progress">
-                <label for="tsne-bar">{format!("t-SNE: {done} of {total} {phase}")}</label>
-                <progress id="tsne-bar" max=total.to_string() value=done.to_string()></progress>
-                <button type="button" on:click=move |_| state.dispatch(Action::Cancel)>"Cancel t-SNE"</button>
-            </div>
-        })}
-        <p class="help" hidden=move || state.projection.get() != Projection::Tsne>{move || state.tsne.get().map(|t| format!(
-            "t-SNE laid out {} songs picked at random (seeded); every other song sits at the distance-weighted mean of its 5 nearest sampled songs in the {}.",
-            t.sample, "representation clustered")).unwrap_or_else(|| "Computing t-SNE…".into())}</p>
-        <div class="map-controls">
             <button type="button" id="zoom-in" on:click=move |_| zoom_by(2.0)>"Zoom in"</button>
             <button type="button" id="zoom-out" on:click=move |_| zoom_by(0.5)>"Zoom out"</button>
             <button type="button" id="zoom-reset" on:click=move |_| view.set(None)>"Whole map"</button>
             <span class="help" id="zoom-level">{zoom_text}</span>
-            <span class="help">"Wheel to zoom, drag to move, click a dot to choose its song, Shift-drag to add the songs in a rectangle to the playlist."</span>
+            <span class="help map-hint">"Wheel to zoom, drag to move, click a dot to choose its song, Shift-drag to add the songs in a rectangle to the playlist."</span>
         </div>
         <div class="map-wrap">
             <canvas node_ref=canvas id="map" class="map" role="img"

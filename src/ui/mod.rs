@@ -12,6 +12,7 @@ mod download;
 mod find_song;
 mod inspector;
 mod map;
+mod map_settings;
 mod mapping;
 mod measured_canvas;
 mod model_panel;
@@ -24,6 +25,7 @@ mod song_names;
 mod song_rows;
 mod state;
 mod training;
+mod workspace;
 
 /// Mounts the app on the page's body.
 pub fn start() {

@@ -1,4 +1,4 @@
-//! Step 12: model files. Download the trained model (mapping, scaler, weights, settings,
+//! Model files. Download the trained model (mapping, scaler, weights, settings,
 //! cluster centres and names, format version) and apply a saved one to the loaded CSV.
 
 use leptos::prelude::*;
@@ -9,7 +9,7 @@ use super::state::AppState;
 use crate::page::Action;
 
 #[component]
-pub fn ModelPanel() -> impl IntoView {
+pub fn ApplyModelPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
 
     // The file last chosen, kept so "Apply anyway" can send it again after a unit warning.
@@ -41,18 +41,31 @@ pub fn ModelPanel() -> impl IntoView {
         })
     };
     view! {
-        <section class="panel" aria-labelledby="model-title" hidden=move || state.dataset.get().is_none()>
-            <h2 id="model-title">"12. Model file"</h2>
-            <p class="help">"Save the trained model as one file, then apply it later to another CSV (a personal playlist, say): its songs are encoded and put in the saved clusters without training."</p>
-            <div class="actions">
-                <button id="download-model" type="button" on:click=move |_| state.dispatch(Action::DownloadModel)
-                    prop:disabled=move || state.results.get().is_none() || !state.idle.get()>"Download model"</button>
-            </div>
+        <section class="panel" aria-labelledby="apply-model-title" hidden=move || state.dataset.get().is_none()>
+            <h2 id="apply-model-title">"Or apply a saved model"</h2>
+            <p class="help">"A model file saved from an earlier run encodes this CSV's songs and puts them in its clusters, without training."</p>
             <div class="field">
                 <label for="model-file">"Apply a saved model to the loaded CSV"</label>
                 <input id="model-file" type="file" accept=".json,application/json" on:change=on_file prop:disabled=move || !state.idle.get()/>
             </div>
             {warning}
+        </section>
+    }
+}
+
+/// The trained model as one file (mapping, scaler, weights, settings, cluster centres and
+/// names, format version), and where the results shown came from.
+#[component]
+pub fn ModelPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    view! {
+        <section class="panel" aria-labelledby="model-title">
+            <h2 id="model-title">"Model file"</h2>
+            <p class="help">"Save the trained model as one file, then apply it later to another CSV (a personal playlist, say, under “Change data or retrain”): its songs are encoded and put in the saved clusters without training."</p>
+            <div class="actions">
+                <button id="download-model" type="button" on:click=move |_| state.dispatch(Action::DownloadModel)
+                    prop:disabled=move || state.results.get().is_none() || !state.idle.get()>"Download model"</button>
+            </div>
             <p id="model-source" class="help">{move || state.results.get().and_then(|r| r.model_file.clone()).map(|m| format!("The results shown come from the model file {m}, applied without training."))}</p>
         </section>
     }

@@ -62,8 +62,10 @@ fn follow_other_tabs(state: AppState, key: Memo<Option<String>>, synced: StoredV
     on_storage.forget();
 }
 
+/// Keeps the playlist in this browser: loaded for each file, saved on each change, merged with
+/// other tabs. Mounted once for the page's life, whichever place shows the list.
 #[component]
-pub fn PlaylistPanel() -> impl IntoView {
+pub fn PlaylistStorage() -> impl IntoView {
     let state = expect_context::<AppState>();
     let key = Memo::new(move |_| state.dataset.get().map(|d| storage_key(&d)));
     // The stored list as this tab last read or wrote it: the base of a merge with another tab.
@@ -88,10 +90,16 @@ pub fn PlaylistPanel() -> impl IntoView {
         state.dispatch(Action::PlaylistSaved(saved));
     });
     follow_other_tabs(state, key, synced);
+}
+
+/// The list, shown in the setup before the first results and in the side panel after.
+#[component]
+pub fn PlaylistPanel() -> impl IntoView {
+    let state = expect_context::<AppState>();
     let empty = move || state.playlist.with(Vec::is_empty);
     view! {
         <section class="panel" aria-labelledby="playlist-title" hidden=move || state.dataset.get().is_none()>
-            <h2 id="playlist-title">"10. Playlist"</h2>
+            <h2 id="playlist-title">"Playlist"</h2>
             <p class="help">"Add songs from the chosen song, its similar songs or the map. The list is kept in this browser for this file."</p>
             <p id="playlist-note" class="note-warning" role="status" hidden=move || state.playlist_note.get().is_none()>
                 {move || state.playlist_note.get()}</p>

@@ -1,16 +1,15 @@
-//! Step 5: the numbers of the run, the map, and the downloads.
+//! The run's numbers, where the time went, and the downloads of the map and the songs.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::download::download_url;
-use super::map::MapView;
 use super::state::AppState;
 use crate::page::Action;
 use crate::protocol::RunResults;
 
 #[component]
-pub fn ResultsPanel() -> impl IntoView {
+pub fn RunPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let save_png = move |_| {
         let canvas = web_sys::window()
@@ -23,12 +22,11 @@ pub fn ResultsPanel() -> impl IntoView {
     };
     view! {
         <section class="panel" aria-labelledby="results-title" hidden=move || state.results.get().is_none()>
-            <h2 id="results-title">"5. Map of the songs"</h2>
+            <h2 id="results-title">"This run"</h2>
             {move || state.results.get().map(|r| metrics(&r))}
             <p class="timings" id="timings">{move || state.results.get().map(|r| timings(&r))}</p>
             // The same numbers for tools (the benchmark reads them); not shown.
             <output id="run-json" hidden=true>{move || run_json(state)}</output>
-            <MapView/>
             <div class="actions">
                 <button id="export-csv" type="button" on:click=move |_| state.dispatch(Action::Export) prop:disabled=move || !state.idle.get()>"Download CSV with clusters"</button>
                 <button id="export-png" type="button" on:click=save_png>"Download map as PNG"</button>

@@ -9,7 +9,7 @@ use web_sys::File;
 
 use super::song_names::SongNames;
 use crate::mapview::colours::{Colouring, Palette, Scale};
-use crate::page::{Action, Comparison, Effect, KChoice, Page, PlaylistEntry, Shared, TsneMap};
+use crate::page::{Action, Comparison, Effect, KChoice, Page, PlaylistEntry, Shared, Tab, TsneMap};
 use crate::pipeline::input::columns::ColumnMapping;
 use crate::pipeline::model::train::EpochLoss;
 use crate::pipeline::params::{Projection, TrainParams};
@@ -49,6 +49,12 @@ pub struct AppState {
     pub scale: Memo<Scale>,
     pub colouring: Memo<Option<Shared<Colouring>>>,
     pub map_draw_ms: Memo<Option<f64>>,
+    pub colour_column: Memo<Option<usize>>,
+    pub focus: Memo<Option<usize>>,
+    pub tab: Memo<Tab>,
+    /// Results are shown (the workspace), and whether the setup steps are on screen.
+    pub exploring: Memo<bool>,
+    pub setup_shown: Memo<bool>,
     pub search_query: Memo<String>,
     pub search_hits: Memo<Vec<SongRef>>,
     pub recommendation: Memo<Option<Shared<Recommendation>>>,
@@ -97,6 +103,11 @@ impl AppState {
             scale: part(page, |p| p.view.scale),
             colouring: part(page, |p| p.view.colouring.clone()),
             map_draw_ms: part(page, |p| p.view.map_draw_ms),
+            colour_column: part(page, |p| p.view.colour_column),
+            focus: part(page, |p| p.view.focus),
+            tab: part(page, |p| p.view.tab),
+            exploring: part(page, Page::exploring),
+            setup_shown: part(page, Page::setup_shown),
             search_query: part(page, |p| p.selection.query.clone()),
             search_hits: part(page, |p| p.selection.hits.clone()),
             recommendation: part(page, |p| p.selection.recommendation.clone()),

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  serve, launch, openApp, trainDemo, clusterSizes, paintedPixels, download, parseCsv, DIST,
+  serve, launch, openApp, trainDemo, clusterSizes, paintedPixels, download, parseCsv, tab, DIST,
 } from './harness.mjs';
 
 let server; let browser;
@@ -15,6 +15,7 @@ test('compare k = 2 to 20, then re-cluster with a chosen k without retraining', 
   await trainDemo(page, 3);
   const trainLoss = await page.locator('#metric-train-loss').textContent();
 
+  await tab(page, 'Model');
   await page.getByRole('button', { name: 'Compare k = 2 to 20' }).click();
   await page.getByRole('status').filter({ hasText: /^Compared 19 values of k; suggested k = \d+ \(highest silhouette\)\.$/ }).waitFor({ timeout: 120_000 });
   const rows = await page.locator('#k-table tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));

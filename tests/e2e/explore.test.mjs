@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  serve, launch, openApp, trainDemo, clusterSizes, paintedPixels, download, parseCsv, foreignRequests, DIST,
+  serve, launch, openApp, trainDemo, clusterSizes, paintedPixels, download, parseCsv, foreignRequests, tab, DIST,
 } from './harness.mjs';
 
 let server; let browser;
@@ -21,6 +21,7 @@ const playlistNames = (page) => page.locator('#playlist .song-name').allTextCont
 
 /** Chooses the first search hit for `query` with the keyboard; returns the chosen song's heading. */
 async function choose(page, query) {
+  await tab(page, 'Song');
   const search = page.getByRole('combobox', { name: 'Find a song by title or artist' });
   await search.fill(query);
   await page.getByRole('listbox', { name: 'Songs found' }).getByRole('option').first().waitFor();
@@ -48,6 +49,7 @@ test('search → similar songs → playlist → more like these → reorder → 
   assert.deepEqual(await playlistNames(page), expected);
   assert.equal(await page.locator('#similar-table').getByRole('button', { name: `In playlist: ${similar[0][1]}` }).isDisabled(), true, 'a song is added once');
 
+  await tab(page, 'Playlist');
   await page.getByRole('button', { name: 'More like these' }).click();
   await page.locator('#more-table caption').filter({ hasText: 'average similarity to the 3 playlist songs' }).waitFor();
   const more = await rowsOf(page, '#more-table');
@@ -80,6 +82,11 @@ test('search → similar songs → playlist → more like these → reorder → 
   await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
   await page.getByRole('button', { name: 'Try the demo dataset' }).click();
   await page.locator('#playlist li').first().waitFor();
+  assert.deepEqual(await playlistNames(page), expected);
+  // And after training, in the side panel's Playlist tab.
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await page.locator('#run-header').filter({ hasText: 'clusters' }).waitFor({ timeout: 120_000 });
+  await tab(page, 'Playlist');
   assert.deepEqual(await playlistNames(page), expected);
   await page.getByRole('button', { name: 'Clear playlist' }).click();
   assert.equal(await page.locator('#playlist li').count(), 0);
@@ -137,10 +144,12 @@ test('the map: hover names a song, click chooses it, wheel zooms, colour by a co
   const picked = await page.locator('#playlist li').count();
   assert.ok(picked >= 1 && picked <= 200, `the rectangle's songs are in the playlist (${picked})`);
   assert.ok((await playlistNames(page)).includes(pointed.replace(/ · cluster \d+$/, '')), 'the dot under the rectangle is one of them');
+  await tab(page, 'Playlist');
   await page.getByRole('button', { name: 'Clear playlist' }).click();
 
   // Colour by genre: 9 legend entries (8 genres and "other"), painted in other colours.
   const before = await page.$eval('#map', (c) => c.toDataURL());
+  await tab(page, 'Map');
   await page.getByLabel('Colour by').selectOption({ label: 'genre' });
   await page.waitForFunction((b) => document.querySelector('#map').toDataURL() !== b, before);
   assert.equal(await page.getByLabel('Colour by').inputValue(), '2', 'the select shows the column in use');
@@ -170,6 +179,7 @@ test('the map: hover names a song, click chooses it, wheel zooms, colour by a co
 test('cluster inspector: a genre–emotion name with its score, renaming, names in the export', async () => {
   const { page, errors, context } = await openApp(browser, server.url);
   await trainDemo(page, 5);
+  await tab(page, 'Clusters');
   const summary = await page.locator('#inspect-summary').textContent();
   assert.match(summary, /Automatic name: (.+-like · .+|Cluster 0 · no close match); (matches .+ on \d of 7 features \(score \d\.\d\d\))\./);
   assert.equal(await page.locator('#inspect-levels tbody tr').count(), 7, 'the seven features of the genre table');
@@ -196,6 +206,7 @@ test('cluster inspector: a genre–emotion name with its score, renaming, names 
 test('compare representations, then cluster and recommend with the scaled features', async () => {
   const { page, errors, context } = await openApp(browser, server.url);
   await trainDemo(page, 3);
+  await tab(page, 'Model');
   await page.getByRole('button', { name: 'Compare representations' }).click();
   await page.getByRole('status').filter({ hasText: 'Compared the three representations.' }).waitFor({ timeout: 120_000 });
   const rows = await rowsOf(page, '#compare-table');
@@ -216,6 +227,7 @@ test('compare representations, then cluster and recommend with the scaled featur
   await choose(page, 'a');
   assert.equal((await rowsOf(page, '#similar-table')).length, 20);
   // A model file holds the autoencoder's clusters: saving from another representation says why not.
+  await tab(page, 'Model');
   await page.getByRole('button', { name: 'Download model' }).click();
   await page.getByRole('alert').filter({ hasText: 'Choose “Autoencoder codes”' }).waitFor();
   assert.deepEqual(errors, []);
@@ -225,6 +237,7 @@ test('compare representations, then cluster and recommend with the scaled featur
 test('model file: download, reload, apply to the same and to a renamed CSV; bad files are explained', async () => {
   const { page, errors, context, requests } = await openApp(browser, server.url);
   await trainDemo(page, 3);
+  await tab(page, 'Clusters');
   await page.getByLabel('Cluster', { exact: true }).selectOption('1');
   await page.getByLabel('Name', { exact: true }).fill('My favourites');
   await page.getByLabel('Name', { exact: true }).blur();
@@ -245,8 +258,8 @@ test('model file: download, reload, apply to the same and to a renamed CSV; bad 
   await page.getByRole('button', { name: 'Try the demo dataset' }).click();
   await page.locator('#dataset-summary').filter({ hasText: '3000 rows' }).waitFor();
   await page.getByLabel('Apply a saved model to the loaded CSV').setInputFiles(modelPath);
-  await page.locator('#model-source').filter({ hasText: 'songscape-model.json, applied without training' }).waitFor();
-  await page.locator('#cluster-table tbody th').filter({ hasText: '1: My favourites' }).waitFor();
+  await page.locator('#model-source').filter({ hasText: 'songscape-model.json, applied without training' }).waitFor({ state: 'attached' });
+  await page.locator('#cluster-table tbody th').filter({ hasText: '1: My favourites' }).waitFor({ state: 'attached' });
   const applied = csvOf((await download(page, 'Download CSV with clusters')).bytes);
   const c = trained[0].indexOf('cluster');
   const z = trained[0].indexOf('z0');

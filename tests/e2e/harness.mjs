@@ -59,8 +59,24 @@ export async function openApp(browser, url, { waitForReady = true } = {}) {
 
 export async function train(page, timeout = 300_000) {
   await page.getByRole('button', { name: 'Train', exact: true }).click();
-  await page.locator('#cluster-table').waitFor({ timeout });
+  await page.locator('#run-header').filter({ hasText: 'clusters' }).waitFor({ timeout });
 }
+
+/** The workspace as a person reaches it: the side panel's tabs, and the folded setup. */
+export async function tab(page, name) {
+  await page.getByRole('tab', { name, exact: true }).click();
+  await page.getByRole('tabpanel', { name }).waitFor();
+}
+
+/** Unfolds the setup steps above the map (file, columns, settings, train), when results fold them. */
+export async function openSetup(page) {
+  const button = page.locator('#change-data');
+  if (await button.isVisible() && await button.getAttribute('aria-expanded') === 'false') await button.click();
+  await page.locator('#setup').waitFor();
+}
+
+/** Which tab of the side panel holds each download. */
+const DOWNLOAD_TABS = { 'Download CSV with clusters': 'Map', 'Download map as PNG': 'Map', 'Download model': 'Model', 'Download playlist as CSV': 'Playlist' };
 
 /** Cluster sizes from the table. */
 export async function clusterSizes(page) {
@@ -80,6 +96,7 @@ export async function paintedPixels(page, selector) {
 
 /** Clicks `name` and returns the downloaded file's bytes and suggested name. */
 export async function download(page, name) {
+  if (DOWNLOAD_TABS[name] && await page.locator('#run-header').isVisible()) await tab(page, DOWNLOAD_TABS[name]);
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name }).click()]);
   const file = await dl.path();
   return { name: dl.suggestedFilename(), bytes: fs.readFileSync(file) };

@@ -2,7 +2,7 @@
 // from its flags), and comparing representations can be cancelled from its own button.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openApp, trainDemo, download, parseCsv, DIST } from './harness.mjs';
+import { serve, launch, openApp, trainDemo, download, parseCsv, tab, DIST } from './harness.mjs';
 
 let server; let browser;
 before(async () => { server = await serve(DIST); browser = await launch(); });
@@ -11,6 +11,7 @@ after(async () => { await browser?.close(); await server?.close(); });
 test('cancelling "Compare representations" says so, and keeps the results', async () => {
   const { page, errors, context } = await openApp(browser, server.url);
   await trainDemo(page, 2);
+  await tab(page, 'Model');
   const cancel = page.locator('#compare-cancel');
   assert.equal(await cancel.isDisabled(), true, 'nothing to cancel yet');
   // Click Cancel in the same task as the button becomes enabled, before the comparison ends.
@@ -30,6 +31,7 @@ test('cancelling "Compare representations" says so, and keeps the results', asyn
 test('a t-SNE map still valid after re-clustering is kept, not computed again', async () => {
   const { page, errors, context } = await openApp(browser, server.url);
   await trainDemo(page, 2);
+  await tab(page, 'Map');
   await page.getByLabel('Map projection').selectOption('tsne');
   await page.getByRole('status').filter({ hasText: /^t-SNE map ready/ }).waitFor({ timeout: 120_000 });
   const coordinates = async () => {
@@ -38,6 +40,7 @@ test('a t-SNE map still valid after re-clustering is kept, not computed again', 
     return { xy: csv.slice(1).map((r) => `${r[x]},${r[x + 1]}`), clusters: csv.slice(1).map((r) => r[c]) };
   };
   const before = await coordinates();
+  await tab(page, 'Model');
   await page.getByRole('button', { name: 'Compare k = 2 to 20' }).click();
   await page.getByRole('status').filter({ hasText: /^Compared \d+ values of k/ }).waitFor({ timeout: 120_000 });
   await page.getByLabel('Clusters to use').selectOption('4');
@@ -49,6 +52,7 @@ test('a t-SNE map still valid after re-clustering is kept, not computed again', 
   });
   await page.getByRole('button', { name: 'Re-cluster with this k' }).click();
   await page.getByRole('status').filter({ hasText: 'Done: 3000 songs in 4 clusters' }).waitFor();
+  await tab(page, 'Map');
   assert.equal(await page.getByLabel('Map projection').inputValue(), 'tsne', 'the map stays t-SNE');
   const statuses = await page.evaluate(() => window.statuses);
   assert.ok(!statuses.some((s) => /t-SNE/.test(s)), `no t-SNE was computed again: ${statuses}`);

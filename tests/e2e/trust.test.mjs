@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import {
-  serve, launch, openApp, openSettings, train, trainDemo, setSetting, clusterSizes, download, parseCsv, DIST, SUBPATH_DIST,
+  serve, launch, openApp, openSettings, openSetup, tab, train, trainDemo, setSetting, clusterSizes, download, parseCsv, DIST, SUBPATH_DIST,
   foreignRequests,
 } from './harness.mjs';
 
@@ -34,6 +34,7 @@ function hostileCsv() {
 
 /** Trains when results are already shown: waits for a new "Done:" status, not the old table. */
 async function trainAgain(page) {
+  await openSetup(page);
   await page.evaluate(() => {
     const status = document.querySelector('#status');
     window.__statuses = [];
@@ -120,6 +121,7 @@ test('diverging training keeps the last good results; the same seed gives the id
   const second = (await download(page, 'Download CSV with clusters')).bytes;
   assert.ok(first.equals(second), 'same file, same settings, same seed: byte-identical export');
 
+  await openSetup(page);
   await setSetting(page, 'Learning rate', '10');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await page.locator('.error-message').filter({ hasText: 'Training diverged' }).waitFor({ timeout: 120_000 });
@@ -183,7 +185,11 @@ test('keyboard only: demo, settings, train, export', async () => {
   await page.keyboard.type('2');
   await tabTo(page, 'Train');
   await page.keyboard.press('Enter');
-  await page.locator('#cluster-table').waitFor({ timeout: 120_000 });
+  await page.locator('#run-header').filter({ hasText: 'clusters' }).waitFor({ timeout: 120_000 });
+  // The side panel's tabs: one stop in the tab order, arrows move between them.
+  await tabTo(page, 'Song');
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+  assert.equal(await page.getByRole('tab', { name: 'Map' }).getAttribute('aria-selected'), 'true');
   await tabTo(page, 'Download CSV with clusters');
   const [dl] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
   assert.equal(dl.suggestedFilename(), 'songscape-clusters.csv');
@@ -212,10 +218,12 @@ test('axe-core finds no serious or critical violations at any of 8 steps', async
   await setSetting(page, 'Epochs', '2');
   await train(page);
   assert.deepEqual(await axeViolations(page), [], 'results shown');
+  await tab(page, 'Model');
   await page.getByRole('button', { name: 'Compare k = 2 to 20' }).click();
   await page.getByRole('status').filter({ hasText: /^Compared/ }).waitFor({ timeout: 120_000 });
   await page.getByText('Scores for each k as a table').click();
   assert.deepEqual(await axeViolations(page), [], 'k compared, its table open');
+  await tab(page, 'Song');
   const search = page.getByRole('combobox', { name: 'Find a song by title or artist' });
   await search.fill('a');
   await page.getByRole('listbox', { name: 'Songs found' }).getByRole('option').first().waitFor();
@@ -225,8 +233,10 @@ test('axe-core finds no serious or critical violations at any of 8 steps', async
   await page.locator('#similar-table').waitFor();
   assert.deepEqual(await axeViolations(page), [], 'a song and its similar songs shown');
   await page.locator('#selected-song').getByRole('button', { name: /^Add .* to the playlist$/ }).click();
+  await tab(page, 'Playlist');
   await page.getByRole('button', { name: 'More like these' }).click();
   await page.locator('#more-table').waitFor();
+  await tab(page, 'Model');
   await page.getByRole('button', { name: 'Compare representations' }).click();
   await page.locator('#compare-table').waitFor({ timeout: 120_000 });
   assert.deepEqual(await axeViolations(page), [], 'playlist, more like these, representations compared');

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { serve, launch, openApp, trainDemo, openSettings, setSetting, train, clusterSizes, download, parseCsv, DIST } from './harness.mjs';
+import { serve, launch, openApp, trainDemo, openSettings, openSetup, setSetting, tab, train, clusterSizes, download, parseCsv, DIST } from './harness.mjs';
 
 let server; let browser;
 before(async () => { server = await serve(DIST); browser = await launch(); });
@@ -62,6 +62,7 @@ test('results the page cannot read are never committed: every export stays byte 
   // A failed model apply (the hostile test's case): the page shows the old clusters, and the
   // export is still theirs.
   await corruptNextResults(page);
+  await openSetup(page);
   await page.getByLabel('Apply a saved model to the loaded CSV').setInputFiles(writeTmp('model.json', model.bytes));
   await waitForError(page, 'Receiving results', 'invalid type: null, expected f32');
   assert.deepEqual(await clusterSizes(page), sizes);
@@ -132,6 +133,7 @@ test('crafted model files are refused naming the field, the worker never crashes
     ['big.json', (m) => { m.padding = new Array(2_200_000).fill(0); },
       'This file is 4.2 MB; a Songscape model file is at most 4 MB (the models Songscape saves are well under 1 MB), so it is not one. Choose the .json file that "Download model" saved.'],
   ];
+  await openSetup(page);
   for (const [name, edit, message] of crafted) {
     const m = structuredClone(model);
     edit(m);
@@ -158,6 +160,8 @@ test('crafted model files are refused naming the field, the worker never crashes
   assert.ok(!text.includes('Tempo'), text);
   assert.equal(await page.locator('#model-source').textContent(), '', 'nothing was applied');
   await page.getByRole('button', { name: 'Apply anyway' }).click();
+  await page.locator('#run-header').filter({ hasText: 'fractions.csv' }).waitFor();
+  await tab(page, 'Model');
   await page.locator('#model-source').filter({ hasText: 'model.json, applied without training' }).waitFor();
   assert.deepEqual(errors, []);
   await context.close();
@@ -202,6 +206,7 @@ test('a playlist the browser cannot store says so and stays; two tabs on one fil
   const { page, errors, context } = await openApp(browser, server.url);
   await trainDemo(page, 2);
   const add = async (p, i) => {
+    if (await p.locator('#run-header').isVisible()) await tab(p, 'Song');
     const title = (await p.locator('#cluster-table .examples li').nth(i).textContent()).split(' — ')[0].trim();
     const search = p.getByRole('combobox', { name: 'Find a song by title or artist' });
     await search.fill(title);
@@ -229,6 +234,7 @@ test('a playlist the browser cannot store says so and stays; two tabs on one fil
   assert.equal((await names(other)).length, 2);
   // The other removes the first song: this tab follows.
   await other.getByRole('button', { name: new RegExp(`^Remove ${first.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) }).click();
+  await tab(page, 'Playlist');
   await page.locator('#playlist-note').filter({ hasText: "Another tab changed this file's playlist" }).waitFor();
   await page.waitForFunction(() => document.querySelectorAll('#playlist .song-name').length === 1);
   assert.ok((await names(page))[0].startsWith(second), `${await names(page)} vs ${first} / ${second}`);
@@ -246,6 +252,7 @@ test('a playlist the browser cannot store says so and stays; two tabs on one fil
     }
   });
   const third = await add(page, 2);
+  await tab(page, 'Playlist');
   await page.locator('#playlist-note').filter({ hasText: 'The playlist could not be saved in this browser (its storage is full or turned off).' }).waitFor();
   assert.equal((await names(page)).length, 2, 'the list on screen keeps the song');
   const csv = parseCsv((await download(page, 'Download playlist as CSV')).bytes.toString('utf8')).filter((r) => r.length > 1);
