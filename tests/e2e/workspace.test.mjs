@@ -1,0 +1,132 @@
+// End-to-end: the workspace. After training, the map fills the first screen beside (or, on a
+// phone, above) the side panel; nothing overflows sideways; the tabs work by keyboard; choosing a
+// song anywhere shows it and its similar songs together; a cluster chosen is focused on the map.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { serve, launch, openSettings, setSetting, train, tab, openSetup, DIST } from './harness.mjs';
+
+let server; let browser;
+before(async () => { server = await serve(DIST); browser = await launch(); });
+after(async () => { await browser?.close(); await server?.close(); });
+
+/** The workspace as a person sees it, by accessible names. */
+class Workspace {
+  constructor(page) { this.page = page; }
+  get map() { return this.page.getByRole('img', { name: /^Scatter plot of/ }); }
+  get summary() { return this.page.locator('#run-header'); }
+  get changeData() { return this.page.getByRole('button', { name: 'Change data or retrain' }); }
+  tab(name) { return this.page.getByRole('tab', { name, exact: true }); }
+  async show(name) { await tab(this.page, name); }
+  /** Pixels of the map canvas in the dimmed grey of songs outside the focused cluster. */
+  greyPixels() {
+    return this.page.$eval('#map', (c) => {
+      const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i] === 218 && data[i + 1] === 222 && data[i + 2] === 227) n++;
+      return n;
+    });
+  }
+}
+
+async function trainedAt(width, height) {
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width, height } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(server.url);
+  await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Try the demo dataset' }).click();
+  await page.locator('#dataset-summary').filter({ hasText: '3000 rows' }).waitFor();
+  await openSettings(page);
+  await setSetting(page, 'Epochs', '2');
+  await train(page);
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 300))));
+  return { page, context, errors, w: new Workspace(page) };
+}
+
+for (const [width, height] of [[1400, 900], [1280, 720], [390, 844]]) {
+  test(`at ${width}×${height} the whole map is in the first screen and nothing overflows sideways`, async () => {
+    const { page, context, errors, w } = await trainedAt(width, height);
+    assert.match(await w.summary.textContent(), /^Demo dataset \(synthetic\) · 3000 songs · 12 features · MSE \d\.\d{3} · 10 clusters/);
+    assert.equal(await page.locator('#setup').isVisible(), false, 'the setup is folded into the header');
+    const box = await w.map.boundingBox();
+    assert.ok(box.y >= 0 && box.y + box.height <= height && box.x >= 0 && box.x + box.width <= width,
+      `the map ${JSON.stringify(box)} is inside the ${width}×${height} screen`);
+    const share = (box.width * box.height) / (width * height);
+    assert.ok(share >= 0.35, `the map covers ${(100 * share).toFixed(0)}% of the screen`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.equal(overflow, 0, 'no sideways scrolling');
+    const panel = await page.getByRole('tablist', { name: 'Side panel' }).boundingBox();
+    if (width > 900) assert.ok(panel.x >= box.x + box.width && panel.y < height, 'the side panel is beside the map');
+    else assert.ok(panel.y >= box.y + box.height, 'on a phone the panel is below the map');
+    fs.writeFileSync(path.join(os.tmpdir(), `songscape-workspace-${width}.png`), await page.screenshot());
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
+test('a song chosen shows beside the map with its similar songs; tabs by keyboard; a cluster chosen is focused', async () => {
+  const { page, context, errors, w } = await trainedAt(1280, 720);
+  await w.show('Playlist');
+  // Choose a song on the map: the Song tab opens with it and its neighbours, the map still in view.
+  const map = await w.map.boundingBox();
+  await page.mouse.move(map.x + map.width * 0.3, map.y + map.height * 0.6);
+  const overlay = page.locator('#map-overlay');
+  let dot = null;
+  for (let y = 0.2; y < 0.9 && !dot; y += 0.05) {
+    for (let x = 0.15; x < 0.9 && !dot; x += 0.05) {
+      await overlay.hover({ position: { x: map.width * x, y: map.height * y } });
+      if (/^Under the pointer/.test(await page.locator('#map-pointer').textContent())) dot = { x: map.width * x, y: map.height * y };
+    }
+  }
+  assert.ok(dot, 'a dot was found on the map');
+  await overlay.click({ position: dot });
+  await page.locator('#similar-table').waitFor();
+  assert.equal(await w.tab('Song').getAttribute('aria-selected'), 'true');
+  const table = await page.locator('#similar-table').boundingBox();
+  assert.ok(table.y < 720 && (await w.map.boundingBox()).y >= 0, 'the similar songs and the map are on screen together');
+
+  // Tabs: arrows move the selection and the focus; Home and End jump.
+  await w.tab('Song').focus();
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await w.tab('Playlist').getAttribute('aria-selected'), 'true');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-playlist');
+  await page.keyboard.press('End');
+  assert.equal(await w.tab('Model').getAttribute('aria-selected'), 'true');
+  assert.equal(await page.getByRole('tabpanel', { name: 'Model' }).isVisible(), true);
+  await page.keyboard.press('Home');
+  assert.equal(await w.tab('Song').getAttribute('aria-selected'), 'true');
+
+  // Focus a cluster from the Clusters tab: the other songs turn grey, "Show all" brings them back.
+  await w.show('Clusters');
+  assert.equal(await w.greyPixels(), 0);
+  const first = page.locator('#cluster-table tbody th button').first();
+  await first.click();
+  assert.equal(await first.getAttribute('aria-pressed'), 'true');
+  await page.waitForFunction(() => {
+    const c = document.querySelector('#map');
+    const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+    for (let i = 0; i < data.length; i += 4) if (data[i] === 218 && data[i + 1] === 222 && data[i + 2] === 227) return true;
+    return false;
+  });
+  assert.ok(await w.greyPixels() > 1000, 'the other clusters are greyed');
+  assert.equal(await page.getByLabel('Cluster', { exact: true }).inputValue(), '0', 'and the inspector shows it');
+  await page.getByRole('button', { name: 'Show all clusters' }).click();
+  await page.waitForFunction(() => {
+    const c = document.querySelector('#map');
+    const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+    for (let i = 0; i < data.length; i += 4) if (data[i] === 218 && data[i + 1] === 222 && data[i + 2] === 227) return false;
+    return true;
+  });
+
+  // The folded setup opens again to retrain.
+  await openSetup(page);
+  assert.equal(await page.getByRole('button', { name: 'Train', exact: true }).isVisible(), true);
+  assert.equal(await page.getByRole('button', { name: 'Hide the setup' }).getAttribute('aria-expanded'), 'true');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
