@@ -6,6 +6,7 @@ pub mod colours;
 pub mod index;
 pub mod labels;
 pub mod raster;
+pub mod svg;
 
 /// The rectangle of data space that is on screen. y grows upwards, as on the axes.
 #[derive(Debug, Clone, Copy, PartialEq)]

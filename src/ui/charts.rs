@@ -253,6 +253,15 @@ pub fn draw_map(canvas: &HtmlCanvasElement, data: &MapData) -> Option<PlotArea> 
     area
 }
 
+/// `draw_map` on a canvas off the page, `size` CSS pixels drawn `ratio` times as fine (the map
+/// as a PNG at 2× or 4×).
+pub fn draw_map_sized(canvas: &HtmlCanvasElement, data: &MapData, size: (u32, u32), ratio: f64) -> Option<PlotArea> {
+    canvas.set_width((f64::from(size.0) * ratio).round() as u32);
+    canvas.set_height((f64::from(size.1) * ratio).round() as u32);
+    let backend = MeasuredCanvas::new(canvas)?;
+    try_draw_map(backend, canvas, data, ratio).ok()
+}
+
 fn try_draw_map(
     backend: MeasuredCanvas,
     canvas: &HtmlCanvasElement,

@@ -3,6 +3,16 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+/// Offers `text` as a file download of type `mime`.
+pub fn download_text(text: &str, mime: &str, filename: &str) {
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    if let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) {
+        download_blob(&blob, filename);
+    }
+}
+
 /// Offers `blob` to the user as a file download.
 pub fn download_blob(blob: &web_sys::Blob, filename: &str) {
     let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) else { return };

@@ -7,11 +7,13 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, PointerEvent, WheelEvent};
 
-use super::charts::{after_paint, draw_map, MapData, PlotArea, LEGEND_MAX};
+use super::charts::{after_paint, draw_map, draw_map_sized, MapData, PlotArea, LEGEND_MAX};
+use super::download::{download_text, download_url};
 use super::state::AppState;
 use crate::mapview::colours::{categorical, ColourKind, Colouring, Palette, Scale};
 use crate::mapview::index::GridIndex;
 use crate::mapview::labels::{centres, declutter, LabelBox};
+use crate::mapview::svg::{map_svg, SvgMap, SVG_MAX_SONGS};
 use crate::mapview::Viewport;
 use crate::page::Action;
 use crate::pipeline::input::song_name::song_label;
@@ -119,6 +121,12 @@ fn draw_names(
     }
 }
 
+/// A canvas that is not on the page, to draw a file on.
+fn off_page_canvas() -> Option<HtmlCanvasElement> {
+    let document = web_sys::window()?.document()?;
+    document.create_element("canvas").ok()?.dyn_into().ok()
+}
+
 /// The 2D context of a canvas.
 fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
     canvas.get_context("2d").ok()??.dyn_into().ok()
@@ -220,6 +228,72 @@ pub fn MapView() -> impl IntoView {
         state.dispatch(Action::MapDrawn { ms });
         drawn.update(|d| *d += 1);
     };
+
+    // The map as a file: what is on screen (the view, colours, focus and names), as a PNG drawn
+    // 1, 2 or 4 times as fine, or as SVG.
+    let image_scale = RwSignal::new(2u32);
+    let save_image = move |svg: bool| {
+        let (projection, palette, scale) =
+            (state.projection.get_untracked(), state.palette.get_untracked(), state.scale.get_untracked());
+        let (colouring, names, focus) =
+            (state.colouring.get_untracked(), state.cluster_names.get_untracked(), state.focus.get_untracked());
+        let (Some(results), Some(c)) = (state.results.get_untracked(), canvas.get_untracked()) else { return };
+        let size = (c.client_width().max(1) as u32, c.client_height().max(1) as u32);
+        let centres = local.with_value(|l| l.centres.clone()).unwrap_or_default();
+        let named: Vec<(String, (f32, f32))> =
+            names.iter().zip(&centres).filter_map(|(n, c)| Some((n.clone(), (*c)?))).collect();
+        let _ = with_xy(state, |xy| {
+            let whole = Viewport::fit(xy);
+            let v = view.get_untracked().unwrap_or(whole);
+            let (mut colours, legend) = colours_and_legend(&results, colouring.as_deref(), &names, palette, scale);
+            if let Some(c) = focus {
+                grey_others(&mut colours, &results.labels, c);
+            }
+            let (x_desc, y_desc) = axes(projection);
+            if svg {
+                let map = SvgMap {
+                    xy,
+                    colours: &colours,
+                    view: v,
+                    zoom: v.zoom_of(&whole),
+                    size,
+                    axes: (x_desc, y_desc),
+                    names: &named,
+                };
+                if let Some(text) = map_svg(&map) {
+                    download_text(&text, "image/svg+xml", "songscape-map.svg");
+                }
+                return;
+            }
+            let ratio = f64::from(image_scale.get_untracked());
+            let data = MapData { xy, colours: &colours, view: v, zoom: v.zoom_of(&whole), x_desc, y_desc, legend };
+            let Some(off) = off_page_canvas() else { return };
+            let Some(area) = draw_map_sized(&off, &data, size, ratio) else { return };
+            if let Some(ctx) = context(&off) {
+                let sizes: Vec<usize> = results.clusters.iter().map(|c| c.size).collect();
+                let place = |c: (f32, f32)| {
+                    let (x, y) = v.to_pixel(c, area.width as f32, area.height as f32);
+                    (area.left + f64::from(x), area.top + f64::from(y))
+                };
+                draw_names(
+                    &ctx,
+                    &area,
+                    &centres.iter().map(|c| c.map(place)).collect::<Vec<_>>(),
+                    &names,
+                    &sizes,
+                    focus,
+                );
+            }
+            let name = match ratio as u32 {
+                1 => "songscape-map.png".to_string(),
+                r => format!("songscape-map@{r}x.png"),
+            };
+            if let Ok(url) = off.to_data_url_with_type("image/png") {
+                download_url(&url, &name);
+            }
+        });
+    };
+    let too_many_for_svg = move || state.results.with(|r| r.as_ref().is_some_and(|r| r.rows > SVG_MAX_SONGS));
 
     Effect::new(move |_| {
         state.projection.track();
@@ -418,7 +492,15 @@ pub fn MapView() -> impl IntoView {
             <button type="button" id="zoom-out" on:click=move |_| zoom_by(0.5)>"Zoom out"</button>
             <button type="button" id="zoom-reset" on:click=move |_| view.set(None)>"Whole map"</button>
             <span class="help" id="zoom-level">{zoom_text}</span>
-            <span class="help map-hint">"Wheel to zoom, drag to move, click a dot to choose its song, Shift-drag to add the songs in a rectangle to the playlist."</span>
+            <label for="image-scale">"Image size"</label>
+            <select id="image-scale" on:change=move |ev| image_scale.set(event_target_value(&ev).parse().unwrap_or(2))>
+                <option value="1">"1× (as on screen)"</option>
+                <option value="2" selected=true>"2×"</option>
+                <option value="4">"4×"</option>
+            </select>
+            <button type="button" id="export-png" on:click=move |_| save_image(false)>"Download map as PNG"</button>
+            <button type="button" id="export-svg" on:click=move |_| save_image(true) prop:disabled=too_many_for_svg
+                title=move || if too_many_for_svg() { format!("SVG holds at most {SVG_MAX_SONGS} songs; use the PNG at 4×.") } else { String::new() }>"Download map as SVG"</button>
         </div>
         <div class="map-wrap">
             <canvas node_ref=canvas id="map" class="map" role="img"
@@ -427,6 +509,7 @@ pub fn MapView() -> impl IntoView {
                 on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up
                 on:pointerleave=move |_| hover.set(None) on:wheel=on_wheel></canvas>
         </div>
+        <p class="help map-hint">"Wheel to zoom, drag to move, click a dot to choose its song, Shift-drag to add the songs in a rectangle to the playlist."</p>
         <p class="help" id="map-pointer">{move || {
             let named = hover.get().and_then(|row| {
                 let (title, artist) = state.song_names.with(|n| n.as_ref()?.name(row))?;

@@ -1,9 +1,7 @@
 //! The run's numbers, where the time went, and the downloads of the map and the songs.
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
-use super::download::download_url;
 use super::state::AppState;
 use crate::page::Action;
 use crate::protocol::RunResults;
@@ -11,15 +9,6 @@ use crate::protocol::RunResults;
 #[component]
 pub fn RunPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let save_png = move |_| {
-        let canvas = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id("map"))
-            .and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok());
-        if let Some(url) = canvas.and_then(|c| c.to_data_url_with_type("image/png").ok()) {
-            download_url(&url, "songscape-map.png");
-        }
-    };
     view! {
         <section class="panel" aria-labelledby="results-title" hidden=move || state.results.get().is_none()>
             <h2 id="results-title">"This run"</h2>
@@ -29,7 +18,6 @@ pub fn RunPanel() -> impl IntoView {
             <output id="run-json" hidden=true>{move || run_json(state)}</output>
             <div class="actions">
                 <button id="export-csv" type="button" on:click=move |_| state.dispatch(Action::Export) prop:disabled=move || !state.idle.get()>"Download CSV with clusters"</button>
-                <button id="export-png" type="button" on:click=save_png>"Download map as PNG"</button>
             </div>
         </section>
     }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { serve, launch, openSettings, setSetting, train, tab, openSetup, DIST } from './harness.mjs';
+import { serve, launch, openSettings, setSetting, train, tab, openSetup, download, DIST } from './harness.mjs';
 
 let server; let browser;
 before(async () => { server = await serve(DIST); browser = await launch(); });
@@ -127,6 +127,29 @@ test('a song chosen shows beside the map with its similar songs; tabs by keyboar
   await openSetup(page);
   assert.equal(await page.getByRole('button', { name: 'Train', exact: true }).isVisible(), true);
   assert.equal(await page.getByRole('button', { name: 'Hide the setup' }).getAttribute('aria-expanded'), 'true');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('the map as a PNG at 1×, 2× and 4× its size, and as SVG with every song and the cluster names', async () => {
+  const { page, context, errors } = await trainedAt(1280, 720);
+  const css = await page.locator('#map').evaluate((c) => [c.clientWidth, c.clientHeight]);
+  const pngSize = (bytes) => [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
+  for (const scale of [1, 2, 4]) {
+    await page.getByLabel('Image size').selectOption(String(scale));
+    const png = await download(page, 'Download map as PNG');
+    assert.deepEqual([...png.bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+    assert.equal(png.name, scale === 1 ? 'songscape-map.png' : `songscape-map@${scale}x.png`);
+    assert.deepEqual(pngSize(png.bytes), css.map((v) => v * scale), `the PNG at ${scale}× is ${scale} times the map's size`);
+  }
+  const svg = await download(page, 'Download map as SVG');
+  const text = svg.bytes.toString('utf8');
+  assert.equal(svg.name, 'songscape-map.svg');
+  assert.match(text, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg" width="\d+" height="\d+"/);
+  assert.equal((text.match(/<circle /g) ?? []).length, 3000, 'every song of the whole map');
+  const names = await page.locator('#cluster-table tbody th').allTextContents();
+  const label = names[0].replace(/^\d+: /, '');
+  assert.ok(text.includes(`>${label}</text>`), `the cluster name ${label} is in the SVG`);
   assert.deepEqual(errors, []);
   await context.close();
 });
