@@ -5,6 +5,7 @@
 pub mod colours;
 pub mod index;
 pub mod labels;
+pub mod lasso;
 pub mod raster;
 pub mod svg;
 

@@ -3,11 +3,12 @@
 //! `Effect`).
 
 use crate::mapview::colours::{Palette, Scale};
+use crate::mapview::lasso::Combine;
 use crate::pipeline::analysis::compare::Representation;
 use crate::pipeline::explore::recommend::Metric;
 use crate::pipeline::input::columns::{MissingPolicy, Slot};
 use crate::pipeline::params::{Projection, TrainParams};
-use crate::protocol::{Event, Request, SongRef};
+use crate::protocol::{Event, PickFor, Request, SongRef};
 
 use super::{PlaylistEntry, Tab};
 
@@ -108,8 +109,18 @@ pub enum Action {
     MapDrawn {
         ms: f64,
     },
-    /// Songs inside a rectangle drawn on the map (run rows).
+    /// Songs inside a rectangle drawn on the map (run rows): to the playlist.
     PickRows(Vec<usize>),
+    /// Songs inside a lasso (run rows, ascending), replacing, adding to or taken from the selection.
+    Select {
+        rows: Vec<usize>,
+        how: Combine,
+    },
+    /// The songs of cluster `c` become the selection (the keyboard's way to select).
+    SelectCluster(usize),
+    ClearSelection,
+    /// The selection to the playlist, to "more like these", or to a CSV.
+    UseSelection(PickFor),
 
     // The playlist.
     AddSong(SongRef),

@@ -190,7 +190,13 @@ pub struct Selection {
     pub metric: Metric,
     /// The cluster in the inspector.
     pub cluster: usize,
+    /// Songs selected on the map (run rows, ascending; never empty): the others are greyed.
+    pub picked: Option<Shared<Vec<usize>>>,
 }
+
+/// Most songs one use of a selection sends (to the playlist, "more like these", a CSV): the
+/// answer names each song, and a list longer than this is not a playlist anyone reads.
+pub const SELECTION_MAX: usize = 5_000;
 
 /// Similar songs asked for unless the person says otherwise.
 pub const DEFAULT_NEIGHBOURS: usize = 20;

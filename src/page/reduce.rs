@@ -1,10 +1,12 @@
 //! The page's rules: each action changes the state and says what to send or download.
 
 use super::action::{Action, Effect, MERGED, NOT_SAVED};
-use super::{Comparison, KChoice, Page, PlaylistEntry, Running, Shared, Tab, TsneMap};
+use super::{Comparison, KChoice, Page, PlaylistEntry, Running, Shared, Tab, TsneMap, SELECTION_MAX};
+use crate::mapview::lasso::combine;
+use crate::pipeline::explore::recommend::Metric;
 use crate::pipeline::explore::recommend::MAX_NEIGHBOURS;
 use crate::pipeline::params::{Projection, TrainParams};
-use crate::protocol::{DatasetInfo, Event, Request, RunResults, SongRef, Task, TaskProgress, CRASH_STAGE};
+use crate::protocol::{DatasetInfo, Event, PickFor, Request, RunResults, SongRef, Task, TaskProgress, CRASH_STAGE};
 
 /// Effects of one action, in order.
 type Effects = Vec<Effect>;
@@ -106,7 +108,9 @@ impl Page {
             }
             Action::Export => send(Request::Export { projection: self.view.projection }),
             Action::DownloadModel => send(Request::DownloadModel),
-            Action::ExportPlaylist => send(Request::ExportPlaylist { table_rows: self.playlist_rows() }),
+            Action::ExportPlaylist => {
+                send(Request::ExportPlaylist { table_rows: self.playlist_rows(), selection: false })
+            }
             other => self.on_explore(other),
         }
     }
@@ -182,7 +186,38 @@ impl Page {
                 self.notice.status = "No song inside that rectangle.".into();
                 vec![]
             }
-            Action::PickRows(rows) => vec![Effect::Send(Request::Pick { rows })],
+            Action::PickRows(rows) => vec![Effect::Send(Request::Pick { rows, purpose: PickFor::Playlist })],
+            other => self.on_selection(other),
+        }
+    }
+
+    fn on_selection(&mut self, action: Action) -> Effects {
+        match action {
+            Action::Select { rows, how } => {
+                let before = self.selection.picked.as_ref().map_or(&[][..], |p| &p[..]);
+                self.set_picked(combine(before, &rows, how));
+                vec![]
+            }
+            Action::SelectCluster(c) => {
+                let rows = self.run.results.as_ref().map(|r| {
+                    r.labels.iter().enumerate().filter(|&(_, &l)| usize::from(l) == c).map(|(i, _)| i).collect()
+                });
+                self.set_picked(rows.unwrap_or_default());
+                vec![]
+            }
+            Action::ClearSelection => {
+                self.selection.picked = None;
+                vec![]
+            }
+            Action::UseSelection(purpose) => {
+                let Some(picked) = &self.selection.picked else { return vec![] };
+                let rows: Vec<usize> = picked.iter().take(SELECTION_MAX).copied().collect();
+                if picked.len() > SELECTION_MAX {
+                    self.notice.status =
+                        format!("The selection has {} songs; the first {SELECTION_MAX} by row are used.", picked.len());
+                }
+                vec![Effect::Send(Request::Pick { rows, purpose })]
+            }
             other => self.on_playlist(other),
         }
     }
@@ -278,6 +313,11 @@ impl Page {
         vec![Effect::Send(Request::NameCluster { cluster, name: slot.clone() })]
     }
 
+    /// The selection is `rows`, or nothing when they are none.
+    fn set_picked(&mut self, rows: Vec<usize>) {
+        self.selection.picked = (!rows.is_empty()).then(|| Shared::new(rows));
+    }
+
     fn playlist_rows(&self) -> Vec<usize> {
         self.playlist.songs.iter().map(|e| e.table_row).collect()
     }
@@ -350,12 +390,12 @@ impl Page {
                 self.end_task(format!("{file} is downloading."));
                 return vec![Effect::Download(file)];
             }
-            other => self.on_songs(other),
+            other => return self.on_songs(other),
         }
         vec![]
     }
 
-    fn on_songs(&mut self, event: Event) {
+    fn on_songs(&mut self, event: Event) -> Effects {
         match event {
             // An answer to an older query (the person kept typing) is dropped.
             Event::SearchResults { query, hits } if self.selection.query == query => self.selection.hits = hits,
@@ -367,15 +407,28 @@ impl Page {
                 self.notice.status = format!("{} songs like the playlist's {} songs.", r.similar.len(), r.seeds);
                 self.playlist.more_like_these = Some(Shared::new(*r));
             }
-            Event::Picked(songs) => {
+            Event::Picked { songs, purpose: PickFor::Playlist } => {
                 let added = add_new(&mut self.playlist.songs, &songs);
                 self.notice.status = format!("{added} songs added to the playlist from the map.");
+            }
+            Event::Picked { songs, purpose } => {
+                let table_rows = songs.iter().map(|s| s.table_row).collect();
+                let request = match purpose {
+                    PickFor::Csv => Request::ExportPlaylist { table_rows, selection: true },
+                    _ => {
+                        // "More like these" shows under the playlist's tab.
+                        self.view.tab = Tab::Playlist;
+                        Request::MoreLikeThese { table_rows, n: MORE_LIKE_THESE, metric: Metric::Cosine }
+                    }
+                };
+                return vec![Effect::Send(request)];
             }
             Event::Coloured(c) => self.view.colouring = Some(Shared::new(*c)),
             // `Restored` (the bridge handles it: the page already shows what was restored), and
             // search answers to older queries.
             _ => {}
         }
+        vec![]
     }
 
     fn on_loaded(&mut self, info: DatasetInfo) {
@@ -413,7 +466,7 @@ impl Page {
         (self.selection.recommendation, self.selection.song) = (None, None);
         self.playlist.more_like_these = None;
         (self.view.colouring, self.view.colour_column) = (None, None);
-        (self.selection.cluster, self.view.focus) = (0, None);
+        (self.selection.cluster, self.view.focus, self.selection.picked) = (0, None, None);
     }
 
     fn on_finished(&mut self, results: RunResults) -> Effects {

@@ -1,11 +1,12 @@
 //! The page's rules, action by action, without a browser.
 
 use super::*;
+use crate::mapview::lasso::Combine;
 use crate::pipeline::analysis::compare::Representation;
 use crate::pipeline::input::check::CheckOptions;
 use crate::pipeline::input::columns::{MissingPolicy, Slot};
 use crate::pipeline::input::demo::demo_csv;
-use crate::protocol::{Event, Request, SimilarSong};
+use crate::protocol::{Event, PickFor, Request, SimilarSong};
 
 fn send(request: Request) -> Vec<Effect> {
     vec![Effect::Send(request)]
@@ -319,7 +320,10 @@ fn downloads_name_no_cluster_names_the_worker_has_them() {
     assert_eq!(page.reduce(Action::Export), send(Request::Export { projection: Projection::FirstTwo }));
     assert_eq!(page.reduce(Action::DownloadModel), send(Request::DownloadModel));
     page.reduce(Action::AddSong(song(0, "A")));
-    assert_eq!(page.reduce(Action::ExportPlaylist), send(Request::ExportPlaylist { table_rows: vec![100] }));
+    assert_eq!(
+        page.reduce(Action::ExportPlaylist),
+        send(Request::ExportPlaylist { table_rows: vec![100], selection: false })
+    );
     let effects = page.reduce(Action::Worker(Event::Exported { file: "songscape-clusters.csv".into() }));
     assert_eq!(effects, vec![Effect::Download("songscape-clusters.csv".into())]);
     assert_eq!(status(&page), "songscape-clusters.csv is downloading.");
@@ -331,7 +335,10 @@ fn the_playlist_holds_each_song_once() {
     page.reduce(Action::AddSong(song(0, "A")));
     page.reduce(Action::AddSong(song(0, "A")));
     assert_eq!(status(&page), "A is in the playlist.");
-    page.reduce(Action::Worker(Event::Picked(vec![song(0, "A"), song(1, "B"), song(2, "C")])));
+    page.reduce(Action::Worker(Event::Picked {
+        songs: vec![song(0, "A"), song(1, "B"), song(2, "C")],
+        purpose: PickFor::Playlist,
+    }));
     assert_eq!(status(&page), "2 songs added to the playlist from the map.");
     let titles = |p: &Page| p.playlist.songs.iter().map(|e| e.title.clone()).collect::<Vec<_>>();
     assert_eq!(titles(&page), ["A", "B", "C"]);
@@ -365,7 +372,10 @@ fn a_rectangle_without_songs_says_so() {
     let mut page = with_run();
     assert!(page.reduce(Action::PickRows(vec![])).is_empty());
     assert_eq!(status(&page), "No song inside that rectangle.");
-    assert_eq!(page.reduce(Action::PickRows(vec![1, 2])), send(Request::Pick { rows: vec![1, 2] }));
+    assert_eq!(
+        page.reduce(Action::PickRows(vec![1, 2])),
+        send(Request::Pick { rows: vec![1, 2], purpose: PickFor::Playlist })
+    );
 }
 
 #[test]
@@ -485,4 +495,50 @@ fn a_chosen_cluster_is_focused_until_all_are_shown_or_the_clusters_change() {
     page.reduce(Action::ChooseCluster(1));
     page.reduce(Action::Worker(Event::Finished(Box::new(RunResults { same_points: true, ..results(6, 3) }))));
     assert_eq!(page.view.focus, None, "new clusters: nothing is focused");
+}
+
+#[test]
+fn a_selection_grows_shrinks_and_goes_to_the_playlist_similar_songs_or_a_csv() {
+    let mut page = with_run();
+    page.reduce(Action::Select { rows: vec![0, 2], how: Combine::Replace });
+    page.reduce(Action::Select { rows: vec![1], how: Combine::Add });
+    page.reduce(Action::Select { rows: vec![0], how: Combine::Remove });
+    assert_eq!(page.selection.picked.as_deref(), Some(&vec![1, 2]));
+    let pick = |purpose| send(Request::Pick { rows: vec![1, 2], purpose });
+    assert_eq!(page.reduce(Action::UseSelection(PickFor::Csv)), pick(PickFor::Csv));
+    let picked = |purpose| Event::Picked { songs: vec![song(1, "B"), song(2, "C")], purpose };
+    let csv = page.reduce(Action::Worker(picked(PickFor::Csv)));
+    assert_eq!(csv, send(Request::ExportPlaylist { table_rows: vec![101, 102], selection: true }));
+    let more = page.reduce(Action::Worker(picked(PickFor::MoreLike)));
+    assert_eq!(more, send(Request::MoreLikeThese { table_rows: vec![101, 102], n: 20, metric: Metric::Cosine }));
+    assert_eq!(page.view.tab, Tab::Playlist, "the similar songs show under the playlist");
+    assert!(page.reduce(Action::Worker(picked(PickFor::Playlist))).is_empty());
+    assert_eq!(page.playlist.songs.len(), 2);
+    page.reduce(Action::Select { rows: vec![1, 2], how: Combine::Remove });
+    assert_eq!(page.selection.picked, None, "an emptied selection is none");
+    assert!(page.reduce(Action::UseSelection(PickFor::Playlist)).is_empty());
+}
+
+#[test]
+fn a_cluster_can_be_selected_and_the_selection_goes_with_its_run() {
+    let mut page = with_run();
+    page.reduce(Action::SelectCluster(0));
+    assert_eq!(page.selection.picked.as_deref(), Some(&vec![0, 2]), "labels are 0, 1, 0");
+    page.reduce(Action::ClearSelection);
+    assert_eq!(page.selection.picked, None);
+    page.reduce(Action::SelectCluster(1));
+    page.reduce(Action::Worker(Event::Finished(Box::new(results(7, 2)))));
+    assert_eq!(page.selection.picked, None);
+}
+
+#[test]
+fn a_big_selection_sends_its_first_songs_and_says_so() {
+    let mut page = with_run();
+    page.reduce(Action::Select { rows: (0..SELECTION_MAX + 10).collect(), how: Combine::Replace });
+    let effects = page.reduce(Action::UseSelection(PickFor::Playlist));
+    assert!(matches!(&effects[..], [Effect::Send(Request::Pick { rows, .. })] if rows.len() == SELECTION_MAX));
+    assert_eq!(
+        status(&page),
+        format!("The selection has {} songs; the first 5000 by row are used.", SELECTION_MAX + 10)
+    );
 }

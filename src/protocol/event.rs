@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::request::PickFor;
 use super::results::{DatasetInfo, Recommendation, RunResults, SetRecommendation, SongRef};
 use super::Stale;
 use crate::mapview::colours::Colouring;
@@ -41,8 +42,11 @@ pub enum Event {
     Exported {
         file: String,
     },
-    /// Answer to `Pick`.
-    Picked(Vec<SongRef>),
+    /// Answer to `Pick`, with what the songs are for.
+    Picked {
+        songs: Vec<SongRef>,
+        purpose: PickFor,
+    },
     /// Answer to `MoreLikeThese`.
     SetRecommended(Box<SetRecommendation>),
     Coloured(Box<Colouring>),
@@ -91,7 +95,7 @@ impl Event {
         match self {
             Event::SearchResults { .. }
             | Event::Recommended(_)
-            | Event::Picked(_)
+            | Event::Picked { .. }
             | Event::SetRecommended(_)
             | Event::Coloured(_) => Some(Stale::Quiet),
             Event::Exported { .. } => Some(Stale::Say("Exporting")),

@@ -12,7 +12,7 @@ pub mod results;
 pub mod transfer;
 
 pub use event::{Event, Progress, Task, TaskProgress};
-pub use request::{CheckOptions, MappingCheck, Request};
+pub use request::{CheckOptions, MappingCheck, PickFor, Request};
 pub use results::{DatasetInfo, Recommendation, RunResults, SetRecommendation, SimilarSong, SongRef, Timings};
 pub use transfer::{song_name_ranges, song_names};
 

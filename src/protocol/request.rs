@@ -68,6 +68,9 @@ pub enum Request {
     /// Title, artist and cluster of each of `rows` (songs picked on the map for the playlist).
     Pick {
         rows: Vec<usize>,
+        /// What the page does with the songs (the same answer serves all three).
+        #[serde(default)]
+        purpose: PickFor,
     },
     /// The `n` songs most like the whole playlist (table rows).
     MoreLikeThese {
@@ -78,6 +81,9 @@ pub enum Request {
     /// The playlist's songs (table rows, in order) as CSV with every original column.
     ExportPlaylist {
         table_rows: Vec<usize>,
+        /// The songs are a selection on the map rather than the playlist (the file is named so).
+        #[serde(default)]
+        selection: bool,
     },
     /// The map's dots coloured by a column of the file (an index into its header).
     ColourBy {
@@ -114,6 +120,17 @@ pub enum Request {
     },
     /// Compute the t-SNE map of the last run.
     Tsne,
+}
+
+/// What songs picked on the map are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum PickFor {
+    #[default]
+    Playlist,
+    /// Songs like them ("More like these" on a selection).
+    MoreLike,
+    /// The selection as CSV, through the one CSV writer.
+    Csv,
 }
 
 impl Request {

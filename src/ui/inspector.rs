@@ -58,6 +58,9 @@ pub fn InspectorPanel() -> impl IntoView {
                 <label for="cluster-name">"Name"</label>
                 <input id="cluster-name" type="text" maxlength="80" prop:value=current_name on:change=on_rename/>
             </div>
+            <div class="actions">
+                <button type="button" id="select-cluster" on:click=move |_| state.dispatch(Action::SelectCluster(chosen.get_untracked()))>"Select its songs on the map"</button>
+            </div>
             <p class="help">"Names start from the reference project's genre–emotion table; type a new one to rename (it goes into the exports). Empty brings the automatic name back."</p>
             {move || state.results.get().map(|r| details(&r, chosen.get()))}
             <figure class="loss-figure">

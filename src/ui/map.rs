@@ -13,12 +13,13 @@ use super::state::AppState;
 use crate::mapview::colours::{categorical, ColourKind, Colouring, Palette, Scale};
 use crate::mapview::index::GridIndex;
 use crate::mapview::labels::{centres, declutter, LabelBox};
+use crate::mapview::lasso::{songs_inside, Combine};
 use crate::mapview::svg::{map_svg, SvgMap, SVG_MAX_SONGS};
 use crate::mapview::Viewport;
 use crate::page::Action;
 use crate::pipeline::input::song_name::song_label;
 use crate::pipeline::params::Projection;
-use crate::protocol::RunResults;
+use crate::protocol::{PickFor, RunResults};
 
 /// How close (CSS pixels) the pointer must be to a dot to pick it.
 const PICK_PX: f64 = 8.0;
@@ -76,11 +77,27 @@ fn colours_and_legend(
     (c.colours(palette, scale), legend)
 }
 
-/// Dims every song outside cluster `focus`, so the focused one stands out in its context.
-fn grey_others(colours: &mut [[u8; 3]], labels: &[u16], focus: usize) {
-    for (colour, &label) in colours.iter_mut().zip(labels) {
-        if usize::from(label) != focus {
-            *colour = [218, 222, 227];
+/// The grey of songs outside the focus.
+const DIMMED: [u8; 3] = [218, 222, 227];
+
+/// Dims every song outside cluster `focus` and outside the selection `picked` (ascending rows),
+/// so what is in focus stands out in its context.
+fn dim(colours: &mut [[u8; 3]], labels: &[u16], focus: Option<usize>, picked: Option<&[usize]>) {
+    if let Some(c) = focus {
+        for (colour, &label) in colours.iter_mut().zip(labels) {
+            if usize::from(label) != c {
+                *colour = DIMMED;
+            }
+        }
+    }
+    if let Some(rows) = picked {
+        let mut next = rows.iter().peekable();
+        for (i, colour) in colours.iter_mut().enumerate() {
+            if next.peek() == Some(&&i) {
+                next.next();
+            } else {
+                *colour = DIMMED;
+            }
         }
     }
 }
@@ -144,6 +161,8 @@ fn pointer_data(ev: &PointerEvent, area: &PlotArea, view: &Viewport) -> (f32, f3
 struct Interaction {
     area: Option<PlotArea>,
     index: Option<GridIndex>,
+    /// A lasso being drawn, and how it will combine with the selection.
+    lassoing: Option<Combine>,
     /// Each cluster's centre in the projection shown, for its name on the map.
     centres: Option<Vec<Option<(f32, f32)>>>,
     /// Pointer position (CSS px) where a press started, and the view then.
@@ -173,6 +192,9 @@ pub fn MapView() -> impl IntoView {
     let rectangle = RwSignal::new(None::<(f64, f64, f64, f64)>);
     let drawn = RwSignal::new(0u32);
     let draw_ms = RwSignal::new(None::<f64>);
+    // The lasso tool, and the path being drawn with it (CSS px).
+    let lasso_mode = RwSignal::new(false);
+    let lasso_path = RwSignal::new(Vec::<(f64, f64)>::new());
     let local = StoredValue::new_local(Interaction::default());
     let whole = move || {
         let fitted = local.with_value(|l| l.whole).or_else(|| with_xy(state, Viewport::fit));
@@ -214,9 +236,8 @@ pub fn MapView() -> impl IntoView {
             let v = view.get_untracked().unwrap_or(whole);
             let t0 = now_ms();
             let (mut colours, legend) = colours_and_legend(&results, colouring.as_deref(), &names, palette, scale);
-            if let Some(c) = focus {
-                grey_others(&mut colours, &results.labels, c);
-            }
+            let picked = state.picked.get_untracked();
+            dim(&mut colours, &results.labels, focus, picked.as_deref().map(|p| &p[..]));
             let (x_desc, y_desc) = axes(projection);
             let data = MapData { xy, colours: &colours, view: v, zoom: v.zoom_of(&whole), x_desc, y_desc, legend };
             let area = draw_map(&c, &data);
@@ -246,9 +267,8 @@ pub fn MapView() -> impl IntoView {
             let whole = Viewport::fit(xy);
             let v = view.get_untracked().unwrap_or(whole);
             let (mut colours, legend) = colours_and_legend(&results, colouring.as_deref(), &names, palette, scale);
-            if let Some(c) = focus {
-                grey_others(&mut colours, &results.labels, c);
-            }
+            let picked = state.picked.get_untracked();
+            dim(&mut colours, &results.labels, focus, picked.as_deref().map(|p| &p[..]));
             let (x_desc, y_desc) = axes(projection);
             if svg {
                 let map = SvgMap {
@@ -298,6 +318,7 @@ pub fn MapView() -> impl IntoView {
     Effect::new(move |_| {
         state.projection.track();
         state.focus.track();
+        state.picked.track();
         state.palette.track();
         state.scale.track();
         state.colouring.track();
@@ -342,6 +363,7 @@ pub fn MapView() -> impl IntoView {
         let recommendation = state.recommendation.get();
         let hovered = hover.get();
         let dragged_box = rectangle.get();
+        let lasso = lasso_path.get();
         let (Some(base), Some(top)) = (canvas.get(), overlay.get()) else { return };
         let Some(area) = local.with_value(|l| l.area) else { return };
         let v = view.get_untracked().unwrap_or_else(whole);
@@ -393,6 +415,16 @@ pub fn MapView() -> impl IntoView {
                 &sizes.unwrap_or_default(),
                 focus,
             );
+            if lasso.len() > 1 {
+                let r = area.ratio;
+                ctx.begin_path();
+                ctx.move_to(lasso[0].0 * r, lasso[0].1 * r);
+                lasso.iter().skip(1).for_each(|&(x, y)| ctx.line_to(x * r, y * r));
+                ctx.close_path();
+                ctx.set_line_width(2.0 * r);
+                ctx.set_stroke_style_str("#0b5cad");
+                ctx.stroke();
+            }
             if let Some((xa, ya, xb, yb)) = dragged_box {
                 let r = area.ratio;
                 ctx.set_line_width(2.0 * r);
@@ -409,6 +441,19 @@ pub fn MapView() -> impl IntoView {
         local.with_value(|l| l.index.as_ref().and_then(|i| with_xy(state, |xy| i.nearest(xy, point, reach)).flatten()))
     };
     let on_down = move |ev: PointerEvent| {
+        if lasso_mode.get_untracked() {
+            let how = match (ev.shift_key(), ev.alt_key()) {
+                (_, true) => Combine::Remove,
+                (true, false) => Combine::Add,
+                _ => Combine::Replace,
+            };
+            local.update_value(|l| l.lassoing = Some(how));
+            lasso_path.set(vec![(f64::from(ev.offset_x()), f64::from(ev.offset_y()))]);
+            if let Some(t) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+                let _ = t.set_pointer_capture(ev.pointer_id());
+            }
+            return;
+        }
         let v = view.get_untracked().unwrap_or_else(whole);
         local.update_value(|l| {
             (l.press, l.dragged, l.picking) =
@@ -419,6 +464,10 @@ pub fn MapView() -> impl IntoView {
         }
     };
     let on_move = move |ev: PointerEvent| {
+        if local.with_value(|l| l.lassoing.is_some()) {
+            lasso_path.update(|p| p.push((f64::from(ev.offset_x()), f64::from(ev.offset_y()))));
+            return;
+        }
         if let Some((x0, y0, start)) = local.with_value(|l| l.press) {
             let (dx, dy) = (f64::from(ev.offset_x()) - x0, f64::from(ev.offset_y()) - y0);
             if dx.hypot(dy) < DRAG_PX && !local.with_value(|l| l.dragged) {
@@ -448,7 +497,28 @@ pub fn MapView() -> impl IntoView {
         let rows = local.with_value(|l| l.index.as_ref().and_then(|i| with_xy(state, |xy| i.within(xy, a, b))))?;
         Some(rows.into_iter().take(PICK_MAX).collect())
     };
+    // The songs inside the lasso drawn (CSS px), combined with the selection as the keys said.
+    let lassoed = move |path: &[(f64, f64)]| -> Option<Vec<usize>> {
+        let (area, v) = (local.with_value(|l| l.area)?, view.get_untracked().unwrap_or_else(whole));
+        let polygon: Vec<(f32, f32)> = path
+            .iter()
+            .map(|&(x, y)| {
+                let (px, py) = (x * area.ratio - area.left, y * area.ratio - area.top);
+                v.to_data((px as f32, py as f32), area.width as f32, area.height as f32)
+            })
+            .collect();
+        local.with_value(|l| l.index.as_ref().and_then(|i| with_xy(state, |xy| songs_inside(i, xy, &polygon))))
+    };
     let on_up = move |ev: PointerEvent| {
+        if let Some(how) = local.with_value(|l| l.lassoing) {
+            local.update_value(|l| l.lassoing = None);
+            let path = lasso_path.get_untracked();
+            lasso_path.set(Vec::new());
+            if let Some(rows) = lassoed(&path) {
+                state.dispatch(Action::Select { rows, how });
+            }
+            return;
+        }
         let (pressed, dragged, picking) = local.with_value(|l| (l.press.is_some(), l.dragged, l.picking));
         local.update_value(|l| l.press = None);
         if let (true, Some(corners)) = (picking && dragged, rectangle.get_untracked()) {
@@ -492,6 +562,8 @@ pub fn MapView() -> impl IntoView {
             <button type="button" id="zoom-out" on:click=move |_| zoom_by(0.5)>"Zoom out"</button>
             <button type="button" id="zoom-reset" on:click=move |_| view.set(None)>"Whole map"</button>
             <span class="help" id="zoom-level">{zoom_text}</span>
+            <button type="button" id="lasso" aria-pressed=move || lasso_mode.get().to_string()
+                on:click=move |_| lasso_mode.update(|m| *m = !*m)>"Lasso"</button>
             <label for="image-scale">"Image size"</label>
             <select id="image-scale" on:change=move |ev| image_scale.set(event_target_value(&ev).parse().unwrap_or(2))>
                 <option value="1">"1× (as on screen)"</option>
@@ -509,7 +581,11 @@ pub fn MapView() -> impl IntoView {
                 on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up
                 on:pointerleave=move |_| hover.set(None) on:wheel=on_wheel></canvas>
         </div>
-        <p class="help map-hint">"Wheel to zoom, drag to move, click a dot to choose its song, Shift-drag to add the songs in a rectangle to the playlist."</p>
+        <SelectionBar/>
+        <p class="help map-hint">{move || match lasso_mode.get() {
+            true => "Lasso: draw around songs to select them; Shift adds to the selection, Alt takes away. Press Lasso again to pan.",
+            false => "Wheel to zoom, drag to move, click a dot to choose its song, Shift-drag to add the songs in a rectangle to the playlist.",
+        }}</p>
         <p class="help" id="map-pointer">{move || {
             let named = hover.get().and_then(|row| {
                 let (title, artist) = state.song_names.with(|n| n.as_ref()?.name(row))?;
@@ -530,4 +606,22 @@ fn now_ms() -> f64 {
 fn map_alt(r: &RunResults) -> String {
     let sizes: Vec<String> = r.clusters.iter().map(|c| format!("cluster {}: {} songs", c.id, c.size)).collect();
     format!("Scatter plot of {} songs in {} clusters ({}).", r.rows, r.k, sizes.join(", "))
+}
+
+/// What a selection on the map can become, with its size. The Clusters tab's "Select its songs"
+/// is the keyboard's way to a selection.
+#[component]
+fn SelectionBar() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let count = move || state.picked.with(|p| p.as_ref().map_or(0, |p| p.len()));
+    let idle = move || !state.idle.get();
+    view! {
+        <div class="map-controls selection-bar" id="selection" role="group" aria-label="Selection" hidden=move || count() == 0>
+            <span id="selection-count">{move || format!("{} songs selected", count())}</span>
+            <button type="button" on:click=move |_| state.dispatch(Action::UseSelection(PickFor::Playlist)) prop:disabled=idle>"Add the selection to the playlist"</button>
+            <button type="button" on:click=move |_| state.dispatch(Action::UseSelection(PickFor::MoreLike)) prop:disabled=idle>"Songs like the selection"</button>
+            <button type="button" on:click=move |_| state.dispatch(Action::UseSelection(PickFor::Csv)) prop:disabled=idle>"Download the selection as CSV"</button>
+            <button type="button" on:click=move |_| state.dispatch(Action::ClearSelection)>"Clear the selection"</button>
+        </div>
+    }
 }

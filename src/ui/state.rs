@@ -51,6 +51,7 @@ pub struct AppState {
     pub map_draw_ms: Memo<Option<f64>>,
     pub colour_column: Memo<Option<usize>>,
     pub focus: Memo<Option<usize>>,
+    pub picked: Memo<Option<Shared<Vec<usize>>>>,
     pub tab: Memo<Tab>,
     /// Results are shown (the workspace), and whether the setup steps are on screen.
     pub exploring: Memo<bool>,
@@ -105,6 +106,7 @@ impl AppState {
             map_draw_ms: part(page, |p| p.view.map_draw_ms),
             colour_column: part(page, |p| p.view.colour_column),
             focus: part(page, |p| p.view.focus),
+            picked: part(page, |p| p.selection.picked.clone()),
             tab: part(page, |p| p.view.tab),
             exploring: part(page, Page::exploring),
             setup_shown: part(page, Page::setup_shown),

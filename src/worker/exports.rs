@@ -7,7 +7,7 @@ use crate::pipeline::run;
 use crate::protocol::Event;
 
 /// Works with or without a run: without one, the songs' clusters are left empty.
-pub(super) fn export_playlist(table_rows: Vec<usize>) {
+pub(super) fn export_playlist(table_rows: Vec<usize>, selection: bool) {
     let csv = super::STATE.with(|s| {
         let s = s.borrow();
         let Some(table) = &s.table else { return Err(WorkerError::NoFile("No file is loaded.")) };
@@ -22,7 +22,10 @@ pub(super) fn export_playlist(table_rows: Vec<usize>) {
         Ok(playlist_csv(table, &songs)?)
     });
     match csv {
-        Ok(csv) => super::post_download(Event::Exported { file: "songscape-playlist.csv".into() }, &csv, "text/csv"),
+        Ok(csv) => {
+            let file = if selection { "songscape-selection.csv" } else { "songscape-playlist.csv" };
+            super::post_download(Event::Exported { file: file.into() }, &csv, "text/csv")
+        }
         Err(e) => super::fail("Exporting the playlist", e),
     }
 }

@@ -89,7 +89,7 @@ fn handle(ev: MessageEvent) {
         }),
         // Checking only reads the table, which training holds no borrow of across its yields.
         Request::Check { mapping, options } => post(&Event::Checked(Box::new(check(&mapping, options)))),
-        Request::Pick { rows } => songs::pick(rows),
+        Request::Pick { rows, purpose } => songs::pick(rows, purpose),
         // A rename only changes a name, which training holds no borrow of across its yields.
         Request::NameCluster { cluster, name } => exports::name_cluster(cluster, name),
         _ if BUSY.with(Cell::get) => fail("Starting a step", WorkerError::Busy),
@@ -104,7 +104,7 @@ fn handle(ev: MessageEvent) {
         Request::Search { query } => songs::search(query),
         Request::Recommend { row, n, metric } => similar::recommend(row, n, metric),
         Request::MoreLikeThese { table_rows, n, metric } => similar::more_like_these(table_rows, n, metric),
-        Request::ExportPlaylist { table_rows } => exports::export_playlist(table_rows),
+        Request::ExportPlaylist { table_rows, selection } => exports::export_playlist(table_rows, selection),
         Request::ColourBy { column } => colour::colour_by(column),
         Request::Compare => compare::spawn_compare(),
         Request::UseRepresentation { representation } => recluster::use_representation(representation),

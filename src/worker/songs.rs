@@ -2,7 +2,7 @@
 
 use super::names::song;
 use super::{post, with_run};
-use crate::protocol::Event;
+use crate::protocol::{Event, PickFor};
 
 /// Search results shown at once.
 const HITS: usize = 12;
@@ -18,12 +18,12 @@ pub(super) fn search(query: String) {
     }
 }
 
-pub(super) fn pick(rows: Vec<usize>) {
+pub(super) fn pick(rows: Vec<usize>, purpose: PickFor) {
     let found = with_run("Picking songs", NO_RUN, |table, last| {
         let n = last.prepared.features.n_rows();
         Ok(rows.into_iter().filter(|&r| r < n).map(|r| song(table, last, r)).collect())
     });
     if let Some(songs) = found {
-        post(&Event::Picked(songs));
+        post(&Event::Picked { songs, purpose });
     }
 }

@@ -153,3 +153,57 @@ test('the map as a PNG at 1×, 2× and 4× its size, and as SVG with every song 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('lasso: select, add with Shift, remove with Alt, to the playlist; a cluster selected by keyboard to a CSV', async () => {
+  const { page, context, errors, w } = await trainedAt(1280, 720);
+  const map = await w.map.boundingBox();
+  const circle = async (cx, cy, r) => {
+    await page.mouse.move(map.x + cx + r, map.y + cy);
+    await page.mouse.down();
+    for (let a = 0; a <= 2 * Math.PI + 0.01; a += Math.PI / 12) await page.mouse.move(map.x + cx + r * Math.cos(a), map.y + cy + r * Math.sin(a));
+    await page.mouse.up();
+  };
+  const count = async () => (await page.locator('#selection').isVisible() ? Number((await page.locator('#selection-count').textContent()).split(' ')[0]) : 0);
+  await page.getByRole('button', { name: 'Lasso' }).click();
+  assert.equal(await page.getByRole('button', { name: 'Lasso' }).getAttribute('aria-pressed'), 'true');
+  await circle(map.width * 0.3, map.height * 0.5, 60);
+  await page.locator('#selection').waitFor();
+  const first = await count();
+  assert.ok(first > 0, 'the lasso selected songs');
+  await page.waitForFunction(() => {
+    const c = document.querySelector('#map');
+    const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+    for (let i = 0; i < data.length; i += 4) if (data[i] === 218 && data[i + 1] === 222 && data[i + 2] === 227) return true;
+    return false;
+  });
+  await page.keyboard.down('Shift');
+  await circle(map.width * 0.6, map.height * 0.5, 60);
+  await page.keyboard.up('Shift');
+  await page.waitForFunction((n) => Number(document.querySelector('#selection-count').textContent.split(' ')[0]) > n, first);
+  const both = await count();
+  await page.keyboard.down('Alt');
+  await circle(map.width * 0.6, map.height * 0.5, 60);
+  await page.keyboard.up('Alt');
+  await page.waitForFunction((n) => Number(document.querySelector('#selection-count').textContent.split(' ')[0]) < n, both);
+  assert.equal(await count(), first, 'Alt took the second lasso away again');
+  await page.getByRole('button', { name: 'Add the selection to the playlist' }).click();
+  await page.getByRole('status').filter({ hasText: `${first} songs added to the playlist from the map.` }).waitFor();
+  assert.equal(await page.locator('#playlist li').count(), first);
+  await page.getByRole('button', { name: 'Clear the selection' }).click();
+  await page.locator('#selection').waitFor({ state: 'hidden' });
+
+  // By keyboard: a cluster's songs selected in the Clusters tab, then downloaded as CSV.
+  await w.show('Clusters');
+  await page.getByLabel('Cluster', { exact: true }).selectOption('3');
+  await page.getByRole('button', { name: 'Select its songs on the map' }).focus();
+  await page.keyboard.press('Enter');
+  await page.locator('#selection').waitFor();
+  const size = (await page.locator('#cluster-table tbody td.size').allTextContents()).map(Number)[3];
+  assert.equal(await count(), size, 'the whole cluster is selected');
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download the selection as CSV' }).click()]);
+  assert.equal(dl.suggestedFilename(), 'songscape-selection.csv');
+  const rows = fs.readFileSync(await dl.path(), 'utf8').trim().split(/\r?\n/);
+  assert.equal(rows.length - 1, Math.min(size, 5000), 'one row per selected song');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
