@@ -109,6 +109,8 @@ pub enum Action {
     MapDrawn {
         ms: f64,
     },
+    /// The pointer rests on song `row`: ask what sets it apart, for the hover card.
+    Describe(usize),
     /// Songs inside a rectangle drawn on the map (run rows): to the playlist.
     PickRows(Vec<usize>),
     /// Songs inside a lasso (run rows, ascending), replacing, adding to or taken from the selection.

@@ -24,8 +24,8 @@ use crate::pipeline::input::columns::ColumnMapping;
 use crate::pipeline::model::train::EpochLoss;
 use crate::pipeline::params::{Projection, TrainParams};
 use crate::protocol::{
-    CheckOptions, DatasetInfo, MappingCheck, Progress, Recommendation, RunResults, SetRecommendation, SongRef, Task,
-    TaskProgress,
+    CheckOptions, DatasetInfo, Distinctive, MappingCheck, Progress, Recommendation, RunResults, SetRecommendation,
+    SongRef, Task, TaskProgress,
 };
 
 /// Results too big to compare field by field (a million songs' map): two are the same when
@@ -190,6 +190,8 @@ pub struct Selection {
     pub metric: Metric,
     /// The cluster in the inspector.
     pub cluster: usize,
+    /// What sets the song under the pointer apart, once the worker has said.
+    pub described: Option<Shared<Distinctive>>,
     /// Songs selected on the map (run rows, ascending; never empty): the others are greyed.
     pub picked: Option<Shared<Vec<usize>>>,
 }

@@ -182,6 +182,7 @@ impl Page {
                 self.view.map_draw_ms = Some(ms);
                 vec![]
             }
+            Action::Describe(row) => vec![Effect::Send(Request::Describe { row })],
             Action::PickRows(rows) if rows.is_empty() => {
                 self.notice.status = "No song inside that rectangle.".into();
                 vec![]
@@ -424,6 +425,7 @@ impl Page {
                 return vec![Effect::Send(request)];
             }
             Event::Coloured(c) => self.view.colouring = Some(Shared::new(*c)),
+            Event::Described(d) => self.selection.described = Some(Shared::new(*d)),
             // `Restored` (the bridge handles it: the page already shows what was restored), and
             // search answers to older queries.
             _ => {}
@@ -467,6 +469,7 @@ impl Page {
         self.playlist.more_like_these = None;
         (self.view.colouring, self.view.colour_column) = (None, None);
         (self.selection.cluster, self.view.focus, self.selection.picked) = (0, None, None);
+        self.selection.described = None;
     }
 
     fn on_finished(&mut self, results: RunResults) -> Effects {

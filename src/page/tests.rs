@@ -542,3 +542,14 @@ fn a_big_selection_sends_its_first_songs_and_says_so() {
         format!("The selection has {} songs; the first 5000 by row are used.", SELECTION_MAX + 10)
     );
 }
+
+#[test]
+fn the_hover_card_asks_what_sets_a_song_apart_and_keeps_the_answer_for_its_run() {
+    let mut page = with_run();
+    assert_eq!(page.reduce(Action::Describe(2)), send(Request::Describe { row: 2 }));
+    let d = crate::protocol::Distinctive { row: 2, features: vec![("Energy".into(), 2.5, 0.97)] };
+    page.reduce(Action::Worker(Event::Described(Box::new(d.clone()))));
+    assert_eq!(page.selection.described.as_deref(), Some(&d));
+    page.reduce(Action::Worker(Event::Finished(Box::new(results(8, 2)))));
+    assert_eq!(page.selection.described, None);
+}

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::request::PickFor;
-use super::results::{DatasetInfo, Recommendation, RunResults, SetRecommendation, SongRef};
+use super::results::{DatasetInfo, Distinctive, Recommendation, RunResults, SetRecommendation, SongRef};
 use super::Stale;
 use crate::mapview::colours::Colouring;
 use crate::pipeline::analysis::choose_k::KScore;
@@ -42,6 +42,8 @@ pub enum Event {
     Exported {
         file: String,
     },
+    /// Answer to `Describe`.
+    Described(Box<Distinctive>),
     /// Answer to `Pick`, with what the songs are for.
     Picked {
         songs: Vec<SongRef>,
@@ -96,6 +98,7 @@ impl Event {
             Event::SearchResults { .. }
             | Event::Recommended(_)
             | Event::Picked { .. }
+            | Event::Described(_)
             | Event::SetRecommended(_)
             | Event::Coloured(_) => Some(Stale::Quiet),
             Event::Exported { .. } => Some(Stale::Say("Exporting")),

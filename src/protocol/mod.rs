@@ -13,7 +13,9 @@ pub mod transfer;
 
 pub use event::{Event, Progress, Task, TaskProgress};
 pub use request::{CheckOptions, MappingCheck, PickFor, Request};
-pub use results::{DatasetInfo, Recommendation, RunResults, SetRecommendation, SimilarSong, SongRef, Timings};
+pub use results::{
+    DatasetInfo, Distinctive, Recommendation, RunResults, SetRecommendation, SimilarSong, SongRef, Timings,
+};
 pub use transfer::{song_name_ranges, song_names};
 
 pub use crate::pipeline::run::RunSnapshot;

@@ -65,6 +65,10 @@ pub enum Request {
         n: usize,
         metric: Metric,
     },
+    /// What sets song `row` (a row of the last run) apart: for the map's hover card.
+    Describe {
+        row: usize,
+    },
     /// Title, artist and cluster of each of `rows` (songs picked on the map for the playlist).
     Pick {
         rows: Vec<usize>,
@@ -140,6 +144,7 @@ impl Request {
             Request::Search { .. }
             | Request::Recommend { .. }
             | Request::Pick { .. }
+            | Request::Describe { .. }
             | Request::MoreLikeThese { .. }
             | Request::ColourBy { .. } => Some(Stale::Quiet),
             Request::Export { .. } => Some(Stale::Say("Exporting")),

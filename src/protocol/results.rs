@@ -61,6 +61,15 @@ pub struct RunResults {
     pub same_points: bool,
 }
 
+/// A song's most distinctive features: those furthest from the average song, in standard
+/// deviations, with the song's value in the file's own units.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Distinctive {
+    pub row: usize,
+    /// (feature, z-score, value), furthest first.
+    pub features: Vec<(String, f32, f32)>,
+}
+
 /// A song of the last run, as lists show it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SongRef {

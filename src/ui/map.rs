@@ -195,6 +195,8 @@ pub fn MapView() -> impl IntoView {
     // The lasso tool, and the path being drawn with it (CSS px).
     let lasso_mode = RwSignal::new(false);
     let lasso_path = RwSignal::new(Vec::<(f64, f64)>::new());
+    // Where the pointer is over the map (CSS px), for the hover card.
+    let hover_at = RwSignal::new(None::<(f64, f64, bool, bool)>);
     let local = StoredValue::new_local(Interaction::default());
     let whole = move || {
         let fitted = local.with_value(|l| l.whole).or_else(|| with_xy(state, Viewport::fit));
@@ -484,7 +486,21 @@ pub fn MapView() -> impl IntoView {
             view.set(Some(start.panned((-dx * scale_x) as f32, (dy * scale_y) as f32)));
             return;
         }
-        hover.set(pick(&ev));
+        let row = pick(&ev);
+        // The card opens away from the nearer edges, so it never leaves the map.
+        let size = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .map(|e| (e.client_width(), e.client_height()));
+        let (w, h) = size.map_or((0.0, 0.0), |(w, h)| (f64::from(w), f64::from(h)));
+        let (x, y) = (f64::from(ev.offset_x()), f64::from(ev.offset_y()));
+        hover_at.set(Some((x, y, x > w / 2.0, y > h / 2.0)));
+        if row != hover.get_untracked() {
+            if let Some(r) = row {
+                state.dispatch(Action::Describe(r));
+            }
+            hover.set(row);
+        }
     };
     // The songs inside a shift-drag rectangle (CSS px corners), at most `PICK_MAX`.
     let picked = move |(xa, ya, xb, yb): (f64, f64, f64, f64)| -> Option<Vec<usize>> {
@@ -566,7 +582,7 @@ pub fn MapView() -> impl IntoView {
                 on:click=move |_| lasso_mode.update(|m| *m = !*m)>"Lasso"</button>
             <label for="image-scale">"Image size"</label>
             <select id="image-scale" on:change=move |ev| image_scale.set(event_target_value(&ev).parse().unwrap_or(2))>
-                <option value="1">"1× (as on screen)"</option>
+                <option value="1">"1×"</option>
                 <option value="2" selected=true>"2×"</option>
                 <option value="4">"4×"</option>
             </select>
@@ -580,6 +596,7 @@ pub fn MapView() -> impl IntoView {
             <canvas node_ref=overlay id="map-overlay" class="map-overlay" aria-hidden="true"
                 on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up
                 on:pointerleave=move |_| hover.set(None) on:wheel=on_wheel></canvas>
+            <HoverCard hover=hover at=hover_at/>
         </div>
         <SelectionBar/>
         <p class="help map-hint">{move || match lasso_mode.get() {
@@ -623,5 +640,52 @@ fn SelectionBar() -> impl IntoView {
             <button type="button" on:click=move |_| state.dispatch(Action::UseSelection(PickFor::Csv)) prop:disabled=idle>"Download the selection as CSV"</button>
             <button type="button" on:click=move |_| state.dispatch(Action::ClearSelection)>"Clear the selection"</button>
         </div>
+    }
+}
+
+/// Beside the pointer: the song under it, its cluster, and (once the worker has said) its three
+/// most distinctive features. The chosen song's card in the Song tab says the same by keyboard.
+#[component]
+fn HoverCard(hover: RwSignal<Option<usize>>, at: RwSignal<Option<(f64, f64, bool, bool)>>) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let card = move || {
+        let row = hover.get()?;
+        let (title, artist) = state.song_names.with(|n| n.as_ref()?.name(row))?;
+        let cluster = state.results.with(|r| r.as_ref()?.labels.get(row).copied())?;
+        let name = state.cluster_names.with(|n| n.get(usize::from(cluster)).cloned()).unwrap_or_default();
+        let features = state.described.with(|d| {
+            d.as_ref().filter(|d| d.row == row).map(|d| {
+                d.features.iter().map(|(f, z, v)| format!("{f} {} ({z:+.1} σ)", format_value(*v))).collect::<Vec<_>>()
+            })
+        });
+        // Automatic names of clusters without a match already start with "Cluster N".
+        let cluster = match name.starts_with("Cluster ") {
+            true => name,
+            false => format!("Cluster {cluster}: {name}"),
+        };
+        Some((song_label(&title, &artist), cluster, features.unwrap_or_default()))
+    };
+    let place = move || at.get().unwrap_or((0.0, 0.0, false, false));
+    let offset = |flip: bool| if flip { -14.0 } else { 14.0 };
+    view! {
+        <div class="hover-card" id="hover-card" aria-hidden="true" hidden=move || card().is_none()
+            class:flip-x=move || place().2 class:flip-y=move || place().3
+            style:left=move || format!("{}px", place().0 + offset(place().2))
+            style:top=move || format!("{}px", place().1 + offset(place().3))>
+            {move || card().map(|(song, cluster, features)| view! {
+                <strong>{song}</strong>
+                <span>{cluster}</span>
+                {features.into_iter().map(|f| view! { <span class="feature">{f}</span> }).collect_view()}
+            })}
+        </div>
+    }
+}
+
+/// A feature's value as the file writes such values: whole above 100, else three digits.
+fn format_value(v: f32) -> String {
+    if v.abs() >= 100.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.3}").trim_end_matches('0').trim_end_matches('.').to_string()
     }
 }

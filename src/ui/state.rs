@@ -52,6 +52,7 @@ pub struct AppState {
     pub colour_column: Memo<Option<usize>>,
     pub focus: Memo<Option<usize>>,
     pub picked: Memo<Option<Shared<Vec<usize>>>>,
+    pub described: Memo<Option<Shared<crate::protocol::Distinctive>>>,
     pub tab: Memo<Tab>,
     /// Results are shown (the workspace), and whether the setup steps are on screen.
     pub exploring: Memo<bool>,
@@ -107,6 +108,7 @@ impl AppState {
             colour_column: part(page, |p| p.view.colour_column),
             focus: part(page, |p| p.view.focus),
             picked: part(page, |p| p.selection.picked.clone()),
+            described: part(page, |p| p.selection.described.clone()),
             tab: part(page, |p| p.view.tab),
             exploring: part(page, Page::exploring),
             setup_shown: part(page, Page::setup_shown),

@@ -103,6 +103,7 @@ fn handle(ev: MessageEvent) {
         Request::Recluster { k } => recluster::recluster(k),
         Request::Search { query } => songs::search(query),
         Request::Recommend { row, n, metric } => similar::recommend(row, n, metric),
+        Request::Describe { row } => similar::describe(row),
         Request::MoreLikeThese { table_rows, n, metric } => similar::more_like_these(table_rows, n, metric),
         Request::ExportPlaylist { table_rows, selection } => exports::export_playlist(table_rows, selection),
         Request::ColourBy { column } => colour::colour_by(column),

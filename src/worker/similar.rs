@@ -4,7 +4,7 @@ use super::names::song;
 use super::songs::NO_RUN;
 use super::{post, with_run, LastRun, WorkerError};
 use crate::pipeline::explore::recommend::{nearest, nearest_to_set, Metric, MAX_NEIGHBOURS};
-use crate::protocol::{Event, Recommendation, SetRecommendation, SimilarSong};
+use crate::protocol::{Distinctive, Event, Recommendation, SetRecommendation, SimilarSong};
 
 pub(super) fn recommend(row: usize, n: usize, metric: Metric) {
     let found = with_run("Recommending", NO_RUN, |table, last| {
@@ -63,5 +63,35 @@ pub(super) fn more_like_these(table_rows: Vec<usize>, n: usize, metric: Metric) 
     });
     if let Some(r) = found {
         post(&Event::SetRecommended(Box::new(r)));
+    }
+}
+
+/// Features shown on the map's hover card.
+const DISTINCTIVE: usize = 3;
+
+/// The song's features furthest from the average song (its scaled values are z-scores).
+pub(super) fn describe(row: usize) {
+    let found = with_run("Describing a song", NO_RUN, |_, last| {
+        let f = &last.prepared.features;
+        let d = f.n_features();
+        if row >= f.n_rows() {
+            return Err(WorkerError::Invalid(format!(
+                "There is no song number {} in this run; it has {}.",
+                row + 1,
+                f.n_rows()
+            )));
+        }
+        let z = &last.prepared.scaled[row * d..(row + 1) * d];
+        let mut order: Vec<usize> = (0..d).collect();
+        order.sort_by(|&a, &b| z[b].abs().total_cmp(&z[a].abs()));
+        let features = order
+            .into_iter()
+            .take(DISTINCTIVE)
+            .map(|j| (f.features[j].name().to_string(), z[j], f.values[row * d + j]))
+            .collect();
+        Ok(Distinctive { row, features })
+    });
+    if let Some(d) = found {
+        post(&Event::Described(Box::new(d)));
     }
 }

@@ -207,3 +207,33 @@ test('lasso: select, add with Shift, remove with Alt, to the playlist; a cluster
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the hover card names the song, its cluster and its three most distinctive features', async () => {
+  const { page, context, errors, w } = await trainedAt(1280, 720);
+  const map = await w.map.boundingBox();
+  const overlay = page.locator('#map-overlay');
+  let found = false;
+  for (let y = 0.2; y < 0.9 && !found; y += 0.05) {
+    for (let x = 0.15; x < 0.9 && !found; x += 0.05) {
+      await overlay.hover({ position: { x: map.width * x, y: map.height * y } });
+      found = /^Under the pointer/.test(await page.locator('#map-pointer').textContent());
+    }
+  }
+  assert.ok(found, 'a dot was found');
+  const card = page.locator('#hover-card');
+  await card.locator('.feature').nth(2).waitFor();
+  const pointed = (await page.locator('#map-pointer').textContent()).replace('Under the pointer: ', '').replace(/ · cluster \d+$/, '');
+  assert.equal(await card.locator('strong').textContent(), pointed);
+  assert.match(await card.textContent(), /Cluster \d+/);
+  const features = await card.locator('.feature').allTextContents();
+  assert.equal(features.length, 3);
+  for (const f of features) assert.match(f, /^\S.* -?[\d.]+ \([+-]\d+\.\d σ\)$/, f);
+  const zs = features.map((f) => Math.abs(Number(f.match(/\(([+-][\d.]+) σ\)/)[1])));
+  assert.ok(zs[0] >= zs[1] && zs[1] >= zs[2], `furthest first: ${features}`);
+  const cardBox = await card.boundingBox();
+  const wrap = await page.locator('.map-wrap').boundingBox();
+  assert.ok(cardBox.x >= wrap.x - 1 && cardBox.x + cardBox.width <= wrap.x + wrap.width + 1, 'the card stays on the map');
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
