@@ -89,6 +89,8 @@ pub enum Action {
     ChooseCluster(usize),
     /// Every cluster on the map again.
     ShowAllClusters,
+    /// The pointer or the keyboard rests on a cluster in the table (`None`: it left).
+    PreviewCluster(Option<usize>),
     RenameCluster {
         cluster: usize,
         name: String,

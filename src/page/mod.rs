@@ -165,6 +165,8 @@ pub struct View {
     pub setup_open: bool,
     /// The cluster in focus: the other songs are greyed on the map.
     pub focus: Option<usize>,
+    /// A cluster the pointer or the keyboard rests on in the Clusters tab: shown as if focused.
+    pub preview: Option<usize>,
     pub projection: Projection,
     pub palette: Palette,
     pub scale: Scale,
@@ -309,6 +311,11 @@ impl Page {
     /// The setup steps are on screen: before the first results, or opened again.
     pub fn setup_shown(&self) -> bool {
         !self.exploring() || self.view.setup_open
+    }
+
+    /// The cluster the map shows in focus: the one looked at, else the one chosen.
+    pub fn shown_focus(&self) -> Option<usize> {
+        self.view.preview.or(self.view.focus)
     }
 
     /// The name of cluster `i` as shown and exported.

@@ -136,7 +136,11 @@ impl Page {
                 vec![]
             }
             Action::ShowAllClusters => {
-                self.view.focus = None;
+                (self.view.focus, self.view.preview) = (None, None);
+                vec![]
+            }
+            Action::PreviewCluster(c) => {
+                self.view.preview = c;
                 vec![]
             }
             Action::RenameCluster { cluster, name } => self.rename(cluster, name),
@@ -469,6 +473,7 @@ impl Page {
         self.playlist.more_like_these = None;
         (self.view.colouring, self.view.colour_column) = (None, None);
         (self.selection.cluster, self.view.focus, self.selection.picked) = (0, None, None);
+        self.view.preview = None;
         self.selection.described = None;
     }
 

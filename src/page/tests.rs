@@ -553,3 +553,13 @@ fn the_hover_card_asks_what_sets_a_song_apart_and_keeps_the_answer_for_its_run()
     page.reduce(Action::Worker(Event::Finished(Box::new(results(8, 2)))));
     assert_eq!(page.selection.described, None);
 }
+
+#[test]
+fn a_cluster_looked_at_in_the_table_shows_in_focus_until_the_pointer_leaves() {
+    let mut page = with_run();
+    page.reduce(Action::ChooseCluster(0));
+    page.reduce(Action::PreviewCluster(Some(1)));
+    assert_eq!((page.shown_focus(), page.view.focus), (Some(1), Some(0)));
+    page.reduce(Action::PreviewCluster(None));
+    assert_eq!(page.shown_focus(), Some(0), "back to the cluster chosen");
+}

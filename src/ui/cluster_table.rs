@@ -26,8 +26,12 @@ fn table(state: AppState, r: &RunResults, palette: Palette, names: &[String]) ->
         let name = names.get(c.id).cloned().unwrap_or_else(|| format!("Cluster {}", c.id));
         view! {
             <tr>
-                <th scope="row"><button type="button" class="cluster-focus" aria-pressed=move || (state.focus.get() == Some(id)).to_string()
-                    on:click=move |_| state.dispatch(Action::ChooseCluster(id))>
+                <th scope="row"><button type="button" class="cluster-focus" aria-pressed=move || (state.chosen_focus.get() == Some(id)).to_string()
+                    on:click=move |_| state.dispatch(Action::ChooseCluster(id))
+                    on:mouseenter=move |_| state.dispatch(Action::PreviewCluster(Some(id)))
+                    on:mouseleave=move |_| state.dispatch(Action::PreviewCluster(None))
+                    on:focus=move |_| state.dispatch(Action::PreviewCluster(Some(id)))
+                    on:blur=move |_| state.dispatch(Action::PreviewCluster(None))>
                     <span class="swatch" style:background-color=css(categorical(c.id, palette)) aria-hidden="true"></span>{format!("{}: {name}", c.id)}</button></th>
                 <td class="num size">{c.size}</td>
                 <td class="num">{format!("{share:.1}%")}</td>
@@ -41,7 +45,7 @@ fn table(state: AppState, r: &RunResults, palette: Palette, names: &[String]) ->
         <section class="panel" aria-labelledby="clusters-title">
             <h2 id="clusters-title">"Clusters"</h2>
             <p class="help">"Press a cluster to focus it on the map (the other songs turn grey) and to inspect it below."</p>
-            <button type="button" id="show-all-clusters" hidden=move || state.focus.get().is_none()
+            <button type="button" id="show-all-clusters" hidden=move || state.chosen_focus.get().is_none()
                 on:click=move |_| state.dispatch(Action::ShowAllClusters)>"Show all clusters"</button>
             // Focusable so keyboard users can scroll a table wider than the screen.
             <div class="table-scroll" tabindex="0" role="region" aria-labelledby="clusters-title">

@@ -11,16 +11,8 @@ use crate::protocol::Task;
 #[component]
 pub fn TrainingPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let canvas: NodeRef<Canvas> = NodeRef::new();
     let can_train = Memo::new(move |_| state.with(|p| p.can_train()));
     let training = move || state.running.with(|r| r.as_ref().is_some_and(|r| r.task == Task::Training));
-    Effect::new(move |_| {
-        let history = state.history.get();
-        let epochs = state.params.with_untracked(|p| p.epochs);
-        if let Some(c) = canvas.get() {
-            after_paint(move || draw_losses(&c, &history, epochs));
-        }
-    });
     let progress_text = move || {
         state
             .progress
@@ -39,26 +31,46 @@ pub fn TrainingPanel() -> impl IntoView {
             <progress id="train-progress" max="1" aria-describedby="train-progress-text"
                 prop:value=move || state.progress.get().map_or(0.0, |p| p.fraction())></progress>
             <span class="progress-text" id="train-progress-text">{progress_text}</span>
-            <figure class="loss-figure" hidden=move || state.history.with(Vec::is_empty)>
-                <canvas node_ref=canvas id="loss-chart" class="loss-chart" role="img" aria-label="Training and validation loss per epoch"></canvas>
-                <figcaption>{move || loss_caption(&state)}</figcaption>
-            </figure>
-            <details class="loss-table" hidden=move || state.history.with(Vec::is_empty)>
-                <summary>"Loss per epoch as a table"</summary>
-                <table id="loss-table">
-                    <thead><tr><th scope="col">"Epoch"</th><th scope="col">"Training loss"</th><th scope="col">"Validation loss"</th></tr></thead>
-                    <tbody>
-                        {move || state.history.get().into_iter().map(|l| view! {
-                            <tr>
-                                <th scope="row">{l.epoch}</th>
-                                <td class="num">{format!("{:.4}", l.train_loss)}</td>
-                                <td class="num">{l.val_loss.map(|v| format!("{v:.4}")).unwrap_or_else(|| "—".into())}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </details>
+            <LossHistory prefix=""/>
         </section>
+    }
+}
+
+/// The loss per epoch as a chart and a table: live in the Train step, and again in the Model
+/// tab once results are shown (`prefix` keeps the two apart: "" or "model-").
+#[component]
+pub fn LossHistory(prefix: &'static str) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let canvas: NodeRef<Canvas> = NodeRef::new();
+    Effect::new(move |_| {
+        // Drawn again when its tab opens: a chart drawn while hidden has no size to fit.
+        state.tab.track();
+        let history = state.history.get();
+        let epochs = state.params.with_untracked(|p| p.epochs).max(history.len());
+        if let Some(c) = canvas.get() {
+            after_paint(move || draw_losses(&c, &history, epochs));
+        }
+    });
+    view! {
+        <figure class="loss-figure" hidden=move || state.history.with(Vec::is_empty)>
+            <canvas node_ref=canvas id=format!("{prefix}loss-chart") class="loss-chart" role="img" aria-label="Training and validation loss per epoch"></canvas>
+            <figcaption>{move || loss_caption(&state)}</figcaption>
+        </figure>
+        <details class="loss-table" hidden=move || state.history.with(Vec::is_empty)>
+            <summary>"Loss per epoch as a table"</summary>
+            <table id=format!("{prefix}loss-table")>
+                <thead><tr><th scope="col">"Epoch"</th><th scope="col">"Training loss"</th><th scope="col">"Validation loss"</th></tr></thead>
+                <tbody>
+                    {move || state.history.get().into_iter().map(|l| view! {
+                        <tr>
+                            <th scope="row">{l.epoch}</th>
+                            <td class="num">{format!("{:.4}", l.train_loss)}</td>
+                            <td class="num">{l.val_loss.map(|v| format!("{v:.4}")).unwrap_or_else(|| "—".into())}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </details>
     }
 }
 

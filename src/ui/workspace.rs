@@ -15,6 +15,7 @@ use super::model_panel::ModelPanel;
 use super::playlist::PlaylistPanel;
 use super::results::RunPanel;
 use super::state::AppState;
+use super::training::LossHistory;
 use crate::page::{Action, Tab};
 
 fn tab_id(tab: Tab) -> String {
@@ -66,7 +67,7 @@ pub fn Workspace() -> impl IntoView {
                 <TabPanel tab=Tab::Playlist>{move || state.exploring.get().then(|| view! { <PlaylistPanel/> })}</TabPanel>
                 <TabPanel tab=Tab::Clusters><ClusterTable/><InspectorPanel/></TabPanel>
                 <TabPanel tab=Tab::Map><MapSettings/><RunPanel/></TabPanel>
-                <TabPanel tab=Tab::Model><ChooseKPanel/><ComparePanel/><ModelPanel/></TabPanel>
+                <TabPanel tab=Tab::Model><TrainingHistory/><ChooseKPanel/><ComparePanel/><ModelPanel/></TabPanel>
             </aside>
         </div>
     }
@@ -116,5 +117,16 @@ fn TabPanel(tab: Tab, children: Children) -> impl IntoView {
     view! {
         <div class="tab-panel" role="tabpanel" id=panel_id(tab) aria-labelledby=tab_id(tab)
             hidden=move || state.tab.get() != tab>{children()}</div>
+    }
+}
+
+/// How the model shown learned: its loss per epoch.
+#[component]
+fn TrainingHistory() -> impl IntoView {
+    view! {
+        <section class="panel" aria-labelledby="history-title">
+            <h2 id="history-title">"Training"</h2>
+            <LossHistory prefix="model-"/>
+        </section>
     }
 }

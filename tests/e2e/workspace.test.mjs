@@ -98,12 +98,30 @@ test('a song chosen shows beside the map with its similar songs; tabs by keyboar
   await page.keyboard.press('End');
   assert.equal(await w.tab('Model').getAttribute('aria-selected'), 'true');
   assert.equal(await page.getByRole('tabpanel', { name: 'Model' }).isVisible(), true);
+  // The Model tab shows how the model learned, as a chart and a table.
+  assert.equal(await page.locator('#model-loss-table tbody tr').count(), 2, 'one row per epoch');
+  await page.waitForFunction(() => {
+    const c = document.querySelector('#model-loss-chart');
+    const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i] < 250) n++;
+    return n > 1000;
+  });
   await page.keyboard.press('Home');
   assert.equal(await w.tab('Song').getAttribute('aria-selected'), 'true');
 
   // Focus a cluster from the Clusters tab: the other songs turn grey, "Show all" brings them back.
   await w.show('Clusters');
   assert.equal(await w.greyPixels(), 0);
+  await page.locator('#cluster-table tbody th button').nth(1).hover();
+  await page.waitForFunction(() => {
+    const c = document.querySelector('#map');
+    const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+    for (let i = 0; i < data.length; i += 4) if (data[i] === 218 && data[i + 1] === 222 && data[i + 2] === 227) return true;
+    return false;
+  });
+  assert.equal(await page.locator('#cluster-table tbody th button').nth(1).getAttribute('aria-pressed'), 'false', 'looking is not choosing');
+  await page.getByRole('heading', { name: 'Clusters' }).hover();
   const first = page.locator('#cluster-table tbody th button').first();
   await first.click();
   assert.equal(await first.getAttribute('aria-pressed'), 'true');
