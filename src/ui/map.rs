@@ -27,6 +27,8 @@ const PICK_PX: f64 = 8.0;
 const DRAG_PX: f64 = 4.0;
 /// Most songs one shift-drag adds to the playlist.
 const PICK_MAX: usize = 200;
+/// A map narrower than this (CSS px, a phone) draws no legend of clusters.
+const NARROW_MAP_PX: i32 = 520;
 /// Zoom applied when centring on a chosen song from the whole map.
 const CENTRE_ZOOM: f32 = 3.0;
 
@@ -237,7 +239,11 @@ pub fn MapView() -> impl IntoView {
             let whole = Viewport::fit(xy);
             let v = view.get_untracked().unwrap_or(whole);
             let t0 = now_ms();
-            let (mut colours, legend) = colours_and_legend(&results, colouring.as_deref(), &names, palette, scale);
+            let (mut colours, mut legend) = colours_and_legend(&results, colouring.as_deref(), &names, palette, scale);
+            // On a narrow map the clusters' legend would cover it; their names are on the map.
+            if colouring.is_none() && c.client_width() < NARROW_MAP_PX {
+                legend.clear();
+            }
             let picked = state.picked.get_untracked();
             dim(&mut colours, &results.labels, focus, picked.as_deref().map(|p| &p[..]));
             let (x_desc, y_desc) = axes(projection);
