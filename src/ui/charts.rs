@@ -242,6 +242,14 @@ pub struct PlotArea {
     pub ratio: f64,
 }
 
+impl PlotArea {
+    /// Where the data point `p` of `view` falls on the canvas, in canvas pixels.
+    pub fn canvas_point(&self, view: &Viewport, p: (f32, f32)) -> (f64, f64) {
+        let (x, y) = view.to_pixel(p, self.width as f32, self.height as f32);
+        (self.left + f64::from(x), self.top + f64::from(y))
+    }
+}
+
 /// The map: axes and legend by plotters, the dots rasterised into one pixel buffer and put on
 /// the canvas in a single call.
 pub fn draw_map(canvas: &HtmlCanvasElement, data: &MapData) -> Option<PlotArea> {

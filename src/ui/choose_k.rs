@@ -25,7 +25,7 @@ pub fn ChooseKPanel() -> impl IntoView {
             after_paint(move || draw_k_chart(&c, &choice.scores, choice.suggested));
         }
     });
-    let comparing = move || state.running.with(|r| r.as_ref().is_some_and(|r| r.task == Task::ComparingK));
+    let comparing = move || state.runs(Task::ComparingK);
     let apply = move |_| {
         if let Some(k) = chosen.get_untracked() {
             state.dispatch(Action::Recluster { k });

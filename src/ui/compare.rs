@@ -29,8 +29,7 @@ pub fn ComparePanel() -> impl IntoView {
             state.dispatch(Action::UseRepresentation(representation));
         }
     };
-    let comparing =
-        move || state.running.with(|r| r.as_ref().is_some_and(|r| r.task == Task::ComparingRepresentations));
+    let comparing = move || state.runs(Task::ComparingRepresentations);
     let current = move || state.results.get().map(|r| value(r.representation).to_string()).unwrap_or_default();
     let options = Representation::ALL
         .into_iter()

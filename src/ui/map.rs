@@ -79,6 +79,17 @@ fn colours_and_legend(
     (c.colours(palette, scale), legend)
 }
 
+/// Every dot's colour as the page says (colouring, palette, scale), dimmed outside the focus
+/// and the selection, with the legend: one answer for the screen and for the files.
+fn dot_colours(state: AppState, results: &RunResults, names: &[String]) -> (Vec<[u8; 3]>, Legend) {
+    let (palette, scale) = (state.palette.get_untracked(), state.scale.get_untracked());
+    let colouring = state.colouring.get_untracked();
+    let (mut colours, legend) = colours_and_legend(results, colouring.as_deref(), names, palette, scale);
+    let picked = state.picked.get_untracked();
+    dim(&mut colours, &results.labels, state.focus.get_untracked(), picked.as_deref().map(|p| &p[..]));
+    (colours, legend)
+}
+
 /// The grey of songs outside the focus.
 const DIMMED: [u8; 3] = [218, 222, 227];
 
@@ -104,16 +115,17 @@ fn dim(colours: &mut [[u8; 3]], labels: &[u16], focus: Option<usize>, picked: Op
     }
 }
 
-/// The clusters' names at their centres (`at`, canvas pixels), those that fit without covering
-/// another: the focused cluster first, then by size.
+/// The clusters' names at their `centres` (data points of `view`), those that fit without
+/// covering another: the focused cluster first, then by size.
 fn draw_names(
     ctx: &CanvasRenderingContext2d,
-    area: &PlotArea,
-    at: &[Option<(f64, f64)>],
-    names: &[String],
-    sizes: &[usize],
+    (area, view): (&PlotArea, &Viewport),
+    centres: &[Option<(f32, f32)>],
+    (names, results): (&[String], &RunResults),
     focus: Option<usize>,
 ) {
+    let at: Vec<Option<(f64, f64)>> = centres.iter().map(|c| c.map(|c| area.canvas_point(view, c))).collect();
+    let sizes: Vec<usize> = results.clusters.iter().map(|c| c.size).collect();
     let r = area.ratio;
     ctx.set_font(&format!("600 {}px system-ui, sans-serif", (12.0 * r).round()));
     let boxes: Vec<Option<LabelBox>> = at
@@ -229,24 +241,18 @@ pub fn MapView() -> impl IntoView {
     // Draws whatever the state says when it runs; several changes before then make one draw.
     let draw = move || {
         local.update_value(|l| l.pending = false);
-        let (projection, palette, scale) =
-            (state.projection.get_untracked(), state.palette.get_untracked(), state.scale.get_untracked());
-        let colouring = state.colouring.get_untracked();
         let names = state.cluster_names.get_untracked();
-        let focus = state.focus.get_untracked();
         let (Some(results), Some(c)) = (state.results.get_untracked(), canvas.get_untracked()) else { return };
         let drawn_ms = with_xy(state, |xy| {
             let whole = Viewport::fit(xy);
             let v = view.get_untracked().unwrap_or(whole);
             let t0 = now_ms();
-            let (mut colours, mut legend) = colours_and_legend(&results, colouring.as_deref(), &names, palette, scale);
+            let (colours, mut legend) = dot_colours(state, &results, &names);
             // On a narrow map the clusters' legend would cover it; their names are on the map.
-            if colouring.is_none() && c.client_width() < NARROW_MAP_PX {
+            if state.colouring.with_untracked(Option::is_none) && c.client_width() < NARROW_MAP_PX {
                 legend.clear();
             }
-            let picked = state.picked.get_untracked();
-            dim(&mut colours, &results.labels, focus, picked.as_deref().map(|p| &p[..]));
-            let (x_desc, y_desc) = axes(projection);
+            let (x_desc, y_desc) = axes(state.projection.get_untracked());
             let data = MapData { xy, colours: &colours, view: v, zoom: v.zoom_of(&whole), x_desc, y_desc, legend };
             let area = draw_map(&c, &data);
             local.update_value(|l| (l.area, l.whole) = (area, Some(whole)));
@@ -262,10 +268,7 @@ pub fn MapView() -> impl IntoView {
     // 1, 2 or 4 times as fine, or as SVG.
     let image_scale = RwSignal::new(2u32);
     let save_image = move |svg: bool| {
-        let (projection, palette, scale) =
-            (state.projection.get_untracked(), state.palette.get_untracked(), state.scale.get_untracked());
-        let (colouring, names, focus) =
-            (state.colouring.get_untracked(), state.cluster_names.get_untracked(), state.focus.get_untracked());
+        let (names, focus) = (state.cluster_names.get_untracked(), state.focus.get_untracked());
         let (Some(results), Some(c)) = (state.results.get_untracked(), canvas.get_untracked()) else { return };
         let size = (c.client_width().max(1) as u32, c.client_height().max(1) as u32);
         let centres = local.with_value(|l| l.centres.clone()).unwrap_or_default();
@@ -274,10 +277,8 @@ pub fn MapView() -> impl IntoView {
         let _ = with_xy(state, |xy| {
             let whole = Viewport::fit(xy);
             let v = view.get_untracked().unwrap_or(whole);
-            let (mut colours, legend) = colours_and_legend(&results, colouring.as_deref(), &names, palette, scale);
-            let picked = state.picked.get_untracked();
-            dim(&mut colours, &results.labels, focus, picked.as_deref().map(|p| &p[..]));
-            let (x_desc, y_desc) = axes(projection);
+            let (colours, legend) = dot_colours(state, &results, &names);
+            let (x_desc, y_desc) = axes(state.projection.get_untracked());
             if svg {
                 let map = SvgMap {
                     xy,
@@ -298,19 +299,7 @@ pub fn MapView() -> impl IntoView {
             let Some(off) = off_page_canvas() else { return };
             let Some(area) = draw_map_sized(&off, &data, size, ratio) else { return };
             if let Some(ctx) = context(&off) {
-                let sizes: Vec<usize> = results.clusters.iter().map(|c| c.size).collect();
-                let place = |c: (f32, f32)| {
-                    let (x, y) = v.to_pixel(c, area.width as f32, area.height as f32);
-                    (area.left + f64::from(x), area.top + f64::from(y))
-                };
-                draw_names(
-                    &ctx,
-                    &area,
-                    &centres.iter().map(|c| c.map(place)).collect::<Vec<_>>(),
-                    &names,
-                    &sizes,
-                    focus,
-                );
+                draw_names(&ctx, (&area, &v), &centres, (&names, &results), focus);
             }
             let name = match ratio as u32 {
                 1 => "songscape-map.png".to_string(),
@@ -379,12 +368,7 @@ pub fn MapView() -> impl IntoView {
         top.set_height(base.height());
         let Some(ctx) = context(&top) else { return };
         let _ = with_xy(state, |xy| {
-            let at = |row: usize| {
-                xy.get(2 * row..2 * row + 2).map(|p| {
-                    let (x, y) = v.to_pixel((p[0], p[1]), area.width as f32, area.height as f32);
-                    (area.left + f64::from(x), area.top + f64::from(y))
-                })
-            };
+            let at = |row: usize| xy.get(2 * row..2 * row + 2).map(|p| area.canvas_point(&v, (p[0], p[1])));
             let ring = |(x, y): (f64, f64), radius: f64, width: f64, colour: &str| {
                 ctx.begin_path();
                 let _ = ctx.arc(x, y, radius * area.ratio, 0.0, std::f64::consts::TAU);
@@ -408,21 +392,9 @@ pub fn MapView() -> impl IntoView {
             }
             ctx.restore();
             let centres = local.with_value(|l| l.centres.clone()).unwrap_or_default();
-            let place = |c: (f32, f32)| {
-                let (x, y) = v.to_pixel(c, area.width as f32, area.height as f32);
-                (area.left + f64::from(x), area.top + f64::from(y))
-            };
-            let sizes = state
-                .results
-                .with_untracked(|r| r.as_ref().map(|r| r.clusters.iter().map(|c| c.size).collect::<Vec<_>>()));
-            draw_names(
-                &ctx,
-                &area,
-                &centres.iter().map(|c| c.map(place)).collect::<Vec<_>>(),
-                &names,
-                &sizes.unwrap_or_default(),
-                focus,
-            );
+            if let Some(results) = state.results.get_untracked() {
+                draw_names(&ctx, (&area, &v), &centres, (&names, &results), focus);
+            }
             if lasso.len() > 1 {
                 let r = area.ratio;
                 ctx.begin_path();

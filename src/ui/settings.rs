@@ -114,7 +114,7 @@ const FIELDS: [Field; 8] = [
 pub fn SettingsPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let unreadable = state.unreadable;
-    let training = move || state.running.with(|r| r.as_ref().is_some_and(|r| r.task == Task::Training));
+    let training = move || state.runs(Task::Training);
     let fields = FIELDS
         .iter()
         .map(|f| {

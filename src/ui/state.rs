@@ -14,7 +14,7 @@ use crate::pipeline::input::columns::ColumnMapping;
 use crate::pipeline::model::train::EpochLoss;
 use crate::pipeline::params::{Projection, TrainParams};
 use crate::protocol::{
-    DatasetInfo, MappingCheck, Progress, Recommendation, RunResults, SetRecommendation, SongRef, TaskProgress,
+    DatasetInfo, MappingCheck, Progress, Recommendation, RunResults, SetRecommendation, SongRef, Task, TaskProgress,
 };
 
 /// How effects leave the page: the bridge sends requests (with a `File` for loads and model
@@ -126,6 +126,11 @@ impl AppState {
             running: part(page, |p| p.tasks.running.clone()),
             task_progress: part(page, |p| p.tasks.progress.clone()),
         }
+    }
+
+    /// `task` is under way (tracked: for the Cancel buttons and what a task disables).
+    pub fn runs(&self, task: Task) -> bool {
+        self.running.with(|r| r.as_ref().is_some_and(|r| r.task == task))
     }
 
     /// Where effects go from now on.

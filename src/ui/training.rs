@@ -12,7 +12,7 @@ use crate::protocol::Task;
 pub fn TrainingPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let can_train = Memo::new(move |_| state.with(|p| p.can_train()));
-    let training = move || state.running.with(|r| r.as_ref().is_some_and(|r| r.task == Task::Training));
+    let training = move || state.runs(Task::Training);
     let progress_text = move || {
         state
             .progress

@@ -43,8 +43,8 @@ export async function launch() {
 }
 
 /** A page with console errors and uncaught exceptions collected into `errors`. */
-export async function openApp(browser, url, { waitForReady = true } = {}) {
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+export async function openApp(browser, url, { waitForReady = true, viewport = { width: 1280, height: 900 } } = {}) {
+  const context = await browser.newContext({ acceptDownloads: true, viewport });
   const requests = [];
   context.on('request', (r) => requests.push(r.url()));
   const page = await context.newPage();

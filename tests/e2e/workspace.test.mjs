@@ -6,11 +6,19 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { serve, launch, openSettings, setSetting, train, tab, openSetup, download, DIST } from './harness.mjs';
+import { serve, launch, openApp, trainDemo, tab, openSetup, download, DIST } from './harness.mjs';
 
 let server; let browser;
 before(async () => { server = await serve(DIST); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.close(); });
+
+/** Pixels of a canvas in the grey that dims songs outside the focus (see `DIMMED` in map.rs). */
+function countGrey(canvas) {
+  const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+  let n = 0;
+  for (let i = 0; i < data.length; i += 4) if (data[i] === 218 && data[i + 1] === 222 && data[i + 2] === 227) n++;
+  return n;
+}
 
 /** The workspace as a person sees it, by accessible names. */
 class Workspace {
@@ -20,30 +28,20 @@ class Workspace {
   get changeData() { return this.page.getByRole('button', { name: 'Change data or retrain' }); }
   tab(name) { return this.page.getByRole('tab', { name, exact: true }); }
   async show(name) { await tab(this.page, name); }
-  /** Pixels of the map canvas in the dimmed grey of songs outside the focused cluster. */
-  greyPixels() {
-    return this.page.$eval('#map', (c) => {
-      const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
-      let n = 0;
-      for (let i = 0; i < data.length; i += 4) if (data[i] === 218 && data[i + 1] === 222 && data[i + 2] === 227) n++;
-      return n;
-    });
+  /** Pixels of the map canvas in the dimmed grey of songs outside the focus. */
+  greyPixels() { return this.page.$eval('#map', countGrey); }
+  /** Waits until the map has dimmed songs (`present`) or has none. */
+  async waitForGrey(present, timeout = 10_000) {
+    for (const end = Date.now() + timeout; (await this.greyPixels() > 0) !== present;) {
+      if (Date.now() > end) throw new Error(`the map ${present ? 'has no' : 'still has'} dimmed songs after ${timeout} ms`);
+      await this.page.waitForTimeout(50);
+    }
   }
 }
 
 async function trainedAt(width, height) {
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width, height } });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(server.url);
-  await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
-  await page.getByRole('button', { name: 'Try the demo dataset' }).click();
-  await page.locator('#dataset-summary').filter({ hasText: '3000 rows' }).waitFor();
-  await openSettings(page);
-  await setSetting(page, 'Epochs', '2');
-  await train(page);
+  const { page, context, errors } = await openApp(browser, server.url, { viewport: { width, height } });
+  await trainDemo(page, 2);
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 300))));
   return { page, context, errors, w: new Workspace(page) };
 }
@@ -114,32 +112,17 @@ test('a song chosen shows beside the map with its similar songs; tabs by keyboar
   await w.show('Clusters');
   assert.equal(await w.greyPixels(), 0);
   await page.locator('#cluster-table tbody th button').nth(1).hover();
-  await page.waitForFunction(() => {
-    const c = document.querySelector('#map');
-    const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
-    for (let i = 0; i < data.length; i += 4) if (data[i] === 218 && data[i + 1] === 222 && data[i + 2] === 227) return true;
-    return false;
-  });
+  await w.waitForGrey(true);
   assert.equal(await page.locator('#cluster-table tbody th button').nth(1).getAttribute('aria-pressed'), 'false', 'looking is not choosing');
   await page.getByRole('heading', { name: 'Clusters' }).hover();
   const first = page.locator('#cluster-table tbody th button').first();
   await first.click();
   assert.equal(await first.getAttribute('aria-pressed'), 'true');
-  await page.waitForFunction(() => {
-    const c = document.querySelector('#map');
-    const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
-    for (let i = 0; i < data.length; i += 4) if (data[i] === 218 && data[i + 1] === 222 && data[i + 2] === 227) return true;
-    return false;
-  });
+  await w.waitForGrey(true);
   assert.ok(await w.greyPixels() > 1000, 'the other clusters are greyed');
   assert.equal(await page.getByLabel('Cluster', { exact: true }).inputValue(), '0', 'and the inspector shows it');
   await page.getByRole('button', { name: 'Show all clusters' }).click();
-  await page.waitForFunction(() => {
-    const c = document.querySelector('#map');
-    const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
-    for (let i = 0; i < data.length; i += 4) if (data[i] === 218 && data[i + 1] === 222 && data[i + 2] === 227) return false;
-    return true;
-  });
+  await w.waitForGrey(false);
 
   // The folded setup opens again to retrain.
   await openSetup(page);
@@ -188,12 +171,7 @@ test('lasso: select, add with Shift, remove with Alt, to the playlist; a cluster
   await page.locator('#selection').waitFor();
   const first = await count();
   assert.ok(first > 0, 'the lasso selected songs');
-  await page.waitForFunction(() => {
-    const c = document.querySelector('#map');
-    const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
-    for (let i = 0; i < data.length; i += 4) if (data[i] === 218 && data[i + 1] === 222 && data[i + 2] === 227) return true;
-    return false;
-  });
+  await w.waitForGrey(true);
   await page.keyboard.down('Shift');
   await circle(map.width * 0.6, map.height * 0.5, 60);
   await page.keyboard.up('Shift');
