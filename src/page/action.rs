@@ -142,6 +142,19 @@ pub enum Action {
     /// Whether the browser kept the list just written.
     PlaylistSaved(bool),
 
+    /// The page was opened with a view in its address.
+    OpenedWithLink(super::link::ViewLink),
+    /// The map took the link's zoom.
+    ZoomApplied,
+
+    // The session kept in this browser.
+    /// "Resume …" on the first screen.
+    Resume,
+    /// "Forget this data".
+    Forget,
+    /// "Keep this tab's session" (instead of another tab's, or again after forgetting it).
+    KeepHere,
+
     DismissError,
 }
 
@@ -152,6 +165,8 @@ pub enum Effect {
     Send(Request),
     /// The file the last event announced is offered for download.
     Download(String),
+    /// The playlist kept in this browser under this key is removed ("Forget this data").
+    ForgetPlaylist(String),
 }
 
 /// What the page says when the playlist could not be stored. The list on screen is never lost.

@@ -6,15 +6,20 @@
 //! itself reads them (a hover is a lookup of one name, ≤ 2 ms at a million songs).
 
 mod action;
+mod kept;
+pub mod link;
 pub mod merge;
 mod reduce;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_kept;
 
 use std::ops::Deref;
 use std::sync::Arc;
 
 pub use action::{Action, Effect, MERGED, NOT_SAVED};
+pub use kept::{playlist_key, playlist_key_of, Kept, KeptNow, RESUMING_STEP};
 
 use crate::mapview::colours::{Colouring, Palette, Scale};
 use crate::pipeline::analysis::choose_k::KScore;
@@ -76,6 +81,8 @@ pub struct Page {
     pub selection: Selection,
     pub playlist: Playlist,
     pub tasks: Tasks,
+    /// The session kept in this browser.
+    pub kept: Kept,
 }
 
 /// What the page says: the status line (announced through `aria-live`) and the last failure.
@@ -176,6 +183,12 @@ pub struct View {
     pub colour_column: Option<usize>,
     /// How long the map took to draw last time.
     pub map_draw_ms: Option<f64>,
+    /// A view from the page's address, waiting for the results of its file.
+    pub link: Option<link::ViewLink>,
+    /// Why (part of) that view was not applied.
+    pub link_note: Option<String>,
+    /// Its zoom, waiting for its map to be drawn.
+    pub zoom_to: Option<link::LinkedZoom>,
 }
 
 /// The songs and cluster the person is looking at.

@@ -82,6 +82,17 @@ impl Page {
             }
             Action::EditSettings { params, unreadable } => self.edit_settings(params, unreadable),
             Action::ResetSettings => self.edit_settings(TrainParams::default(), None),
+            Action::Resume => self.resume(),
+            Action::Forget => self.forget(),
+            Action::KeepHere => vec![Effect::Send(Request::KeepHere)],
+            Action::OpenedWithLink(link) => {
+                self.view.link = Some(link);
+                vec![]
+            }
+            Action::ZoomApplied => {
+                self.view.zoom_to = None;
+                vec![]
+            }
             other => self.on_task_action(other),
         }
     }
@@ -348,6 +359,8 @@ impl Page {
                 }
             }
             Event::Epoch(loss) => self.on_epoch(loss),
+            Event::Keeping(keeping) => return self.on_keeping(keeping),
+            Event::Located { song } => return self.located(song),
             Event::Finished(results) => return self.on_finished(*results),
             Event::TsneReady { id, xy, sample } => {
                 self.run.tsne = Some(Shared::new(TsneMap { xy, sample }));
@@ -438,6 +451,9 @@ impl Page {
     }
 
     fn on_loaded(&mut self, info: DatasetInfo) {
+        // A resumed session's run follows its file: the page stays busy until it has come.
+        let run_follows = self.running(Task::Resuming) && self.kept.offer.as_ref().is_some_and(|o| o.k.is_some());
+        self.kept_loaded();
         self.notice.status = format!(
             "Loaded {} songs from {}; {} of 12 features recognised.",
             info.rows,
@@ -446,7 +462,9 @@ impl Page {
         );
         self.dataset.mapping = info.mapping.clone();
         self.dataset.check = Some(info.check.clone());
-        self.dataset.info = Some(Shared::new(info));
+        let info = Shared::new(info);
+        let info_ref = info.clone();
+        self.dataset.info = Some(info);
         // A model held back for another file must not be applied to this one.
         self.dataset.model_warning = None;
         self.run = super::Run::default();
@@ -454,6 +472,13 @@ impl Page {
         self.forget_songs();
         self.tasks = super::Tasks::default();
         self.notice.error = None;
+        (self.view.link_note, self.view.zoom_to) = (None, None);
+        self.link_loaded(&info_ref);
+        if run_follows {
+            let step = "Restoring the kept results".to_string();
+            self.notice.status = format!("{step}…");
+            self.tasks.running = Some(Running { task: Task::Resuming, step });
+        }
     }
 
     fn on_epoch(&mut self, loss: crate::pipeline::model::train::EpochLoss) {
@@ -477,15 +502,27 @@ impl Page {
         self.selection.described = None;
     }
 
-    fn on_finished(&mut self, results: RunResults) -> Effects {
+    fn on_finished(&mut self, mut results: RunResults) -> Effects {
         self.forget_songs();
+        let mut effects = Vec::new();
+        if results.resumed {
+            // The settings the kept run was made with, as if the person had set them again.
+            self.settings.params = results.snapshot.params.clone();
+            self.dataset.mapping = results.snapshot.mapping.clone();
+            effects = self.recheck();
+        }
         // New results: the map takes the page again.
         self.view.setup_open = false;
         self.dataset.model_warning = None;
         self.view.map_draw_ms = None;
-        // The same songs' points clustered anew keep their t-SNE map; any other change loses it.
+        // The same songs' points clustered anew keep their t-SNE map; any other change loses it,
+        // unless the run brings its own (a resumed session kept it).
         if !results.same_points {
             self.run.tsne = None;
+        }
+        if let Some(sample) = results.tsne_sample {
+            let xy = std::mem::take(&mut results.tsne);
+            self.run.tsne = Some(Shared::new(TsneMap { xy, sample }));
         }
         if self.view.projection == Projection::Tsne && self.run.tsne.is_none() {
             self.view.projection = Projection::Pca;
@@ -502,7 +539,9 @@ impl Page {
         }
         self.end_task(message);
         // Only now, with the results on screen, do they become the worker's last run.
-        vec![Effect::Send(Request::Commit { id })]
+        effects.insert(0, Effect::Send(Request::Commit { id }));
+        effects.extend(self.apply_link());
+        effects
     }
 
     /// The task under way stopped (finished, failed or cancelled): the page is free again.

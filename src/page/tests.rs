@@ -44,7 +44,7 @@ fn with_run() -> Page {
 }
 
 fn song(row: usize, title: &str) -> SongRef {
-    SongRef { row, table_row: row + 100, title: title.into(), artist: String::new(), cluster: 0 }
+    SongRef { row, table_row: row + 100, title: title.into(), artist: String::new(), cluster: 0, track_id: None }
 }
 
 fn status(page: &Page) -> &str {

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::kept::Keeping;
 use super::request::PickFor;
 use super::results::{DatasetInfo, Distinctive, Recommendation, RunResults, SetRecommendation, SongRef};
 use super::Stale;
@@ -72,6 +73,12 @@ pub enum Event {
     },
     /// `Restore` finished: the new worker holds the run the page shows.
     Restored,
+    /// What happened to the session kept in this browser.
+    Keeping(Keeping),
+    /// Answer to `Locate`: the song, if the run has it.
+    Located {
+        song: Option<SongRef>,
+    },
     /// A model file ready to download as `file`, beside the JSON as a `Blob` like `Exported`.
     ModelSaved {
         file: String,
@@ -124,6 +131,8 @@ pub enum Task {
     Tsne,
     /// Giving a restarted worker back the file and the run the page shows.
     Restoring,
+    /// Reading back the session kept in this browser.
+    Resuming,
 }
 
 impl Task {
@@ -137,13 +146,14 @@ impl Task {
             Task::ComparingRepresentations => "Comparing representations",
             Task::Tsne => "t-SNE",
             Task::Restoring => "Restoring the results",
+            Task::Resuming => "Resuming",
         }
     }
 
     /// The task stops at the page's Cancel (the others take a moment and cannot be stopped
     /// halfway without leaving a half-made run).
     pub fn cancellable(self) -> bool {
-        matches!(self, Task::Reading | Task::Training | Task::ComparingK | Task::ComparingRepresentations | Task::Tsne)
+        matches!(self, Task::Reading | Task::Resuming | Task::Training | Task::ComparingK | Task::ComparingRepresentations | Task::Tsne)
     }
 }
 

@@ -7,14 +7,16 @@
 //! and the run every message is about.
 
 pub mod event;
+pub mod kept;
 pub mod request;
 pub mod results;
 pub mod transfer;
 
 pub use event::{Event, Progress, Task, TaskProgress};
+pub use kept::{fingerprint, Keeping, KeptRun, KeptSession, KeptSource, KeptTable, KEPT_FORMAT};
 pub use request::{CheckOptions, MappingCheck, PickFor, Request};
 pub use results::{
-    DatasetInfo, Distinctive, Recommendation, RunResults, SetRecommendation, SimilarSong, SongRef, Timings,
+    DatasetInfo, Distinctive, Recommendation, RunResults, SetRecommendation, SimilarSong, SongKey, SongRef, Timings,
 };
 pub use transfer::{song_name_ranges, song_names};
 

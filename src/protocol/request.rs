@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::results::SongKey;
 use super::Stale;
 use crate::pipeline::analysis::compare::Representation;
 use crate::pipeline::explore::recommend::Metric;
@@ -124,6 +125,22 @@ pub enum Request {
     },
     /// Compute the t-SNE map of the last run.
     Tsne,
+    /// Read back the session kept in this browser: its file, then its run and map (only the file
+    /// with `table_only`: a restarted worker is given the page's run instead). `expect` is the
+    /// fingerprint of the file the page offered: a session another tab kept since is not it.
+    Resume {
+        #[serde(default)]
+        table_only: bool,
+        expect: Option<String>,
+    },
+    /// Remove everything kept in this browser, and keep nothing more of this file.
+    Forget,
+    /// Keep this tab's session again, in place of the one another tab kept.
+    KeepHere,
+    /// The song of the last run a link names (`Event::Located`).
+    Locate {
+        song: SongKey,
+    },
 }
 
 /// What songs picked on the map are for.
@@ -146,7 +163,8 @@ impl Request {
             | Request::Pick { .. }
             | Request::Describe { .. }
             | Request::MoreLikeThese { .. }
-            | Request::ColourBy { .. } => Some(Stale::Quiet),
+            | Request::ColourBy { .. }
+            | Request::Locate { .. } => Some(Stale::Quiet),
             Request::Export { .. } => Some(Stale::Say("Exporting")),
             Request::ExportPlaylist { .. } => Some(Stale::Say("Exporting the playlist")),
             Request::DownloadModel => Some(Stale::Say("Saving the model")),

@@ -59,6 +59,15 @@ pub struct RunResults {
     /// The songs' points are those of the run shown before (only the clusters changed), so a
     /// t-SNE map of them still holds.
     pub same_points: bool,
+    /// A t-SNE map that comes with the run (a resumed session kept one): `[x, y]` per row,
+    /// beside the JSON as `tsne`, and how many songs t-SNE itself laid out.
+    #[serde(default)]
+    pub tsne: Vec<f32>,
+    #[serde(default)]
+    pub tsne_sample: Option<usize>,
+    /// The run was read back from this browser's storage: the page takes its settings too.
+    #[serde(default)]
+    pub resumed: bool,
 }
 
 /// A song's most distinctive features: those furthest from the average song, in standard
@@ -80,6 +89,18 @@ pub struct SongRef {
     pub title: String,
     pub artist: String,
     pub cluster: usize,
+    /// Its Spotify track id, when the file has a column of them (`input::track_id`).
+    #[serde(default)]
+    pub track_id: Option<String>,
+}
+
+/// A song as a link names it: by its track id when the file has one (stable across files and
+/// edits of the file), else by its row in the file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum SongKey {
+    Id(String),
+    /// The song's row in the file, 0-based after the header (`SongRef::table_row`).
+    Row(usize),
 }
 
 /// A chosen song, its features, and the songs nearest it.

@@ -28,6 +28,8 @@ pub fn App() -> impl IntoView {
             }
         }
     });
+    super::address::read_link(state);
+    super::address::follow_view(state);
     if wants_demo() {
         state.dispatch(Action::LoadDemo);
     }
@@ -38,6 +40,8 @@ pub fn App() -> impl IntoView {
         </header>
         <p id="status" class="status" role="status" aria-live="polite">{move || state.status.get()}</p>
         <ErrorPanel/>
+        <p id="link-note" class="note-warning" role="status" hidden=move || state.link_note.get().is_none()>
+            {move || state.link_note.get()}</p>
         <main class:exploring=move || state.exploring.get()>
             <RunHeader/>
             // Before the first results, the steps a person takes; after, folded into the header.

@@ -74,6 +74,7 @@ impl Bridge {
             Effect::Send(request) => sender.send(request, file),
             // A download's file comes beside the worker's event: only `receive` has it.
             Effect::Download(_) => {}
+            Effect::ForgetPlaylist(key) => super::playlist::forget(&key),
         }));
         bridge.spawn();
         bridge
@@ -112,7 +113,7 @@ impl Bridge {
     /// Sends a request, with a file for `LoadFile`.
     pub fn send(&self, request: Request, file: Option<File>) {
         let mut inner = self.0.borrow_mut();
-        if matches!(request, Request::LoadDemo { .. } | Request::LoadFile { .. }) {
+        if matches!(request, Request::LoadDemo { .. } | Request::LoadFile { .. } | Request::Resume { .. }) {
             inner.pending_load = Some((request.clone(), file.clone()));
         }
         if !inner.ready {
@@ -168,7 +169,7 @@ impl Bridge {
             Event::Failed { task, .. } => {
                 self.0.borrow_mut().pending_load = None;
                 // Only the replay's own steps failing ends it; a search typed meanwhile does not.
-                if matches!(task, Some(Task::Restoring | Task::Reading)) {
+                if matches!(task, Some(Task::Restoring | Task::Reading | Task::Resuming)) {
                     self.0.borrow_mut().replay = None;
                 }
             }
@@ -182,6 +183,7 @@ impl Bridge {
             match effect {
                 Effect::Send(request) => self.send(request, None),
                 Effect::Download(file) => download(&data, &file, state),
+                Effect::ForgetPlaylist(key) => super::playlist::forget(&key),
             }
         }
     }
@@ -208,6 +210,7 @@ impl Bridge {
         let mut extras = vec![("labels", labels), ("run", run_tag(state))];
         if let Some(t) = tsne {
             extras.push(("tsne", js_sys::Float32Array::from(&t.xy[..]).into()));
+            extras.push(("tsne_sample", JsValue::from_f64(t.sample as f64)));
         }
         // The names as they stand now: renamed clusters stay renamed in the new worker.
         let mut snapshot = results.snapshot.clone();
@@ -282,8 +285,17 @@ impl Bridge {
         self.0.borrow_mut().replay = replay.is_some().then_some(Replay { crash: message, run });
         self.spawn();
         if let Some((request, file)) = replay {
-            self.send(request, file);
+            self.send(replayable(request), file);
         }
+    }
+}
+
+/// The load to give a restarted worker: a resumed session's file alone, since the run shown is
+/// given back from the page (`Restore`), as after any load.
+fn replayable(load: Request) -> Request {
+    match load {
+        Request::Resume { expect, .. } => Request::Resume { table_only: true, expect },
+        other => other,
     }
 }
 
@@ -320,6 +332,10 @@ fn attach_arrays(event: Event, data: &JsValue, state: AppState) -> Result<Event,
                 .map(|a| a.to_vec())
                 .filter(|l| l.len() == rows)
                 .ok_or_else(|| incomplete("their clusters"))?;
+            // A kept t-SNE map comes with a resumed run; without one the map is made on demand.
+            if r.tsne_sample.is_some() {
+                r.tsne = f32s("tsne").filter(|v| v.len() == 2 * rows).ok_or_else(|| incomplete("their t-SNE map"))?;
+            }
             Ok(Event::Finished(r))
         }
         Event::TsneReady { id, sample, .. } => {

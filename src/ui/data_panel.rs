@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, File, HtmlInputElement};
 
+use super::kept::{KeptLine, ResumeOffer};
 use super::state::AppState;
 use super::tone_class;
 use crate::page::Action;
@@ -60,6 +61,7 @@ pub fn DataPanel() -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="data-title">
             <h2 id="data-title">"1. Songs"</h2>
+            <ResumeOffer/>
             <div
                 class="dropzone"
                 class:dragging=move || dragging.get()
@@ -79,6 +81,7 @@ pub fn DataPanel() -> impl IntoView {
             </div>
             <ReadingProgress/>
             <DatasetSummary/>
+            {move || (!state.exploring.get()).then(|| view! { <KeptLine/> })}
         </section>
     }
 }

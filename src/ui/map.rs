@@ -16,6 +16,7 @@ use crate::mapview::labels::{centres, declutter, LabelBox};
 use crate::mapview::lasso::{songs_inside, Combine};
 use crate::mapview::svg::{map_svg, SvgMap, SVG_MAX_SONGS};
 use crate::mapview::Viewport;
+use crate::page::link::MapZoom;
 use crate::page::Action;
 use crate::pipeline::input::song_name::song_label;
 use crate::pipeline::params::Projection;
@@ -31,6 +32,12 @@ const PICK_MAX: usize = 200;
 const NARROW_MAP_PX: i32 = 520;
 /// Zoom applied when centring on a chosen song from the whole map.
 const CENTRE_ZOOM: f32 = 3.0;
+
+/// The view a link's zoom describes on the map of `xy`.
+fn linked_view(xy: &[f32], z: MapZoom) -> Viewport {
+    let whole = Viewport::fit(xy);
+    whole.zoomed(z.zoom, whole.centre(), &whole).centred_on(z.centre)
+}
 
 /// Axis titles for a projection.
 fn axes(p: Projection) -> (&'static str, &'static str) {
@@ -335,6 +342,32 @@ pub fn MapView() -> impl IntoView {
         }
     });
 
+    // The zoom and centre as the person leaves them, for the page's address.
+    Effect::new(move |_| {
+        let zoom = view.get().map(|v| {
+            let whole = whole();
+            MapZoom { zoom: v.zoom_of(&whole), centre: v.centre() }
+        });
+        state.map_zoom.set(zoom.filter(|z| z.zoom > 1.001));
+    });
+
+    // A link's zoom, once its map is there (and its song chosen, when it names one). A frame
+    // later, so that the new map's own reset to the whole map has happened first.
+    Effect::new(move |_| {
+        let Some(z) = state.zoom_to.get() else { return };
+        state.tsne.track();
+        state.results.track();
+        if z.after_song || z.projection != state.projection.get() {
+            return;
+        }
+        request_animation_frame(move || {
+            if let Some(v) = with_xy(state, |xy| linked_view(xy, z.zoom)) {
+                view.set(Some(v));
+                state.dispatch(Action::ZoomApplied);
+            }
+        });
+    });
+
     // A song chosen elsewhere (search, similar songs) is brought to the middle of the map.
     Effect::new(move |_| {
         let Some(row) = state.recommendation.get().map(|r| r.song.row) else { return };
@@ -342,6 +375,15 @@ pub fn MapView() -> impl IntoView {
             return;
         }
         local.update_value(|l| l.centred = Some(row));
+        // The song a link named: the map goes where the link says rather than to the song.
+        let linked = state.zoom_to.get_untracked().filter(|z| z.after_song && z.projection == state.projection.get_untracked());
+        if let Some(z) = linked {
+            if let Some(v) = with_xy(state, |xy| linked_view(xy, z.zoom)) {
+                view.set(Some(v));
+            }
+            state.dispatch(Action::ZoomApplied);
+            return;
+        }
         let Some(Some(point)) = with_xy(state, |xy| xy.get(2 * row..2 * row + 2).map(|p| (p[0], p[1]))) else { return };
         let whole = whole();
         let current = view.get_untracked().unwrap_or(whole);

@@ -1,6 +1,7 @@
 //! The Leptos page. Its state and rules are `crate::page`, seen through `state`; `bridge` talks to the worker; each
 //! panel is one component file. Drawing (plotters on canvas) is in `charts`.
 
+mod address;
 mod app;
 mod bridge;
 mod charts;
@@ -11,6 +12,7 @@ mod data_panel;
 mod download;
 mod find_song;
 mod inspector;
+mod kept;
 mod map;
 mod map_settings;
 mod mapping;

@@ -9,15 +9,15 @@ use wasm_bindgen::JsCast;
 use super::song_rows::{add_button, similar_cells};
 use super::state::AppState;
 use crate::page::merge::merge;
-use crate::page::{Action, PlaylistEntry};
+use crate::page::{playlist_key_of, Action, KeptNow, PlaylistEntry};
 use crate::pipeline::input::song_name::song_label;
-use crate::protocol::{DatasetInfo, SetRecommendation};
+use crate::protocol::SetRecommendation;
 
-/// The storage key for a file: its name, size and columns. Two different files rarely agree
-/// on all three, and the same file always does, across reloads and new runs.
-pub fn storage_key(info: &DatasetInfo) -> String {
-    let columns: String = info.columns.iter().take(50).map(|c| c.as_str()).collect::<Vec<_>>().join("\u{1f}");
-    format!("songscape.playlist|{}|{}|{}", info.name, info.rows, columns)
+/// Removes the playlist kept under `key` ("Forget this data").
+pub fn forget(key: &str) {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(key);
+    }
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -67,7 +67,7 @@ fn follow_other_tabs(state: AppState, key: Memo<Option<String>>, synced: StoredV
 #[component]
 pub fn PlaylistStorage() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let key = Memo::new(move |_| state.dataset.get().map(|d| storage_key(&d)));
+    let key = Memo::new(move |_| state.dataset.get().map(|d| playlist_key_of(&d)));
     // The stored list as this tab last read or wrote it: the base of a merge with another tab.
     let synced = StoredValue::new(Vec::<PlaylistEntry>::new());
     Effect::new(move |_| {
@@ -80,6 +80,12 @@ pub fn PlaylistStorage() -> impl IntoView {
     Effect::new(move |_| {
         let songs = state.playlist.get();
         let Some(k) = key.get_untracked() else { return };
+        // Forgotten: nothing of this session is written again until the person says to keep it,
+        // and then the list is written whole (the stored one was removed).
+        if state.kept.with(|k| k.now == KeptNow::Forgotten) {
+            synced.set_value(Vec::new());
+            return;
+        }
         if synced.with_value(|s| *s == songs) {
             return;
         }

@@ -9,7 +9,8 @@ use web_sys::File;
 
 use super::song_names::SongNames;
 use crate::mapview::colours::{Colouring, Palette, Scale};
-use crate::page::{Action, Comparison, Effect, KChoice, Page, PlaylistEntry, Shared, Tab, TsneMap};
+use crate::page::link::{LinkedZoom, MapZoom};
+use crate::page::{Action, Comparison, Effect, KChoice, Kept, Page, PlaylistEntry, Shared, Tab, TsneMap};
 use crate::pipeline::input::columns::ColumnMapping;
 use crate::pipeline::model::train::EpochLoss;
 use crate::pipeline::params::{Projection, TrainParams};
@@ -70,6 +71,14 @@ pub struct AppState {
     /// The running task, if any, and the progress of one other than training.
     pub running: Memo<Option<crate::page::Running>>,
     pub task_progress: Memo<Option<TaskProgress>>,
+    /// The session kept in this browser.
+    pub kept: Memo<Kept>,
+    /// A link's zoom waiting for its map, and why a link was not (fully) applied.
+    pub zoom_to: Memo<Option<LinkedZoom>>,
+    pub link_note: Memo<Option<String>>,
+    /// The map's zoom and centre as the person left them (`None`: the whole map). The map writes
+    /// it at pointer speed, so it is a signal of its own rather than part of the page's state.
+    pub map_zoom: RwSignal<Option<MapZoom>>,
 }
 
 impl AppState {
@@ -125,6 +134,10 @@ impl AppState {
             more_like_these: part(page, |p| p.playlist.more_like_these.clone()),
             running: part(page, |p| p.tasks.running.clone()),
             task_progress: part(page, |p| p.tasks.progress.clone()),
+            kept: part(page, |p| p.kept.clone()),
+            zoom_to: part(page, |p| p.view.zoom_to),
+            link_note: part(page, |p| p.view.link_note.clone()),
+            map_zoom: RwSignal::new(None),
         }
     }
 

@@ -9,6 +9,7 @@ use super::cluster_table::ClusterTable;
 use super::compare::ComparePanel;
 use super::find_song::FindSongPanel;
 use super::inspector::InspectorPanel;
+use super::kept::KeptLine;
 use super::map::MapView;
 use super::map_settings::MapSettings;
 use super::model_panel::ModelPanel;
@@ -48,6 +49,7 @@ pub fn RunHeader() -> impl IntoView {
             <button type="button" id="change-data" aria-expanded=move || open().to_string() aria-controls="setup"
                 on:click=move |_| state.dispatch(if open() { Action::CloseSetup } else { Action::OpenSetup })>
                 {move || if open() { "Hide the setup" } else { "Change data or retrain" }}</button>
+            {move || state.exploring.get().then(|| view! { <KeptLine/> })}
         </div>
     }
 }

@@ -9,7 +9,7 @@ use web_sys::{File, FileReaderSync};
 use super::{cancelled, fail_task, install_table, now_ms, post, read_whole, run_busy, yield_now, Outcome, WorkerError};
 use crate::pipeline::input::load::{parse_csv, Table};
 use crate::pipeline::input::load_stream::{CsvStream, Fed};
-use crate::protocol::{CheckOptions, Event, Task, TaskProgress};
+use crate::protocol::{CheckOptions, Event, KeptSource, Task, TaskProgress};
 
 /// Bytes per read: big enough that a read's fixed cost is nothing, small next to the table.
 const CHUNK: f64 = 4.0 * 1024.0 * 1024.0;
@@ -23,7 +23,10 @@ pub(super) fn spawn(name: String, file: File, options: CheckOptions) {
         post(&Event::Stage { task: Task::Reading, step: STAGE.into() });
         let t0 = now_ms();
         match read(&name, &file).await {
-            Ok(Some(table)) => install_table(&name, table, now_ms() - t0, options),
+            Ok(Some(table)) => {
+                let kept = (KeptSource::File { name: name.clone() }, Some(file));
+                install_table(&name, table, now_ms() - t0, options, Some(kept))
+            }
             Ok(None) => post(&Event::Cancelled { task: Task::Reading }),
             Err(message) => fail_task(Task::Reading, STAGE, message),
         }
@@ -31,7 +34,7 @@ pub(super) fn spawn(name: String, file: File, options: CheckOptions) {
 }
 
 /// The file's table; `None` when cancelled.
-async fn read(name: &str, file: &File) -> Outcome<Option<Table>> {
+pub(super) async fn read(name: &str, file: &File) -> Outcome<Option<Table>> {
     let total = file.size();
     let in_file = |e| WorkerError::in_file(name, e);
     let mut stream = CsvStream::new(total as u64).map_err(in_file)?;

@@ -8,6 +8,8 @@ mod colour;
 mod compare;
 mod error;
 mod exports;
+mod idb;
+mod keep;
 mod load;
 mod model_file;
 mod names;
@@ -21,7 +23,9 @@ mod train;
 mod tsne;
 
 use error::{Outcome, WorkerError};
-use post::{fail, fail_task, offer_analysis, offer_run, offer_tsne, post, post_download, post_for, with_run};
+use post::{
+    fail, fail_task, offer_analysis, offer_resumed, offer_run, offer_tsne, post, post_download, post_for, with_run,
+};
 use schedule::{cancelled, run_busy, yield_now, BUSY};
 use session::{last_id, LastRun, State, STATE};
 
@@ -38,7 +42,7 @@ use crate::pipeline::input::demo::demo_csv;
 use crate::pipeline::input::load::{check_size, parse_csv, Table};
 use crate::pipeline::model::file::check_model_size;
 use crate::protocol::{
-    decode_request, CheckOptions, DatasetInfo, Event, MappingCheck, Request, Stale, Task, CRASH_STAGE,
+    decode_request, CheckOptions, DatasetInfo, Event, KeptSource, MappingCheck, Request, Stale, Task, CRASH_STAGE,
 };
 
 fn scope() -> DedicatedWorkerGlobalScope {
@@ -63,6 +67,7 @@ pub fn start() {
     scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
     post(&Event::Ready);
+    keep::start();
 }
 
 fn handle(ev: MessageEvent) {
@@ -82,7 +87,12 @@ fn handle(ev: MessageEvent) {
     }
     match request {
         Request::Cancel => schedule::cancel(),
-        Request::Commit { id } => STATE.with(|s| s.borrow_mut().commit(id)),
+        Request::Commit { id } => {
+            let committed = STATE.with(|s| s.borrow_mut().commit(id));
+            if committed {
+                keep::run_changed();
+            }
+        }
         Request::Discard { id } => STATE.with(|s| {
             let mut s = s.borrow_mut();
             s.pending.take_if(|p| p.id == id);
@@ -90,12 +100,16 @@ fn handle(ev: MessageEvent) {
         // Checking only reads the table, which training holds no borrow of across its yields.
         Request::Check { mapping, options } => post(&Event::Checked(Box::new(check(&mapping, options)))),
         Request::Pick { rows, purpose } => songs::pick(rows, purpose),
+        Request::Locate { song } => songs::locate(song),
         // A rename only changes a name, which training holds no borrow of across its yields.
-        Request::NameCluster { cluster, name } => exports::name_cluster(cluster, name),
-        _ if BUSY.with(Cell::get) => fail("Starting a step", WorkerError::Busy),
-        Request::LoadDemo { rows, seed, options } => {
-            load_bytes("Demo dataset (synthetic)", demo_csv(rows, seed).as_bytes(), options)
+        Request::NameCluster { cluster, name } => {
+            exports::name_cluster(cluster, name);
+            keep::run_changed();
         }
+        Request::Forget => keep::forget(),
+        Request::KeepHere => keep::keep_here(),
+        _ if BUSY.with(Cell::get) => fail("Starting a step", WorkerError::Busy),
+        Request::LoadDemo { rows, seed, options } => load_demo(rows, seed, options),
         Request::LoadFile { name, options } => load_file(&name, &data, options),
         Request::Train { mapping, params } => train::spawn(mapping, params),
         Request::Export { projection } => exports::export(projection),
@@ -113,6 +127,7 @@ fn handle(ev: MessageEvent) {
         Request::ApplyModel { name, force } => model_file::apply(&name, &data, force),
         Request::Restore { snapshot } => model_file::restore(&snapshot, &data, run),
         Request::Tsne => tsne::spawn(),
+        Request::Resume { table_only, expect } => keep::resume(table_only, expect),
     }
 }
 
@@ -150,24 +165,30 @@ fn read_bytes(name: &str, file: &File) -> Outcome<Vec<u8>> {
     Ok(Uint8Array::new(&buffer).to_vec())
 }
 
-fn load_bytes(name: &str, bytes: &[u8], options: CheckOptions) {
+fn load_demo(rows: usize, seed: u64, options: CheckOptions) {
+    let name = "Demo dataset (synthetic)";
     let t0 = now_ms();
-    match parse_csv(bytes) {
-        Ok(table) => install_table(name, table, now_ms() - t0, options),
+    match parse_csv(demo_csv(rows, seed).as_bytes()) {
+        Ok(table) => install_table(name, table, now_ms() - t0, options, Some((KeptSource::Demo { rows, seed }, None))),
         Err(e) => fail_task(Task::Reading, "Reading the file", WorkerError::in_file(name, e)),
     }
 }
 
 /// Makes `table` the loaded dataset and tells the page. `parse_ms`: reading and parsing alone
-/// (the mapping check is not part of "read in … ms").
-fn install_table(name: &str, table: Table, parse_ms: f64, options: CheckOptions) {
+/// (the mapping check is not part of "read in … ms"). `kept`: where it came from, for the
+/// session kept in this browser (`None` when it was read back from there).
+fn install_table(name: &str, table: Table, parse_ms: f64, options: CheckOptions, kept: Option<(KeptSource, Option<File>)>) {
     let info = DatasetInfo { parse_ms, ..DatasetInfo::describe(name, &table, options) };
+    let record = kept.map(|(source, file)| keep::record_of(source, file, options, name, &table));
     // A new file replaces the old one only once it has loaded: a bad file loses nothing.
     STATE.with(|s| {
         let mut s = s.borrow_mut();
         (s.table, s.last, s.pending, s.last_id) = (Some(table), None, None, 0);
     });
     post(&Event::Loaded(Box::new(info)));
+    if let Some(record) = record {
+        keep::table_loaded(record, true);
+    }
 }
 
 fn check(mapping: &ColumnMapping, options: CheckOptions) -> MappingCheck {

@@ -4,7 +4,9 @@
 use js_sys::{Float32Array, Reflect, Uint16Array};
 use wasm_bindgen::{JsCast, JsValue};
 
+use super::session::Tsne;
 use super::{fail_task, now_ms, post, read_model_file, with_run, LastRun, Outcome, WorkerError, STATE};
+use crate::pipeline::input::load::Table;
 use crate::pipeline::analysis::compare::Representation;
 use crate::pipeline::input::columns::extract;
 use crate::pipeline::model::file::ModelFile;
@@ -93,23 +95,12 @@ pub(super) fn restore(snapshot: &RunSnapshot, data: &JsValue, run: u64) {
     let array = |name: &str| Reflect::get(data, &JsValue::from_str(name)).ok();
     let labels = array("labels").and_then(|a| a.dyn_into::<Uint16Array>().ok()).map(|a| a.to_vec());
     let tsne = array("tsne").and_then(|a| a.dyn_into::<Float32Array>().ok()).map(|a| a.to_vec());
+    let sample = array("tsne_sample").and_then(|v| v.as_f64()).map_or(0, |v| v as usize);
     let outcome = STATE.with(|s| {
         let mut s = s.borrow_mut();
         let table = s.table.as_ref().ok_or(NO_FILE)?;
         let labels = labels.ok_or(WorkerError::Browser("The page sent no labels with the run to restore.".into()))?;
-        let restored = run::restore(table, snapshot, &labels)?;
-        let tsne = tsne.filter(|xy| xy.len() == 2 * restored.prepared.features.n_rows());
-        let rebuilt = LastRun::new(
-            table,
-            snapshot.mapping.clone(),
-            restored.params,
-            restored.prepared,
-            restored.analysis,
-            restored.trained,
-        );
-        let last =
-            LastRun { history: snapshot.history.clone(), model_file: snapshot.model_file.clone(), tsne, ..rebuilt }
-                .with_names(&snapshot.saved_names);
+        let last = rebuild(table, snapshot, &labels, tsne.map(|xy| Tsne { xy, sample }))?;
         // The page shows this run under its id: requests about it carry that id.
         (s.last, s.pending, s.last_id) = (Some(last), None, run);
         s.next_id = s.next_id.max(run);
@@ -119,4 +110,15 @@ pub(super) fn restore(snapshot: &RunSnapshot, data: &JsValue, run: u64) {
         Ok(()) => post(&Event::Restored),
         Err(message) => fail_task(Task::Restoring, "Restoring the results", message),
     }
+}
+
+/// The run `snapshot` describes, rebuilt on `table` with its `labels` (the clusters as they
+/// were, not clustered again) and its t-SNE map if it had one: after a crash and on resuming.
+pub(super) fn rebuild(table: &Table, snapshot: &RunSnapshot, labels: &[u16], tsne: Option<Tsne>) -> Outcome<LastRun> {
+    let restored = run::restore(table, snapshot, labels)?;
+    let tsne = tsne.filter(|t| t.xy.len() == 2 * restored.prepared.features.n_rows());
+    let rebuilt =
+        LastRun::new(table, snapshot.mapping.clone(), restored.params, restored.prepared, restored.analysis, restored.trained);
+    let last = LastRun { history: snapshot.history.clone(), model_file: snapshot.model_file.clone(), tsne, ..rebuilt };
+    Ok(last.with_names(&snapshot.saved_names))
 }

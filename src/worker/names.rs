@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use super::session::LastRun;
 use crate::pipeline::input::load::Table;
 use crate::pipeline::input::song_name;
+use crate::pipeline::input::track_id::{track_id_column, track_id_of};
 use crate::protocol::{self, SongRef};
 
 fn title_and_artist<'a>(table: &'a Table, last: &LastRun, table_row: usize) -> (Cow<'a, str>, &'a str) {
@@ -20,6 +21,7 @@ pub(super) fn song(table: &Table, last: &LastRun, row: usize) -> SongRef {
         title: title.into_owned(),
         artist: artist.to_string(),
         cluster: last.analysis.clustering.labels[row],
+        track_id: track_id_of(table, track_id_column(&table.headers), table_row),
     }
 }
 

@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 use super::error::{Outcome, WorkerError};
 use super::names;
 use super::scope;
-use super::session::{last_id, Change, LastRun, Pending, State, STATE};
+use super::session::{last_id, Change, LastRun, Pending, State, Tsne, STATE};
 use crate::pipeline::analysis::Analysis;
 use crate::pipeline::input::load::Table;
 use crate::pipeline::params::ValidParams;
@@ -73,8 +73,18 @@ pub(crate) fn post_for(run: u64, event: &Event, arrays: &[(&str, JsValue)]) -> O
 
 /// Sends a new run to the page and keeps it pending until the page commits it.
 pub(super) fn offer_run(run: LastRun, stage: &str) {
+    offer(run, stage, false)
+}
+
+/// `offer_run` for a run read back from this browser's storage (the page takes its settings).
+pub(super) fn offer_resumed(run: LastRun, stage: &str) {
+    offer(run, stage, true)
+}
+
+fn offer(run: LastRun, stage: &str, resumed: bool) {
     let id = STATE.with(|s| s.borrow_mut().new_id());
     let offered = run.results(id).and_then(|results| {
+        let results = RunResults { resumed, ..results };
         let names = STATE.with(|s| s.borrow().table.as_ref().map(|t| names::song_names(t, &run)));
         let names = names.ok_or(WorkerError::Moved("The dataset was replaced meanwhile; train again."))?;
         Ok((results, names))
@@ -120,7 +130,7 @@ pub(super) fn offer_tsne(run: u64, xy: Vec<f32>, sample: usize) -> Outcome<()> {
     let id = STATE.with(|s| s.borrow_mut().new_id());
     let event = Event::TsneReady { id, xy: Vec::new(), sample };
     post_for(run, &event, &[("xy", js_sys::Float32Array::from(&xy[..]).into())])?;
-    STATE.with(|s| s.borrow_mut().pending = Some(Pending { id, change: Change::Tsne(xy) }));
+    STATE.with(|s| s.borrow_mut().pending = Some(Pending { id, change: Change::Tsne(Tsne { xy, sample }) }));
     Ok(())
 }
 
@@ -133,14 +143,18 @@ fn post_results(mut results: RunResults, (name_text, name_ends): (Vec<u8>, Vec<u
     let pca = js_sys::Float32Array::from(&results.pca[..]);
     let first_two = js_sys::Float32Array::from(&results.first_two[..]);
     let labels = js_sys::Uint16Array::from(&results.labels[..]);
-    (results.pca, results.first_two, results.labels) = (Vec::new(), Vec::new(), Vec::new());
-    let arrays = [
+    let tsne = (!results.tsne.is_empty()).then(|| js_sys::Float32Array::from(&results.tsne[..]));
+    (results.pca, results.first_two, results.labels, results.tsne) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut arrays = vec![
         ("pca", pca.into()),
         ("first_two", first_two.into()),
         ("labels", labels.into()),
         ("name_text", Uint8Array::from(&name_text[..]).into()),
         ("name_ends", js_sys::Uint32Array::from(&name_ends[..]).into()),
     ];
+    if let Some(t) = tsne {
+        arrays.push(("tsne", t.into()));
+    }
     post_arrays(&Event::Finished(Box::new(results)), &arrays)
 }
 

@@ -46,7 +46,14 @@ pub(super) enum Change {
     /// The same run clustered or represented anew.
     Analysis { analysis: Box<Analysis>, params: ValidParams, keep_tsne: bool },
     /// The t-SNE map of the last run.
-    Tsne(Vec<f32>),
+    Tsne(Tsne),
+}
+
+/// A t-SNE map: `[x, y]` per song, and how many songs t-SNE itself laid out (the rest were
+/// placed among their neighbours).
+pub(super) struct Tsne {
+    pub(super) xy: Vec<f32>,
+    pub(super) sample: usize,
 }
 
 impl State {
@@ -56,17 +63,17 @@ impl State {
     }
 
     /// Makes the pending results numbered `id` the last run; anything else is ignored (an
-    /// acknowledgement of results already replaced).
-    pub(super) fn commit(&mut self, id: u64) {
-        let Some(pending) = self.pending.take_if(|p| p.id == id) else { return };
+    /// acknowledgement of results already replaced). `true` when the run changed.
+    pub(super) fn commit(&mut self, id: u64) -> bool {
+        let Some(pending) = self.pending.take_if(|p| p.id == id) else { return false };
         let change = match pending.change {
             Change::Run(run) => {
                 (self.last, self.last_id) = (Some(*run), id);
-                return;
+                return true;
             }
             other => other,
         };
-        let Some(last) = self.last.as_mut() else { return };
+        let Some(last) = self.last.as_mut() else { return false };
         match change {
             Change::Analysis { analysis, params, keep_tsne } => {
                 self.last_id = id;
@@ -78,9 +85,10 @@ impl State {
                     last.tsne = None;
                 }
             }
-            Change::Tsne(xy) => last.tsne = Some(xy),
+            Change::Tsne(map) => last.tsne = Some(map),
             Change::Run(_) => {}
         }
+        true
     }
 }
 
@@ -102,7 +110,7 @@ pub(super) struct LastRun {
     /// file, automatic, or the person's (`Request::NameCluster`).
     pub(super) names: Vec<String>,
     /// The t-SNE map, once computed.
-    pub(super) tsne: Option<Vec<f32>>,
+    pub(super) tsne: Option<Tsne>,
 }
 
 impl LastRun {
@@ -137,7 +145,7 @@ impl LastRun {
     /// The 2D map for `projection`, if it has been computed.
     pub(super) fn map(&self, projection: Projection) -> Option<&[f32]> {
         match projection {
-            Projection::Tsne => self.tsne.as_deref(),
+            Projection::Tsne => self.tsne.as_ref().map(|t| &t.xy[..]),
             other => self.analysis.map(other),
         }
     }
@@ -151,9 +159,21 @@ impl LastRun {
         }
     }
 
-    /// Everything the page draws for this run, numbered `run_id`: a new run.
+    /// Everything the page draws for this run, numbered `run_id`: a new run, with its t-SNE map
+    /// when it has one already (a resumed run).
     pub(super) fn results(&self, run_id: u64) -> Outcome<RunResults> {
-        self.results_with(run_id, &self.analysis, &self.params, &self.names, false)
+        let results = self.results_with(run_id, &self.analysis, &self.params, &self.names, false)?;
+        Ok(match &self.tsne {
+            Some(t) => RunResults { tsne: t.xy.clone(), tsne_sample: Some(t.sample), ..results },
+            None => results,
+        })
+    }
+
+    /// What this run's snapshot is: what a restarted worker or a resumed session is given back.
+    pub(super) fn snapshot(&self) -> Outcome<RunSnapshot> {
+        let p = &self.prepared;
+        let (a, history) = (&self.analysis, &self.history);
+        Ok(RunSnapshot::of(&self.mapping, &self.params, p, &self.trained, a, history, self.model_file.clone(), &self.names)?)
     }
 
     /// The results this run would have with `analysis`, `params` and `names` in place of its
@@ -189,6 +209,9 @@ impl LastRun {
             model_file: self.model_file.clone(),
             cluster_names: names.to_vec(),
             same_points,
+            tsne: Vec::new(),
+            tsne_sample: None,
+            resumed: false,
         })
     }
 }

@@ -2,7 +2,8 @@
 
 use super::names::song;
 use super::{post, with_run};
-use crate::protocol::{Event, PickFor};
+use crate::pipeline::input::track_id::{row_of_id, track_id_column};
+use crate::protocol::{Event, PickFor, SongKey};
 
 /// Search results shown at once.
 const HITS: usize = 12;
@@ -25,5 +26,21 @@ pub(super) fn pick(rows: Vec<usize>, purpose: PickFor) {
     });
     if let Some(songs) = found {
         post(&Event::Picked { songs, purpose });
+    }
+}
+
+/// The song a link names, if the last run has it: by track id, else by its row in the file.
+pub(super) fn locate(key: SongKey) {
+    let found = with_run("Finding the linked song", NO_RUN, |table, last| {
+        let table_row = match &key {
+            SongKey::Id(id) => track_id_column(&table.headers).and_then(|c| row_of_id(table, c, id)),
+            SongKey::Row(r) => Some(*r),
+        };
+        // The run's rows are the file's usable rows, in the file's order.
+        let rows = &last.prepared.features.rows;
+        Ok(table_row.and_then(|t| rows.binary_search(&t).ok()).map(|row| song(table, last, row)))
+    });
+    if let Some(song) = found {
+        post(&Event::Located { song });
     }
 }

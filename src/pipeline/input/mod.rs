@@ -8,3 +8,4 @@ pub mod load;
 pub mod load_stream;
 pub mod scale;
 pub mod song_name;
+pub mod track_id;
