@@ -73,6 +73,7 @@ async function runOne(browser, url, { name, file }) {
   const t0 = Date.now();
   await page.locator('#csv-file').setInputFiles(file);
   await page.locator('#dataset-summary').filter({ hasText: 'rows' }).waitFor({ timeout: 600_000 });
+  const trainPressed = await page.evaluate(() => Date.now());
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await page.locator('#run-json').filter({ hasText: 'draw_ms' }).waitFor({ state: 'attached', timeout: 1_800_000 });
   const total_ms = Date.now() - t0;
@@ -80,6 +81,7 @@ async function runOne(browser, url, { name, file }) {
   const run = JSON.parse(await page.locator('#run-json').textContent());
   const long = await page.evaluate(() => ({ count: window.__long, longest_ms: window.__longest }));
   const hover = await hoverLatency(page);
+  const resume = await resumeTime(page, trainPressed);
   await context.close();
   const t = run.timings;
   const epochs = t.epoch_ms.length;
@@ -94,7 +96,26 @@ async function runOne(browser, url, { name, file }) {
     recon_mse: run.recon_mse,
     hover_ms_median: round(median(hover.times)), hover_ms_max: round(hover.times.length ? Math.max(...hover.times) : null),
     hover_from_event_ms_median: round(median(hover.fromEvent)), hover_samples: hover.times.length,
+    resume_ms: resume,
   };
+}
+
+/**
+ * The session kept in this browser: once the run's write has landed, a reload and "Resume":
+ * click → the map drawn again. `null` when the browser did not keep it.
+ */
+async function resumeTime(page, since) {
+  const saved = await page.waitForFunction((t) => Number(document.querySelector('#kept-line')?.dataset.savedAt ?? 0) >= t, since, { timeout: 600_000 })
+    .then(() => true, () => false);
+  if (!saved) return null;
+  await page.reload();
+  await page.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 60_000 });
+  const button = page.locator('#resume');
+  await button.waitFor({ timeout: 60_000 });
+  const t1 = Date.now();
+  await button.click();
+  await page.locator('#run-json').filter({ hasText: 'draw_ms' }).waitFor({ state: 'attached', timeout: 600_000 });
+  return Date.now() - t1;
 }
 
 /**
