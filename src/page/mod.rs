@@ -24,7 +24,7 @@ pub use kept::{playlist_key, playlist_key_of, Kept, KeptNow, RESUMING_STEP};
 use crate::mapview::colours::{Colouring, Palette, Scale};
 use crate::pipeline::analysis::choose_k::KScore;
 use crate::pipeline::analysis::compare::RepresentationScore;
-use crate::pipeline::explore::recommend::Metric;
+use crate::pipeline::explore::recommend::Rule;
 use crate::pipeline::input::columns::ColumnMapping;
 use crate::pipeline::model::train::EpochLoss;
 use crate::pipeline::params::{Projection, TrainParams};
@@ -202,7 +202,7 @@ pub struct Selection {
     pub recommendation: Option<Shared<Recommendation>>,
     /// How many similar songs to ask for, and by which closeness.
     pub neighbours: usize,
-    pub metric: Metric,
+    pub rule: Rule,
     /// The cluster in the inspector.
     pub cluster: usize,
     /// What sets the song under the pointer apart, once the worker has said.

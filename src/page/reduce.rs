@@ -3,7 +3,6 @@
 use super::action::{Action, Effect, MERGED, NOT_SAVED};
 use super::{Comparison, KChoice, Page, PlaylistEntry, Running, Shared, Tab, TsneMap, SELECTION_MAX};
 use crate::mapview::lasso::combine;
-use crate::pipeline::explore::recommend::Metric;
 use crate::pipeline::explore::recommend::MAX_NEIGHBOURS;
 use crate::pipeline::params::{Projection, TrainParams};
 use crate::protocol::{DatasetInfo, Event, PickFor, Request, RunResults, SongRef, Task, TaskProgress, CRASH_STAGE};
@@ -138,8 +137,8 @@ impl Page {
                 self.selection.neighbours = n.clamp(1, MAX_NEIGHBOURS);
                 self.ask_similar()
             }
-            Action::SetMetric(metric) => {
-                self.selection.metric = metric;
+            Action::SetRule(rule) => {
+                self.selection.rule = rule;
                 self.ask_similar()
             }
             Action::ChooseCluster(i) => {
@@ -252,7 +251,7 @@ impl Page {
                 let request = Request::MoreLikeThese {
                     table_rows: self.playlist_rows(),
                     n: MORE_LIKE_THESE,
-                    metric: crate::pipeline::explore::recommend::Metric::Cosine,
+                    rule: self.selection.rule,
                 };
                 return vec![Effect::Send(request)];
             }
@@ -313,8 +312,8 @@ impl Page {
     /// Asks for the songs like the chosen one, with the current count and closeness.
     fn ask_similar(&self) -> Effects {
         let Some(row) = self.selection.song else { return vec![] };
-        let (n, metric) = (self.selection.neighbours, self.selection.metric);
-        vec![Effect::Send(Request::Recommend { row, n, metric })]
+        let (n, rule) = (self.selection.neighbours, self.selection.rule);
+        vec![Effect::Send(Request::Recommend { row, n, rule })]
     }
 
     /// An empty name brings the automatic one back.
@@ -436,7 +435,7 @@ impl Page {
                     _ => {
                         // "More like these" shows under the playlist's tab.
                         self.view.tab = Tab::Playlist;
-                        Request::MoreLikeThese { table_rows, n: MORE_LIKE_THESE, metric: Metric::Cosine }
+                        Request::MoreLikeThese { table_rows, n: MORE_LIKE_THESE, rule: self.selection.rule }
                     }
                 };
                 return vec![Effect::Send(request)];

@@ -6,6 +6,7 @@ use crate::pipeline::analysis::compare::Representation;
 use crate::pipeline::input::check::CheckOptions;
 use crate::pipeline::input::columns::{MissingPolicy, Slot};
 use crate::pipeline::input::demo::demo_csv;
+use crate::pipeline::explore::recommend::Rule;
 use crate::protocol::{Event, PickFor, Request, SimilarSong};
 
 fn send(request: Request) -> Vec<Effect> {
@@ -290,14 +291,21 @@ fn search_drops_answers_to_older_queries() {
 fn choosing_a_song_asks_for_its_neighbours_with_the_current_count_and_closeness() {
     let mut page = with_run();
     assert!(page.reduce(Action::SetNeighbours(5)).is_empty(), "nothing chosen yet");
-    let ask = |n, metric| send(Request::Recommend { row: 2, n, metric });
-    assert_eq!(page.reduce(Action::ChooseSong(2)), ask(5, Metric::Cosine));
-    assert_eq!(page.reduce(Action::ChooseSong(2)), ask(5, Metric::Cosine), "choosing it again asks again");
-    assert_eq!(page.reduce(Action::SetNeighbours(5000)), ask(1000, Metric::Cosine));
-    assert_eq!(page.reduce(Action::SetNeighbours(0)), ask(1, Metric::Cosine));
-    assert_eq!(page.reduce(Action::SetMetric(Metric::Euclidean)), ask(1, Metric::Euclidean));
-    let r =
-        Recommendation { song: song(2, "Dancing Queen"), features: vec![], metric: Metric::Cosine, similar: vec![] };
+    let ask = |n, rule| send(Request::Recommend { row: 2, n, rule });
+    assert_eq!(page.reduce(Action::ChooseSong(2)), ask(5, Rule::DEFAULT));
+    assert_eq!(page.reduce(Action::ChooseSong(2)), ask(5, Rule::DEFAULT), "choosing it again asks again");
+    assert_eq!(page.reduce(Action::SetNeighbours(5000)), ask(1000, Rule::DEFAULT));
+    assert_eq!(page.reduce(Action::SetNeighbours(0)), ask(1, Rule::DEFAULT));
+    assert_eq!(page.reduce(Action::SetRule(Rule::REFERENCE)), ask(1, Rule::REFERENCE));
+    let more = send(Request::MoreLikeThese { table_rows: vec![], n: 20, rule: Rule::REFERENCE });
+    assert_eq!(page.reduce(Action::MoreLikeThese), more, "the playlist's similar songs use the same rule");
+    let r = Recommendation {
+        song: song(2, "Dancing Queen"),
+        features: vec![],
+        rule: Rule::DEFAULT,
+        similar: vec![],
+        folded: 0,
+    };
     page.reduce(Action::Worker(Event::Recommended(Box::new(r))));
     assert_eq!(status(&page), "0 songs similar to Dancing Queen.");
 }
@@ -348,7 +356,7 @@ fn the_playlist_holds_each_song_once() {
     assert_eq!(titles(&page), ["A", "C", "B"], "moves and removals past the end do nothing");
     page.reduce(Action::RemoveSong(0));
     assert_eq!(titles(&page), ["C", "B"]);
-    let more = send(Request::MoreLikeThese { table_rows: vec![102, 101], n: 20, metric: Metric::Cosine });
+    let more = send(Request::MoreLikeThese { table_rows: vec![102, 101], n: 20, rule: Rule::DEFAULT });
     assert_eq!(page.reduce(Action::MoreLikeThese), more);
     page.reduce(Action::ClearPlaylist);
     assert!(page.playlist.songs.is_empty());
@@ -438,8 +446,8 @@ fn shared_results_are_equal_only_to_themselves() {
 #[test]
 fn similar_songs_and_more_like_these_are_forgotten_with_their_run() {
     let mut page = with_run();
-    let similar = vec![SimilarSong { song: song(1, "B"), score: 0.9 }];
-    let set = SetRecommendation { seeds: 1, metric: Metric::Cosine, similar };
+    let similar = vec![SimilarSong { song: song(1, "B"), score: 0.9, closeness: Some(80.0), why: String::new() }];
+    let set = SetRecommendation { seeds: 1, rule: Rule::DEFAULT, similar, folded: 0 };
     page.reduce(Action::Worker(Event::SetRecommended(Box::new(set))));
     assert_eq!(status(&page), "1 songs like the playlist's 1 songs.");
     page.reduce(Action::Worker(Event::Finished(Box::new(results(9, 2)))));
@@ -510,7 +518,7 @@ fn a_selection_grows_shrinks_and_goes_to_the_playlist_similar_songs_or_a_csv() {
     let csv = page.reduce(Action::Worker(picked(PickFor::Csv)));
     assert_eq!(csv, send(Request::ExportPlaylist { table_rows: vec![101, 102], selection: true }));
     let more = page.reduce(Action::Worker(picked(PickFor::MoreLike)));
-    assert_eq!(more, send(Request::MoreLikeThese { table_rows: vec![101, 102], n: 20, metric: Metric::Cosine }));
+    assert_eq!(more, send(Request::MoreLikeThese { table_rows: vec![101, 102], n: 20, rule: Rule::DEFAULT }));
     assert_eq!(page.view.tab, Tab::Playlist, "the similar songs show under the playlist");
     assert!(page.reduce(Action::Worker(picked(PickFor::Playlist))).is_empty());
     assert_eq!(page.playlist.songs.len(), 2);

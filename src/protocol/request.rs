@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::results::SongKey;
 use super::Stale;
 use crate::pipeline::analysis::compare::Representation;
-use crate::pipeline::explore::recommend::Metric;
+use crate::pipeline::explore::recommend::Rule;
 use crate::pipeline::input::columns::ColumnMapping;
 use crate::pipeline::params::{Projection, TrainParams};
 use crate::pipeline::run::RunSnapshot;
@@ -64,7 +64,7 @@ pub enum Request {
     Recommend {
         row: usize,
         n: usize,
-        metric: Metric,
+        rule: Rule,
     },
     /// What sets song `row` (a row of the last run) apart: for the map's hover card.
     Describe {
@@ -81,7 +81,7 @@ pub enum Request {
     MoreLikeThese {
         table_rows: Vec<usize>,
         n: usize,
-        metric: Metric,
+        rule: Rule,
     },
     /// The playlist's songs (table rows, in order) as CSV with every original column.
     ExportPlaylist {

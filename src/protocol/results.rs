@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::pipeline::analysis::compare::Representation;
 use crate::pipeline::analysis::naming::ClusterName;
 use crate::pipeline::analysis::summary::ClusterSummary;
-use crate::pipeline::explore::recommend::Metric;
+use crate::pipeline::explore::recommend::Rule;
 use crate::pipeline::model::train::EpochLoss;
 use crate::pipeline::run::RunSnapshot;
 
@@ -109,15 +109,24 @@ pub struct Recommendation {
     pub song: SongRef,
     /// Each mapped feature and the song's value, in the file's own units.
     pub features: Vec<(String, f32)>,
-    pub metric: Metric,
+    pub rule: Rule,
     pub similar: Vec<SimilarSong>,
+    /// Songs left out for repeating the chosen song or one already listed.
+    #[serde(default)]
+    pub folded: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SimilarSong {
     pub song: SongRef,
-    /// Cosine similarity, or Euclidean distance, in the latent space.
+    /// The rule's own number: a cosine similarity (higher is closer) or a Euclidean distance.
     pub score: f32,
+    /// 0–100 on this file's scale (`explore::closeness`); `None` for a file too small to tell.
+    #[serde(default)]
+    pub closeness: Option<f32>,
+    /// Why it is like the chosen song, in words (`explore::why`); "" when nothing stands out.
+    #[serde(default)]
+    pub why: String,
 }
 
 /// Songs like a whole playlist.
@@ -125,6 +134,8 @@ pub struct SimilarSong {
 pub struct SetRecommendation {
     /// Playlist songs that are in the last run (the others were set aside for bad values).
     pub seeds: usize,
-    pub metric: Metric,
+    pub rule: Rule,
     pub similar: Vec<SimilarSong>,
+    #[serde(default)]
+    pub folded: usize,
 }

@@ -5,10 +5,10 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::KeyboardEvent;
 
-use super::song_rows::{add_button, similar_cells};
+use super::song_rows::{add_button, folded_note, similar_cells, CLOSENESS_HEADER};
 use super::state::AppState;
 use crate::page::Action;
-use crate::pipeline::explore::recommend::{Metric, MAX_NEIGHBOURS};
+use crate::pipeline::explore::recommend::{Rule, Space, MAX_NEIGHBOURS};
 use crate::pipeline::input::song_name::song_label;
 use crate::protocol::{Recommendation, SongRef};
 
@@ -71,10 +71,18 @@ pub fn FindSongPanel() -> impl IntoView {
             input.set_value(&n.get_untracked().to_string());
         }
     };
-    let on_metric = move |ev: leptos::ev::Event| {
-        let metric = if event_target_value(&ev) == "euclidean" { Metric::Euclidean } else { Metric::Cosine };
-        state.dispatch(Action::SetMetric(metric));
+    let on_rule = move |ev: leptos::ev::Event| {
+        if let Some(rule) = Rule::from_key(&event_target_value(&ev)) {
+            state.dispatch(Action::SetRule(rule));
+        }
     };
+    let rules = Rule::CHOICES
+        .into_iter()
+        .map(|r| {
+            let label = if r == Rule::DEFAULT { format!("{} (default)", r.label()) } else { r.label() };
+            view! { <option value=r.key() selected=r == Rule::DEFAULT>{label}</option> }
+        })
+        .collect_view();
     let options = move || {
         state
             .search_hits
@@ -111,11 +119,8 @@ pub fn FindSongPanel() -> impl IntoView {
             <div class="map-controls">
                 <label for="rec-n">"Similar songs to show"</label>
                 <input id="rec-n" type="number" min="1" max=MAX_NEIGHBOURS.to_string() prop:value=move || n.get().to_string() on:change=on_n/>
-                <label for="rec-metric">"Closeness"</label>
-                <select id="rec-metric" on:change=on_metric>
-                    <option value="cosine" selected=true>"Cosine similarity of the codes"</option>
-                    <option value="euclidean">"Euclidean distance between the codes"</option>
-                </select>
+                <label for="rec-metric">"Similar by"</label>
+                <select id="rec-metric" on:change=on_rule>{rules}</select>
             </div>
             {move || state.recommendation.get().map(|r| recommendation_view(state, &r))}
         </section>
@@ -128,7 +133,6 @@ fn recommendation_view(state: AppState, r: &Recommendation) -> impl IntoView {
         .iter()
         .map(|(name, v)| view! { <div><dt>{name.clone()}</dt><dd>{format!("{v}")}</dd></div> })
         .collect_view();
-    let score_header = if r.metric == Metric::Cosine { "Similarity (cosine)" } else { "Distance" };
     let own = r.song.cluster;
     let rows = r
         .similar
@@ -137,7 +141,8 @@ fn recommendation_view(state: AppState, r: &Recommendation) -> impl IntoView {
         .map(|(i, s)| {
             view! {
                 <tr>
-                    {similar_cells(i, s)}
+                    {similar_cells(i, s, r.rule)}
+                    <td class="why">{s.why.clone()}</td>
                     <td>{if s.song.cluster == own { "yes" } else { "no" }}</td>
                     <td>{add_button(state, s.song.clone())}</td>
                     <td><button type="button" aria-label=format!("Choose {}", s.song.title)
@@ -152,17 +157,25 @@ fn recommendation_view(state: AppState, r: &Recommendation) -> impl IntoView {
             <div class="actions">{add_button(state, r.song.clone())}</div>
             <dl class="metrics">{features}</dl>
         </div>
-        <h3 id="similar-title">"Similar songs"</h3>
+        <h3 id="similar-title">{heading(r.rule)}</h3>
         <div class="table-scroll" tabindex="0" role="region" aria-labelledby="similar-title">
             <table id="similar-table">
-                <caption>{format!("The {} songs nearest {} in the model's latent space.", r.similar.len(), r.song.title)}</caption>
+                <caption>{format!("The {} songs nearest {}, by {}.{}", r.similar.len(), r.song.title, r.rule.label().to_lowercase(), folded_note(r.folded))}</caption>
                 <thead><tr>
                     <th scope="col">"#"</th><th scope="col">"Title"</th><th scope="col">"Artist"</th>
-                    <th scope="col">{score_header}</th><th scope="col">"Cluster"</th><th scope="col">"Same cluster"</th>
+                    <th scope="col">{CLOSENESS_HEADER}</th><th scope="col">"Cluster"</th><th scope="col">"Why similar"</th><th scope="col">"Same cluster"</th>
                     <th scope="col">"Playlist"</th><th scope="col">"Details"</th>
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>
         </div>
+    }
+}
+
+/// "Similar songs", saying so when they are found by the audio features rather than the codes.
+fn heading(rule: Rule) -> &'static str {
+    match rule.space {
+        Space::Codes => "Similar songs",
+        Space::Features => "Similar songs (similar by audio features)",
     }
 }

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::song_rows::{add_button, similar_cells};
+use super::song_rows::{add_button, folded_note, similar_cells, CLOSENESS_HEADER};
 use super::state::AppState;
 use crate::page::merge::merge;
 use crate::page::{playlist_key_of, Action, KeptNow, PlaylistEntry};
@@ -156,7 +156,7 @@ fn more_view(state: AppState, r: &SetRecommendation) -> impl IntoView {
         .map(|(i, s)| {
             view! {
                 <tr>
-                    {similar_cells(i, s)}
+                    {similar_cells(i, s, r.rule)}
                     <td>{add_button(state, s.song.clone())}</td>
                 </tr>
             }
@@ -166,10 +166,10 @@ fn more_view(state: AppState, r: &SetRecommendation) -> impl IntoView {
         <h3 id="more-title">"More like these"</h3>
         <div class="table-scroll" tabindex="0" role="region" aria-labelledby="more-title">
             <table id="more-table">
-                <caption>{format!("The {} songs with the highest average similarity to the {} playlist songs in this run.", r.similar.len(), r.seeds)}</caption>
+                <caption>{format!("The {} songs most like the {} playlist songs in this run on average, by {}.{}", r.similar.len(), r.seeds, r.rule.label().to_lowercase(), folded_note(r.folded))}</caption>
                 <thead><tr>
                     <th scope="col">"#"</th><th scope="col">"Title"</th><th scope="col">"Artist"</th>
-                    <th scope="col">"Average similarity"</th><th scope="col">"Cluster"</th><th scope="col">"Playlist"</th>
+                    <th scope="col">{CLOSENESS_HEADER}</th><th scope="col">"Cluster"</th><th scope="col">"Playlist"</th>
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>

@@ -5,17 +5,37 @@ use leptos::prelude::*;
 
 use super::state::AppState;
 use crate::page::Action;
+use crate::pipeline::explore::recommend::{Metric, Rule};
 use crate::protocol::{SimilarSong, SongRef};
 
-/// Rank, title, artist, score and cluster: the first cells of a row of similar songs (here and
-/// under "More like these").
-pub fn similar_cells(i: usize, s: &SimilarSong) -> impl IntoView {
+/// Rank, title, artist, closeness and cluster: the first cells of a row of similar songs (here
+/// and under "More like these"). Closeness is on the file's scale (`explore::closeness`); the
+/// rule's own number is in the cell's tooltip and `data-score`.
+pub fn similar_cells(i: usize, s: &SimilarSong, rule: Rule) -> impl IntoView {
+    let raw = match rule.metric {
+        Metric::Euclidean => format!("distance {:.3}", s.score),
+        _ => format!("cosine {:.3}", s.score),
+    };
+    let shown = s.closeness.map_or_else(|| raw.clone(), |c| format!("{c:.0}"));
+    let tip = format!("{raw}; closeness 100 is nearer than any song's 10th nearest in this file, 50 an ordinary 10th nearest");
     view! {
         <td class="num">{i + 1}</td>
         <td>{s.song.title.clone()}</td>
         <td>{s.song.artist.clone()}</td>
-        <td class="num">{format!("{:.3}", s.score)}</td>
+        <td class="num closeness" title=tip data-score=s.score.to_string()>{shown}</td>
         <td class="num">{s.song.cluster}</td>
+    }
+}
+
+/// "Closeness (0–100)", the header over `similar_cells`' closeness.
+pub const CLOSENESS_HEADER: &str = "Closeness (0–100)";
+
+/// "2 repeats of a song left out", or nothing.
+pub fn folded_note(folded: usize) -> String {
+    match folded {
+        0 => String::new(),
+        1 => " 1 repeat of a song already listed was left out.".into(),
+        n => format!(" {n} repeats of songs already listed were left out."),
     }
 }
 

@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 
 use super::error::Outcome;
+use super::similar::Lookups;
 use crate::pipeline::analysis::Analysis;
 use crate::pipeline::explore::search::SearchIndex;
 use crate::pipeline::input::columns::ColumnMapping;
@@ -81,6 +82,7 @@ impl State {
                 last.names = automatic_names(&analysis);
                 last.analysis = *analysis;
                 last.params = params;
+                last.lookups = RefCell::default();
                 if !keep_tsne {
                     last.tsne = None;
                 }
@@ -111,6 +113,8 @@ pub(super) struct LastRun {
     pub(super) names: Vec<String>,
     /// The t-SNE map, once computed.
     pub(super) tsne: Option<Tsne>,
+    /// Kept for similar songs; reset whenever `analysis` changes.
+    pub(super) lookups: RefCell<Lookups>,
 }
 
 impl LastRun {
@@ -139,6 +143,7 @@ impl LastRun {
             model_file: None,
             names,
             tsne: None,
+            lookups: RefCell::default(),
         }
     }
 

@@ -1,12 +1,54 @@
-//! Similar songs: to one song, and to a whole playlist.
+//! Similar songs: to one song, and to a whole playlist; repeats folded, closeness on the file's
+//! scale, and why each is similar.
 
 use super::names::song;
 use super::songs::NO_RUN;
 use super::{post, with_run, LastRun, WorkerError};
-use crate::pipeline::explore::recommend::{nearest, nearest_to_set, Metric, MAX_NEIGHBOURS};
+use std::rc::Rc;
+
+use crate::pipeline::explore::closeness::ClosenessScale;
+use crate::pipeline::explore::recommend::{similar, similar_to_set, Neighbour, Rule, Space, MAX_NEIGHBOURS};
+use crate::pipeline::input::song_identity::identities;
+use crate::pipeline::explore::why::why_similar;
+use crate::pipeline::input::load::Table;
 use crate::protocol::{Distinctive, Event, Recommendation, SetRecommendation, SimilarSong};
 
-pub(super) fn recommend(row: usize, n: usize, metric: Metric) {
+/// What similar songs need beyond the run, worked out on the first request and kept: which rows
+/// are the same song, and each rule's closeness scale (a few hundred searches: too slow to
+/// repeat per request at 1M songs, too slow to hold up the map by doing it with the run).
+#[derive(Default)]
+pub(super) struct Lookups {
+    identities: Option<Rc<Vec<u32>>>,
+    scales: Vec<(Rule, Rc<ClosenessScale>)>,
+}
+
+impl LastRun {
+    /// The vectors `space` names, and their width.
+    fn space(&self, space: Space) -> (&[f32], usize) {
+        match space {
+            Space::Codes => (&self.analysis.points, self.analysis.point_dim),
+            Space::Features => (&self.prepared.scaled, self.prepared.features.n_features()),
+        }
+    }
+
+    fn identities(&self, table: &Table) -> Rc<Vec<u32>> {
+        let mut lookups = self.lookups.borrow_mut();
+        let rows = &self.prepared.features.rows;
+        lookups.identities.get_or_insert_with(|| Rc::new(identities(table, &self.mapping, rows))).clone()
+    }
+
+    fn closeness_scale(&self, table: &Table, rule: Rule) -> Rc<ClosenessScale> {
+        if let Some((_, scale)) = self.lookups.borrow().scales.iter().find(|(r, _)| *r == rule) {
+            return scale.clone();
+        }
+        let (points, dim) = self.space(rule.space);
+        let scale = Rc::new(ClosenessScale::measure(points, dim, rule.metric, &self.identities(table), self.params.seed));
+        self.lookups.borrow_mut().scales.push((rule, scale.clone()));
+        scale
+    }
+}
+
+pub(super) fn recommend(row: usize, n: usize, rule: Rule) {
     let found = with_run("Recommending", NO_RUN, |table, last| {
         if row >= last.prepared.features.n_rows() {
             // People count from 1; the request's row is 0-based.
@@ -23,11 +65,10 @@ pub(super) fn recommend(row: usize, n: usize, metric: Metric) {
         let values = &last.prepared.features.values[row * d..(row + 1) * d];
         let features =
             last.prepared.features.features.iter().zip(values).map(|(f, v)| (f.name().to_string(), *v)).collect();
-        let similar = nearest(&last.analysis.points, last.analysis.point_dim, row, n, metric)
-            .into_iter()
-            .map(|nb| SimilarSong { song: song(table, last, nb.row), score: nb.score })
-            .collect();
-        Ok(Recommendation { song: song(table, last, row), features, metric, similar })
+        let (points, dim) = last.space(rule.space);
+        let found = similar(points, dim, row, n, rule.metric, &last.identities(table));
+        let listed = listing(table, last, rule, &found.neighbours, Some(row));
+        Ok(Recommendation { song: song(table, last, row), features, rule, similar: listed, folded: found.folded })
     });
     if let Some(r) = found {
         post(&Event::Recommended(Box::new(r)));
@@ -44,7 +85,28 @@ fn run_rows(last: &LastRun, table_rows: &[usize]) -> Vec<usize> {
     table_rows.iter().filter_map(|t| rows.binary_search(t).ok()).collect()
 }
 
-pub(super) fn more_like_these(table_rows: Vec<usize>, n: usize, metric: Metric) {
+/// The neighbours as the page lists them: each with its closeness on the file's scale and, when
+/// there is one chosen song (`from`), why it is like it.
+fn listing(table: &Table, last: &LastRun, rule: Rule, found: &[Neighbour], from: Option<usize>) -> Vec<SimilarSong> {
+    let scale = last.closeness_scale(table, rule);
+    let f = &last.prepared.features;
+    let d = f.n_features();
+    let z = |r: usize| &last.prepared.scaled[r * d..(r + 1) * d];
+    let raw = |r: usize| &f.values[r * d..(r + 1) * d];
+    found
+        .iter()
+        .map(|nb| SimilarSong {
+            song: song(table, last, nb.row),
+            score: nb.score,
+            closeness: scale.closeness(nb.score),
+            why: from
+                .map(|a| why_similar(&f.features, z(a), z(nb.row), raw(a), raw(nb.row)).sentence())
+                .unwrap_or_default(),
+        })
+        .collect()
+}
+
+pub(super) fn more_like_these(table_rows: Vec<usize>, n: usize, rule: Rule) {
     let found = with_run("Recommending for the playlist", NO_RUN, |table, last| {
         if !(1..=MAX_NEIGHBOURS).contains(&n) {
             return Err(too_many(n));
@@ -55,11 +117,10 @@ pub(super) fn more_like_these(table_rows: Vec<usize>, n: usize, metric: Metric) 
                 "None of the playlist's songs is in the last run: add songs from this file first.".into(),
             ));
         }
-        let similar = nearest_to_set(&last.analysis.points, last.analysis.point_dim, &seeds, n, metric)
-            .into_iter()
-            .map(|nb| SimilarSong { song: song(table, last, nb.row), score: nb.score })
-            .collect();
-        Ok(SetRecommendation { seeds: seeds.len(), metric, similar })
+        let (points, dim) = last.space(rule.space);
+        let found = similar_to_set(points, dim, &seeds, n, rule.metric, &last.identities(table));
+        let listed = listing(table, last, rule, &found.neighbours, None);
+        Ok(SetRecommendation { seeds: seeds.len(), rule, similar: listed, folded: found.folded })
     });
     if let Some(r) = found {
         post(&Event::SetRecommended(Box::new(r)));

@@ -1,4 +1,8 @@
-//! Exploring a trained map: finding songs by name and songs similar to one or to a playlist.
+//! Exploring a trained map: finding songs by name (`search`), songs similar to one or to a
+//! playlist (`recommend`), how close they are on this file's scale (`closeness`) and why
+//! (`why`).
 
+pub mod closeness;
 pub mod recommend;
 pub mod search;
+pub mod why;

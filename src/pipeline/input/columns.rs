@@ -60,6 +60,44 @@ impl Feature {
         }
     }
 
+    /// What a song low and high on this feature is called, in that order: the words cluster
+    /// names and "why similar" use ("quiet" / "loud").
+    pub fn words(self) -> (&'static str, &'static str) {
+        match self {
+            Feature::Variance => ("steady", "varied"),
+            Feature::Tempo => ("slow", "fast"),
+            Feature::Loudness => ("quiet", "loud"),
+            Feature::Explicit => ("clean", "explicit"),
+            Feature::Popularity => ("little known", "popular"),
+            Feature::Energy => ("low energy", "high energy"),
+            Feature::Danceability => ("not for dancing", "danceable"),
+            Feature::Positiveness => ("sad-sounding", "happy-sounding"),
+            Feature::Speechiness => ("sung", "spoken"),
+            Feature::Liveness => ("studio", "live"),
+            Feature::Acousticness => ("electric", "acoustic"),
+            Feature::Instrumentalness => ("with vocals", "instrumental"),
+        }
+    }
+
+    /// The comparatives of `words`, lower then higher ("quieter" / "louder"): what tells apart
+    /// two clusters that are both loud.
+    pub fn comparatives(self) -> (&'static str, &'static str) {
+        match self {
+            Feature::Variance => ("steadier", "more varied"),
+            Feature::Tempo => ("slower", "faster"),
+            Feature::Loudness => ("quieter", "louder"),
+            Feature::Explicit => ("cleaner", "more explicit"),
+            Feature::Popularity => ("less known", "more popular"),
+            Feature::Energy => ("calmer", "more energetic"),
+            Feature::Danceability => ("less danceable", "more danceable"),
+            Feature::Positiveness => ("sadder", "happier"),
+            Feature::Speechiness => ("more sung", "more spoken"),
+            Feature::Liveness => ("more studio", "more live"),
+            Feature::Acousticness => ("more electric", "more acoustic"),
+            Feature::Instrumentalness => ("more vocal", "more instrumental"),
+        }
+    }
+
     /// Folded header names that mean this feature in the schemas people have.
     fn aliases(self) -> &'static [&'static str] {
         match self {
@@ -83,6 +121,13 @@ const TITLE_ALIASES: &[&str] = &["song", "trackname", "name", "title", "songname
 const ARTIST_ALIASES: &[&str] =
     &["artist", "artists", "trackartist", "artistname", "artistsname", "artistnames", "performer"];
 const LABEL_ALIASES: &[&str] = &["genre", "playlistgenre", "trackgenre", "genres", "emotion", "mood"];
+
+/// A label cell as one label: a comma-joined list of tags ("rap,southern hip hop", as Spotify's
+/// artist genres are exported) counts as its first tag, so a cluster's make-up reads "rap 40%"
+/// rather than forty different tag lists.
+pub fn label_value(cell: &str) -> &str {
+    cell.split(',').next().unwrap_or("").trim()
+}
 
 /// Lower-case letters and digits only: the form header names are compared in.
 pub fn fold(name: &str) -> String {
@@ -573,5 +618,13 @@ mod tests {
         assert_eq!(filled.values[3..6], [120.0, 3.0, 0.6]);
         assert_eq!(filled.values[6..9], [120.0, 3.0, 0.7]);
         assert_eq!(filled.report.cells_filled, 2);
+    }
+
+    #[test]
+    fn a_list_of_tags_is_labelled_by_its_first() {
+        assert_eq!(label_value("rap,southern hip hop"), "rap");
+        assert_eq!(label_value(" pop "), "pop");
+        assert_eq!(label_value("Unknown,Unknown,Unknown"), "Unknown");
+        assert_eq!(label_value(""), "");
     }
 }

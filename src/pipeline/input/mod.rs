@@ -7,5 +7,6 @@ pub mod describe;
 pub mod load;
 pub mod load_stream;
 pub mod scale;
+pub mod song_identity;
 pub mod song_name;
 pub mod track_id;
