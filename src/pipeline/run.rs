@@ -5,13 +5,13 @@ use crate::pipeline::analysis::cluster::{finish, kmeans, Clustering};
 use crate::pipeline::analysis::compare::{
     label_classes, pca_points, score_representation, Representation, RepresentationScore,
 };
-use crate::pipeline::analysis::naming::name_clusters;
+use crate::pipeline::analysis::naming::cluster_names;
 use crate::pipeline::analysis::project::project;
 use crate::pipeline::analysis::summary::{summarise, RunView};
 use crate::pipeline::analysis::Analysis;
 use crate::pipeline::error::PipelineError;
 use crate::pipeline::input::check::enough_rows;
-use crate::pipeline::input::columns::{extract, ColumnMapping};
+use crate::pipeline::input::columns::{extract, label_value, ColumnMapping};
 use crate::pipeline::input::load::Table;
 use crate::pipeline::input::scale::Prepared;
 use crate::pipeline::input::scale::StandardScaler;
@@ -91,7 +91,7 @@ fn describe(
         clustering: &clustering,
     };
     let summaries = summarise(&view);
-    let names = name_clusters(&prepared.features, &clustering.labels, clustering.sizes.len());
+    let names = cluster_names(&prepared.features, &clustering.labels, &summaries);
     Analysis { clustering, pca, first_two, summaries, names, ..analysis }
 }
 
@@ -115,7 +115,7 @@ pub fn recluster(
         clustering: &clustering,
     };
     let summaries = summarise(&view);
-    let names = name_clusters(&prepared.features, &clustering.labels, clustering.sizes.len());
+    let names = cluster_names(&prepared.features, &clustering.labels, &summaries);
     Ok(Analysis { clustering, summaries, names, ..analysis.clone() })
 }
 
@@ -155,7 +155,7 @@ pub fn use_representation(
 /// The label column (genre, emotion…) as ids per usable row, when one is mapped.
 pub fn label_ids(table: &Table, mapping: &ColumnMapping, prepared: &Prepared) -> Option<Vec<usize>> {
     let column = mapping.label?;
-    let texts: Vec<&str> = prepared.features.rows.iter().map(|&r| table.cell(r, column)).collect();
+    let texts: Vec<&str> = prepared.features.rows.iter().map(|&r| label_value(table.cell(r, column))).collect();
     Some(label_classes(&texts).0)
 }
 

@@ -61,7 +61,7 @@ pub fn InspectorPanel() -> impl IntoView {
             <div class="actions">
                 <button type="button" id="select-cluster" on:click=move |_| state.dispatch(Action::SelectCluster(chosen.get_untracked()))>"Select its songs on the map"</button>
             </div>
-            <p class="help">"Names start from the reference project's genre–emotion table; type a new one to rename (it goes into the exports). Empty brings the automatic name back."</p>
+            <p class="help">"Automatic names say what sets a cluster apart in this file: its most distinctive features, its most common label, and the reference project's genre–emotion table's genre when it matches closely. Type a new one to rename (it goes into the exports); empty brings the automatic name back."</p>
             {move || state.results.get().map(|r| details(&r, chosen.get()))}
             <figure class="loss-figure">
                 <canvas node_ref=canvas id="profile-chart" class="profile-chart" role="img"
@@ -81,7 +81,7 @@ fn details(r: &RunResults, i: usize) -> impl IntoView {
         .map(|(v, s)| view! { <li>{format!("{} — {:.0}%", if v.is_empty() { "(empty)" } else { v }, s * 100.0)}</li> })
         .collect_view();
     view! {
-        <p id="inspect-summary">{format!("{} songs ({share:.1}% of the file). Automatic name: {}; {}.", summary.size, name.name, describe_score(name))}</p>
+        <p id="inspect-summary">{format!("{} songs ({share:.1}% of the file). Automatic name: {}; the genre–emotion table: {}.", summary.size, name.name, describe_score(name))}</p>
         {levels_table(name)}
         <div class="inspect-lists">
             <div>

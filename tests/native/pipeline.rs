@@ -1,6 +1,7 @@
 use songscape::pipeline::input::columns::ColumnMapping;
 use songscape::pipeline::input::demo::demo_csv;
-use songscape::pipeline::input::load::parse_csv;
+use songscape::pipeline::input::load::{parse_csv, Table};
+use songscape::pipeline::input::scale::Prepared;
 use songscape::pipeline::params::TrainParams;
 use songscape::pipeline::run::{export, recluster, run_all};
 
@@ -87,7 +88,7 @@ fn real_dataset_matches_the_reference_quality() {
     let mapping = ColumnMapping::guess(&table.headers);
     assert!(mapping.missing().is_empty());
     let p = TrainParams::default().check().unwrap();
-    let (_, trained, analysis) = run_all(&table, &mapping, &p).unwrap();
+    let (prepared, trained, analysis) = run_all(&table, &mapping, &p).unwrap();
     let last = trained.history.last().unwrap();
     println!(
         "light_spotify_subset native: train {:.4} val {:?} recon {:.4} inertia {:.1}",
@@ -96,6 +97,46 @@ fn real_dataset_matches_the_reference_quality() {
     // The reference (Keras) reaches 0.1183 / 0.1236 / 0.1179 on this file.
     assert!(analysis.recon_mse < 0.2, "reconstruction MSE {}", analysis.recon_mse);
     assert_eq!(analysis.clustering.sizes.iter().sum::<usize>(), 39_280);
+    names_are_unique_and_say_something(&analysis.names);
+    similar_songs_are_distinct_and_readable(&table, &mapping, &prepared);
+}
+
+/// The real file's clusters: ten names, no two saying the same words, none a bare number, each
+/// with the cluster's top genre and share.
+fn names_are_unique_and_say_something(names: &[songscape::pipeline::analysis::naming::ClusterName]) {
+    let shown: Vec<&str> = names.iter().map(|n| n.name.as_str()).collect();
+    println!("light_spotify_subset names: {shown:#?}");
+    let said: std::collections::HashSet<String> =
+        shown.iter().map(|n| n.chars().filter(|c| !c.is_ascii_digit()).collect()).collect();
+    assert_eq!(said.len(), shown.len(), "names differ in words: {shown:?}");
+    assert!(shown.iter().all(|n| !n.contains("Cluster") && !n.contains("no close match")), "{shown:?}");
+    assert!(shown.iter().all(|n| n.contains('%')), "each says its top genre's share: {shown:?}");
+}
+
+/// Similar songs by the default rule on the real file: never the song itself or a song twice,
+/// and closeness that tells the first from the tenth.
+fn similar_songs_are_distinct_and_readable(table: &Table, mapping: &ColumnMapping, prepared: &Prepared) {
+    use songscape::pipeline::explore::closeness::ClosenessScale;
+    use songscape::pipeline::explore::recommend::{similar, Rule};
+    use songscape::pipeline::input::song_identity::identities;
+
+    let rule = Rule::DEFAULT;
+    let d = prepared.features.n_features();
+    let ids = identities(table, mapping, &prepared.features.rows);
+    let scale = ClosenessScale::measure(&prepared.scaled, d, rule.metric, &ids, 1);
+    let (mut spread, mut folded) = (0.0, 0);
+    for row in (0..ids.len()).step_by(ids.len() / 50) {
+        let found = similar(&prepared.scaled, d, row, 10, rule.metric, &ids);
+        let mut seen = std::collections::HashSet::from([ids[row]]);
+        assert!(found.neighbours.iter().all(|nb| seen.insert(ids[nb.row])), "row {row}: a song twice");
+        let closeness: Vec<f32> = found.neighbours.iter().filter_map(|nb| scale.closeness(nb.score)).collect();
+        assert_eq!(closeness.len(), 10);
+        assert!(closeness.windows(2).all(|w| w[0] >= w[1]), "closeness descends: {closeness:?}");
+        spread += f64::from(closeness[0] - closeness[9]) / 50.0;
+        folded += found.folded;
+    }
+    println!("light_spotify_subset similar songs: mean closeness spread 1st–10th {spread:.1}, {folded} folded");
+    assert!(spread > 10.0, "the first and the tenth are told apart: {spread}");
 }
 
 #[test]

@@ -8,6 +8,7 @@ pub mod pca;
 pub mod project;
 pub mod summary;
 pub mod tsne;
+pub mod unique_names;
 
 use crate::pipeline::analysis::cluster::Clustering;
 use crate::pipeline::analysis::compare::Representation;

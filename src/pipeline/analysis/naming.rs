@@ -8,6 +8,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::pipeline::analysis::summary::ClusterSummary;
+use crate::pipeline::analysis::unique_names::{unique_names, Profile};
 use crate::pipeline::input::columns::{Feature, Features};
 
 /// Where a value sits among the dataset's songs: lower, middle or upper third.
@@ -164,7 +166,31 @@ struct TableColumn {
     cuts: (f32, f32),
 }
 
-/// One name per cluster `0..k`. The cuts come from every row, including rows whose label is not
+/// The names the page shows: each cluster's table match (`name_clusters`), named by what sets it
+/// apart (`unique_names`: its distinctive features, its top label, the table's genre only when
+/// close), no two alike. `summaries` are the clusters' (`summary::summarise`), indexed alike.
+pub fn cluster_names(features: &Features, labels: &[usize], summaries: &[ClusterSummary]) -> Vec<ClusterName> {
+    let mut names = name_clusters(features, labels, summaries.len());
+    let profiles: Vec<Profile> = summaries
+        .iter()
+        .zip(&names)
+        .map(|(s, n)| Profile {
+            zmeans: &s.zmeans,
+            features: &features.features,
+            size: s.size,
+            top_label: s.top_label.as_ref().map(|(label, share)| (label.as_str(), *share)),
+            genre: n.genre.as_deref().filter(|_| n.close),
+        })
+        .collect();
+    let unique = unique_names(&profiles);
+    for (name, text) in names.iter_mut().zip(unique) {
+        name.name = text;
+    }
+    names
+}
+
+/// One table match per cluster `0..k`, named after it ("Dance-like · joy, love, excitement",
+/// "Cluster 2 · no close match"). The cuts come from every row, including rows whose label is not
 /// in `0..k`, because a level is relative to the whole dataset, not to the clusters named.
 pub fn name_clusters(features: &Features, labels: &[usize], k: usize) -> Vec<ClusterName> {
     let d = features.n_features();

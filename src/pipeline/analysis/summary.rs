@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::pipeline::analysis::cluster::{squared_distance, Clustering};
-use crate::pipeline::input::columns::{ColumnMapping, Features};
+use crate::pipeline::input::columns::{label_value, ColumnMapping, Features};
 use crate::pipeline::input::load::Table;
 use crate::pipeline::input::song_name::{song_label, title_and_artist};
 
@@ -107,7 +107,7 @@ fn song_name(table: &Table, mapping: &ColumnMapping, row: usize) -> String {
 /// The most common values of `col` among `rows` with their shares, most common first (ties by
 /// value, so the same file always reads the same), then "(other)" for the rest.
 fn label_mix(table: &Table, col: usize, rows: impl Iterator<Item = usize>) -> Vec<(String, f32)> {
-    let cells: Vec<&str> = rows.map(|r| table.cell(r, col).trim()).collect();
+    let cells: Vec<&str> = rows.map(|r| label_value(table.cell(r, col))).collect();
     let total = cells.len();
     let ranked = ranked_values(cells);
     let share = |count: usize| count as f32 / total.max(1) as f32;
