@@ -14,7 +14,7 @@ SUBPATH_DIST := $(CARGO_TARGET_DIR)/e2e-dist-subpath
 SECONDS ?= 60
 FUZZ_CORPUS := $(CURDIR)/fuzz/corpus
 
-.PHONY: setup setup-test setup-fuzz serve build test test-native test-e2e dist-e2e fuzz bench bench-reference bench-data bench-find bench-quality clean
+.PHONY: setup setup-test setup-fuzz serve build test test-native test-e2e dist-e2e fuzz bench bench-reference bench-data bench-find bench-quality bench-models clean
 
 setup:
 	@bash scripts/setup.sh
@@ -91,6 +91,11 @@ QUALITY_DATA := $(CARGO_TARGET_DIR)/quality-data
 bench-quality: setup
 	@bash scripts/quality_data.sh $(QUALITY_DATA)
 	cargo run --release --example bench_quality -- $(QUALITY_DATA)/spotify_by_genre.csv
+
+# Model variants against the reference (5 seeds each): reconstruction MSE and label share.
+bench-models: setup
+	@bash scripts/quality_data.sh $(QUALITY_DATA)
+	cargo run --release --example bench_models -- $(QUALITY_DATA)/spotify_by_genre.csv
 
 clean:
 	rm -rf dist $(CARGO_TARGET_DIR)

@@ -8,51 +8,41 @@
 //! - `repeats`: the share of list entries that repeat the chosen song or an earlier entry
 //!   (`song_identity`); the page folds these out, the numbers here are before folding;
 //! - `chance`: the share a random list would have, Σ p(label)²;
-//! - `ms_per_query_1m`: one exact search over 1,000,000 random rows of that width.
+//! - `ms_per_query_1m`: one exact search over 1,000,000 random rows of that width;
+//!
+//! and one line per file with each map's share of kept neighbours (`analysis::map_quality`).
 //!
 //! The files: ../shared/data/light_spotify_subset.csv (Genre and emotion; skipped, with a line
 //! saying so, when ../shared is not there), the demo (its genres), and any CSV named on the
 //! command line (its guessed label column).
 
+mod labelled;
+
 use std::collections::HashMap;
 use std::time::Instant;
 
+use labelled::{files, round, share_of, Labelled};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde_json::json;
 use songscape::pipeline::analysis::compare::{knn_rows, Representation};
+use songscape::pipeline::analysis::map_quality::{CodeNeighbours, MAP_QUALITY_SEED};
+use songscape::pipeline::analysis::tsne::{Tsne, TsneOptions};
+use songscape::pipeline::analysis::Analysis;
+use songscape::pipeline::params::Projection;
 use songscape::pipeline::explore::recommend::{nearest_where, Metric};
-use songscape::pipeline::input::columns::{fold, label_value, ColumnMapping};
 use songscape::pipeline::input::demo::demo_csv;
-use songscape::pipeline::input::load::{parse_csv, Table};
-use songscape::pipeline::input::song_identity::{first_artist, identities};
+use songscape::pipeline::input::song_identity::identities;
 use songscape::pipeline::params::TrainParams;
 use songscape::pipeline::run::{represent, run_all};
 
 const K: usize = 10;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let light = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/light_spotify_subset.csv");
-    let mut files: Vec<(String, Vec<u8>, Vec<&str>)> = Vec::new();
-    match std::fs::read(light) {
-        Ok(bytes) => files.push(("light_spotify_subset".into(), bytes, vec!["Genre", "emotion"])),
-        Err(e) => eprintln!("[bench-quality] skipped the light subset ({light}: {e})"),
-    }
-    files.push(("demo_3000".into(), demo_csv(3000, 1).into_bytes(), vec!["genre"]));
-    for path in std::env::args().skip(1) {
-        let name = std::path::Path::new(&path).file_stem().map_or(path.clone(), |s| s.to_string_lossy().into());
-        files.push((name, std::fs::read(&path)?, Vec::new()));
-    }
+    let demo = vec![("demo_3000".to_string(), demo_csv(3000, 1).into_bytes(), vec!["genre"])];
     let mut timings = Timings::default();
-    for (name, bytes, labels) in files {
-        let table = parse_csv(&bytes)?;
-        let mapping = ColumnMapping::guess(&table.headers);
-        let labels: Vec<usize> = if labels.is_empty() {
-            mapping.label.into_iter().collect()
-        } else {
-            labels.iter().filter_map(|l| table.headers.iter().position(|h| fold(h) == fold(l))).collect()
-        };
-        score_file(&name, &table, &mapping, &labels, &mut timings)?;
+    for file in files("bench-quality", demo)? {
+        score_file(&file, &mut timings)?;
     }
     Ok(())
 }
@@ -77,34 +67,34 @@ impl Timings {
     }
 }
 
-fn score_file(
-    name: &str,
-    table: &Table,
-    mapping: &ColumnMapping,
-    label_columns: &[usize],
-    timings: &mut Timings,
-) -> Result<(), Box<dyn std::error::Error>> {
+fn score_file(file: &Labelled, timings: &mut Timings) -> Result<(), Box<dyn std::error::Error>> {
+    let (table, mapping) = (&file.table, &file.mapping);
     let params = TrainParams::default().check()?;
     let (prepared, _trained, analysis) = run_all(table, mapping, &params)?;
     let rows = &prepared.features.rows;
     let songs = identities(table, mapping, rows);
-    let artists: Vec<String> =
-        rows.iter().map(|&r| mapping.artist.map_or(String::new(), |c| first_artist(table.cell(r, c)))).collect();
+    let artists = file.artists(rows);
     let sample = knn_rows(rows.len(), params.seed);
-    for &column in label_columns {
-        let texts: Vec<&str> = rows.iter().map(|&r| label_value(table.cell(r, column))).collect();
-        let (labels, chance) = label_ids(&texts);
+    print_map_quality(file, &analysis, params.seed);
+    for &column in &file.label_columns {
+        let (labels, chance) = file.labels(rows, column);
         for representation in Representation::ALL {
             let (points, dim, _) = represent(&prepared, &analysis, representation);
             for metric in Metric::ALL {
-                let score = Score::measure(&points, dim, metric, &sample, &labels, &songs, &artists);
+                let mean = |other_artists: bool| {
+                    let shares: Vec<f64> = sample
+                        .iter()
+                        .filter_map(|&row| share_of(&points, dim, metric, row, &labels, &artists, other_artists))
+                        .collect();
+                    shares.iter().sum::<f64>() / shares.len().max(1) as f64
+                };
                 println!(
                     "{}",
                     json!({
-                        "file": name, "label": table.headers[column], "songs": rows.len(),
+                        "file": file.name, "label": table.headers[column], "songs": rows.len(),
                         "representation": format!("{representation:?}"), "dims": dim, "rule": metric.key(),
-                        "share": round(score.share), "share_other_artists": round(score.other_artists),
-                        "repeats": round(score.repeats), "chance": round(chance),
+                        "share": round(mean(false)), "share_other_artists": round(mean(true)),
+                        "repeats": round(repeats(&points, dim, metric, &sample, &songs)), "chance": round(chance),
                         "ms_per_query_1m": round(timings.ms(dim, metric)),
                     })
                 );
@@ -114,63 +104,43 @@ fn score_file(
     Ok(())
 }
 
-fn round(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
+/// One line per file: how much of each song's 10 nearest (in the codes) each map keeps,
+/// t-SNE run as the worker runs it (default options, seeded).
+fn print_map_quality(file: &Labelled, analysis: &Analysis, seed: u64) {
+    let (points, dim) = (&analysis.points, analysis.point_dim);
+    let start = Instant::now();
+    let mut tsne = Tsne::new(points, dim, seed, TsneOptions::default());
+    while tsne.done() < tsne.total() {
+        tsne.step(5);
+    }
+    let n = points.len() / dim;
+    let mut xy = vec![0.0f32; 2 * n];
+    tsne.place_rows(points, dim, 0..n, &mut xy);
+    let tsne_ms = start.elapsed().as_secs_f64() * 1000.0;
+    let tsne_quality = CodeNeighbours::of(points, dim, MAP_QUALITY_SEED).preserved(&xy);
+    let share = |p: Projection| analysis.map_quality.iter().find(|(q, _)| *q == p).map(|(_, q)| round(f64::from(q.share)));
+    println!(
+        "{}",
+        json!({
+            "file": file.name, "map_quality": {
+                "pca": share(Projection::Pca), "first_two": share(Projection::FirstTwo),
+                "tsne": tsne_quality.map(|q| round(f64::from(q.share))), "tsne_sample": tsne.sample_rows().len(),
+                "tsne_native_ms": round(tsne_ms),
+            }
+        })
+    );
 }
 
-/// Ids per row (an empty or "Unknown" label is none) and the chance share Σ p².
-fn label_ids(texts: &[&str]) -> (Vec<Option<usize>>, f64) {
-    let mut ids: HashMap<String, usize> = HashMap::new();
-    let labels: Vec<Option<usize>> = texts
+/// The mean share of a 10-song list's entries that repeat the song itself or an earlier entry,
+/// before the page folds them.
+fn repeats(points: &[f32], dim: usize, metric: Metric, sample: &[usize], songs: &[u32]) -> f64 {
+    let per_list: Vec<f64> = sample
         .iter()
-        .map(|t| {
-            let t = t.to_lowercase();
-            if t.is_empty() || t == "unknown" {
-                return None;
-            }
-            let next = ids.len();
-            Some(*ids.entry(t).or_insert(next))
+        .map(|&row| {
+            let list = nearest_where(points, dim, row, K, metric, |_| true);
+            let mut seen = std::collections::HashSet::from([songs[row]]);
+            list.iter().filter(|nb| !seen.insert(songs[nb.row])).count() as f64 / list.len().max(1) as f64
         })
         .collect();
-    let mut counts = vec![0usize; ids.len()];
-    labels.iter().flatten().for_each(|&l| counts[l] += 1);
-    let total: usize = counts.iter().sum();
-    let chance = counts.iter().map(|&c| (c as f64 / total.max(1) as f64).powi(2)).sum();
-    (labels, chance)
-}
-
-struct Score {
-    share: f64,
-    other_artists: f64,
-    repeats: f64,
-}
-
-impl Score {
-    fn measure(
-        points: &[f32],
-        dim: usize,
-        metric: Metric,
-        sample: &[usize],
-        labels: &[Option<usize>],
-        songs: &[u32],
-        artists: &[String],
-    ) -> Score {
-        let (mut share, mut other, mut repeats, mut counted) = (0.0, 0.0, 0.0, 0usize);
-        for &row in sample {
-            let Some(own) = labels[row] else { continue };
-            let all = nearest_where(points, dim, row, K, metric, |_| true);
-            let apart = nearest_where(points, dim, row, K, metric, |r| artists[r].is_empty() || artists[r] != artists[row]);
-            let same = |list: &[songscape::pipeline::explore::recommend::Neighbour]| {
-                list.iter().filter(|nb| labels[nb.row] == Some(own)).count() as f64 / list.len().max(1) as f64
-            };
-            let mut seen = std::collections::HashSet::from([songs[row]]);
-            let repeated = all.iter().filter(|nb| !seen.insert(songs[nb.row])).count();
-            share += same(&all);
-            other += same(&apart);
-            repeats += repeated as f64 / all.len().max(1) as f64;
-            counted += 1;
-        }
-        let n = counted.max(1) as f64;
-        Score { share: share / n, other_artists: other / n, repeats: repeats / n }
-    }
+    per_list.iter().sum::<f64>() / per_list.len().max(1) as f64
 }

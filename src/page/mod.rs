@@ -24,6 +24,7 @@ pub use kept::{playlist_key, playlist_key_of, Kept, KeptNow, RESUMING_STEP};
 use crate::mapview::colours::{Colouring, Palette, Scale};
 use crate::pipeline::analysis::choose_k::KScore;
 use crate::pipeline::analysis::compare::RepresentationScore;
+use crate::pipeline::analysis::map_quality::MapQuality;
 use crate::pipeline::explore::recommend::Rule;
 use crate::pipeline::input::columns::ColumnMapping;
 use crate::pipeline::model::train::EpochLoss;
@@ -262,6 +263,7 @@ impl From<&SongRef> for PlaylistEntry {
 pub struct TsneMap {
     pub xy: Vec<f32>,
     pub sample: usize,
+    pub quality: Option<MapQuality>,
 }
 
 /// Representations compared, and the label column they were scored against.

@@ -361,8 +361,8 @@ impl Page {
             Event::Keeping(keeping) => return self.on_keeping(keeping),
             Event::Located { song } => return self.located(song),
             Event::Finished(results) => return self.on_finished(*results),
-            Event::TsneReady { id, xy, sample } => {
-                self.run.tsne = Some(Shared::new(TsneMap { xy, sample }));
+            Event::TsneReady { id, xy, sample, quality } => {
+                self.run.tsne = Some(Shared::new(TsneMap { xy, sample, quality }));
                 self.end_task(format!(
                     "t-SNE map ready: {sample} songs laid out by t-SNE, the others placed among their 5 nearest."
                 ));
@@ -521,7 +521,7 @@ impl Page {
         }
         if let Some(sample) = results.tsne_sample {
             let xy = std::mem::take(&mut results.tsne);
-            self.run.tsne = Some(Shared::new(TsneMap { xy, sample }));
+            self.run.tsne = Some(Shared::new(TsneMap { xy, sample, quality: results.tsne_quality }));
         }
         if self.view.projection == Projection::Tsne && self.run.tsne.is_none() {
             self.view.projection = Projection::Pca;

@@ -186,7 +186,7 @@ fn finished_results_are_shown_then_committed() {
 fn a_recluster_keeps_its_t_sne_map_and_a_new_run_does_not() {
     let mut page = with_run();
     page.reduce(Action::SetProjection(Projection::Tsne));
-    page.reduce(Action::Worker(Event::TsneReady { id: 6, xy: vec![1.0; 6], sample: 3 }));
+    page.reduce(Action::Worker(Event::TsneReady { id: 6, xy: vec![1.0; 6], sample: 3, quality: None }));
     let effects = page.reduce(Action::Recluster { k: 3 });
     assert_eq!(effects, send(Request::Recluster { k: 3 }));
     assert_eq!(page.settings.params.k, 3);
@@ -208,7 +208,7 @@ fn t_sne_is_asked_for_once_and_committed_when_shown() {
     let progress = TaskProgress::Tsne { phase: "iterations".into(), done: 5, total: 10 };
     page.reduce(Action::Worker(Event::Progress(progress.clone())));
     assert_eq!(page.tasks.progress, Some(progress));
-    let effects = page.reduce(Action::Worker(Event::TsneReady { id: 6, xy: vec![2.0; 6], sample: 3 }));
+    let effects = page.reduce(Action::Worker(Event::TsneReady { id: 6, xy: vec![2.0; 6], sample: 3, quality: None }));
     assert_eq!(effects, send(Request::Commit { id: 6 }));
     assert_eq!((page.tasks.progress.clone(), page.idle()), (None, true));
     page.reduce(Action::SetProjection(Projection::Pca));

@@ -5,6 +5,7 @@ use crate::pipeline::analysis::cluster::{finish, kmeans, Clustering};
 use crate::pipeline::analysis::compare::{
     label_classes, pca_points, score_representation, Representation, RepresentationScore,
 };
+use crate::pipeline::analysis::map_quality::{CodeNeighbours, MAP_QUALITY_SEED};
 use crate::pipeline::analysis::naming::cluster_names;
 use crate::pipeline::analysis::project::project;
 use crate::pipeline::analysis::summary::{summarise, RunView};
@@ -66,6 +67,7 @@ pub fn analyse(
         summaries: Vec::new(),
         names: Vec::new(),
         recon_mse,
+        map_quality: Vec::new(),
     };
     describe(table, mapping, prepared, base, clustering)
 }
@@ -92,7 +94,12 @@ fn describe(
     };
     let summaries = summarise(&view);
     let names = cluster_names(&prepared.features, &clustering.labels, &summaries);
-    Analysis { clustering, pca, first_two, summaries, names, ..analysis }
+    let neighbours = CodeNeighbours::of(points, dim, MAP_QUALITY_SEED);
+    let map_quality = [(Projection::Pca, &pca), (Projection::FirstTwo, &first_two)]
+        .into_iter()
+        .filter_map(|(projection, map)| neighbours.preserved(map).map(|q| (projection, q)))
+        .collect();
+    Analysis { clustering, pca, first_two, summaries, names, map_quality, ..analysis }
 }
 
 /// The same points clustered again with another k: no retraining. The reconstruction error and
@@ -336,6 +343,7 @@ pub fn restore(table: &Table, snapshot: &RunSnapshot, labels: &[u16]) -> Result<
         summaries: Vec::new(),
         names: Vec::new(),
         recon_mse,
+        map_quality: Vec::new(),
     };
     let (points, point_dim, _) = represent(&prepared, &base, snapshot.representation);
     if snapshot.centroids.len() != params.k * point_dim {

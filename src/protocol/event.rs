@@ -9,6 +9,7 @@ use super::Stale;
 use crate::mapview::colours::Colouring;
 use crate::pipeline::analysis::choose_k::KScore;
 use crate::pipeline::analysis::compare::RepresentationScore;
+use crate::pipeline::analysis::map_quality::MapQuality;
 use crate::pipeline::input::check::MappingCheck;
 use crate::pipeline::model::train::EpochLoss;
 
@@ -64,6 +65,9 @@ pub enum Event {
         id: u64,
         xy: Vec<f32>,
         sample: usize,
+        /// How much of each song's neighbourhood the map keeps.
+        #[serde(default)]
+        quality: Option<MapQuality>,
     },
     /// A model file was not applied: the file's values look like other units than the model's.
     /// The page asks before applying it anyway.

@@ -3,10 +3,12 @@
 use serde::{Deserialize, Serialize};
 
 use crate::pipeline::analysis::compare::Representation;
+use crate::pipeline::analysis::map_quality::MapQuality;
 use crate::pipeline::analysis::naming::ClusterName;
 use crate::pipeline::analysis::summary::ClusterSummary;
 use crate::pipeline::explore::recommend::Rule;
 use crate::pipeline::model::train::EpochLoss;
+use crate::pipeline::params::Projection;
 use crate::pipeline::run::RunSnapshot;
 
 pub use crate::pipeline::input::describe::DatasetInfo;
@@ -68,6 +70,12 @@ pub struct RunResults {
     /// The run was read back from this browser's storage: the page takes its settings too.
     #[serde(default)]
     pub resumed: bool,
+    /// How much of each song's neighbourhood each map keeps (`analysis::map_quality`): PCA and
+    /// first two here, t-SNE's with its map.
+    #[serde(default)]
+    pub map_quality: Vec<(Projection, MapQuality)>,
+    #[serde(default)]
+    pub tsne_quality: Option<MapQuality>,
 }
 
 /// A song's most distinctive features: those furthest from the average song, in standard

@@ -338,12 +338,12 @@ fn attach_arrays(event: Event, data: &JsValue, state: AppState) -> Result<Event,
             }
             Ok(Event::Finished(r))
         }
-        Event::TsneReady { id, sample, .. } => {
+        Event::TsneReady { id, sample, quality, .. } => {
             let rows = state.read(|p| p.run.results.as_ref().map(|r| r.rows));
             let xy = f32s("xy")
                 .filter(|xy| Some(xy.len()) == rows.map(|n| 2 * n))
                 .ok_or_else(|| incomplete("the t-SNE map"))?;
-            Ok(Event::TsneReady { id, xy, sample })
+            Ok(Event::TsneReady { id, xy, sample, quality })
         }
         other => Ok(other),
     }

@@ -6,9 +6,27 @@ use leptos::prelude::*;
 use super::state::AppState;
 use crate::mapview::colours::{Palette, Scale};
 use crate::page::Action;
+use crate::pipeline::analysis::map_quality::MAP_NEIGHBOURS;
 use crate::pipeline::analysis::tsne::MAX_SAMPLE;
 use crate::pipeline::params::Projection;
 use crate::protocol::TaskProgress;
+
+/// "This map keeps 41% of …" for the projection shown, once it is known.
+fn quality_sentence(state: AppState) -> String {
+    let projection = state.projection.get();
+    let quality = match projection {
+        Projection::Tsne => state.tsne.get().and_then(|t| t.quality),
+        other => state.results.get().and_then(|r| r.map_quality.iter().find(|(p, _)| *p == other).map(|(_, q)| *q)),
+    };
+    quality.map_or_else(String::new, |q| {
+        format!(
+            "This map keeps {:.0}% of each song's {MAP_NEIGHBOURS} nearest songs in the representation clustered among its {MAP_NEIGHBOURS} nearest on the map (measured on {} songs among {}; 100% would be a perfect map).",
+            q.share * 100.0,
+            q.queries,
+            q.among
+        )
+    })
+}
 
 #[component]
 pub fn MapSettings() -> impl IntoView {
@@ -99,6 +117,7 @@ pub fn MapSettings() -> impl IntoView {
         <p class="help" hidden=move || state.projection.get() != Projection::Tsne>{move || state.tsne.get().map(|t| format!(
             "t-SNE laid out {} songs picked at random (seeded); every other song sits at the distance-weighted mean of its 5 nearest sampled songs in the {}.",
             t.sample, "representation clustered")).unwrap_or_else(|| "Computing t-SNE…".into())}</p>
+        <p class="help" id="map-quality">{move || quality_sentence(state)}</p>
         </section>
     }
 }

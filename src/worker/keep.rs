@@ -16,7 +16,7 @@ use web_sys::{BroadcastChannel, File, IdbTransactionMode, MessageEvent};
 
 use super::idb::{self, IdbError};
 use super::model_file::rebuild;
-use super::session::{LastRun, Tsne, STATE};
+use super::session::{LastRun, STATE};
 use super::{fail_task, install_table, load, now_ms, offer_resumed, post, run_busy, Outcome, WorkerError};
 use crate::pipeline::input::demo::demo_csv;
 use crate::pipeline::input::load::{parse_csv, Table};
@@ -357,7 +357,7 @@ fn run_of(table: &Table, record: &JsValue) -> Outcome<LastRun> {
         .map(|a| a.to_vec())
         .map_err(|_| WorkerError::Invalid("The kept run has no clusters.".into()))?;
     let tsne = field(record, "tsne").dyn_into::<Float32Array>().ok().zip(kept.tsne_sample);
-    let tsne = tsne.map(|(xy, sample)| Tsne { xy: xy.to_vec(), sample });
+    let tsne = tsne.map(|(xy, sample)| (xy.to_vec(), sample));
     rebuild(table, &kept.snapshot, &labels, tsne)
 }
 

@@ -100,7 +100,7 @@ pub(super) fn restore(snapshot: &RunSnapshot, data: &JsValue, run: u64) {
         let mut s = s.borrow_mut();
         let table = s.table.as_ref().ok_or(NO_FILE)?;
         let labels = labels.ok_or(WorkerError::Browser("The page sent no labels with the run to restore.".into()))?;
-        let last = rebuild(table, snapshot, &labels, tsne.map(|xy| Tsne { xy, sample }))?;
+        let last = rebuild(table, snapshot, &labels, tsne.map(|xy| (xy, sample)))?;
         // The page shows this run under its id: requests about it carry that id.
         (s.last, s.pending, s.last_id) = (Some(last), None, run);
         s.next_id = s.next_id.max(run);
@@ -114,9 +114,17 @@ pub(super) fn restore(snapshot: &RunSnapshot, data: &JsValue, run: u64) {
 
 /// The run `snapshot` describes, rebuilt on `table` with its `labels` (the clusters as they
 /// were, not clustered again) and its t-SNE map if it had one: after a crash and on resuming.
-pub(super) fn rebuild(table: &Table, snapshot: &RunSnapshot, labels: &[u16], tsne: Option<Tsne>) -> Outcome<LastRun> {
+/// `tsne` is a kept map (`[x, y]` per song) and how many songs t-SNE laid out.
+pub(super) fn rebuild(
+    table: &Table,
+    snapshot: &RunSnapshot,
+    labels: &[u16],
+    tsne: Option<(Vec<f32>, usize)>,
+) -> Outcome<LastRun> {
     let restored = run::restore(table, snapshot, labels)?;
-    let tsne = tsne.filter(|t| t.xy.len() == 2 * restored.prepared.features.n_rows());
+    let tsne = tsne
+        .filter(|(xy, _)| xy.len() == 2 * restored.prepared.features.n_rows())
+        .map(|(xy, sample)| Tsne::measured(xy, sample, &restored.analysis));
     let rebuilt =
         LastRun::new(table, snapshot.mapping.clone(), restored.params, restored.prepared, restored.analysis, restored.trained);
     let last = LastRun { history: snapshot.history.clone(), model_file: snapshot.model_file.clone(), tsne, ..rebuilt };

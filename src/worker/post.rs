@@ -9,6 +9,7 @@ use super::error::{Outcome, WorkerError};
 use super::names;
 use super::scope;
 use super::session::{last_id, Change, LastRun, Pending, State, Tsne, STATE};
+use crate::pipeline::analysis::map_quality::MapQuality;
 use crate::pipeline::analysis::Analysis;
 use crate::pipeline::input::load::Table;
 use crate::pipeline::params::ValidParams;
@@ -119,7 +120,7 @@ pub(super) fn offer_analysis(analysis: Analysis, params: ValidParams, keep_tsne:
 
 /// Sends the t-SNE map of run `run` (the last run, with nothing newer on its way), pending as
 /// `offer_run`.
-pub(super) fn offer_tsne(run: u64, xy: Vec<f32>, sample: usize) -> Outcome<()> {
+pub(super) fn offer_tsne(run: u64, xy: Vec<f32>, sample: usize, quality: Option<MapQuality>) -> Outcome<()> {
     if !xy.iter().all(|v| v.is_finite()) {
         return Err(WorkerError::NotFinite);
     }
@@ -128,9 +129,9 @@ pub(super) fn offer_tsne(run: u64, xy: Vec<f32>, sample: usize) -> Outcome<()> {
         return Err(WorkerError::Moved("The run changed while t-SNE was computed; choose t-SNE again."));
     }
     let id = STATE.with(|s| s.borrow_mut().new_id());
-    let event = Event::TsneReady { id, xy: Vec::new(), sample };
+    let event = Event::TsneReady { id, xy: Vec::new(), sample, quality };
     post_for(run, &event, &[("xy", js_sys::Float32Array::from(&xy[..]).into())])?;
-    STATE.with(|s| s.borrow_mut().pending = Some(Pending { id, change: Change::Tsne(Tsne { xy, sample }) }));
+    STATE.with(|s| s.borrow_mut().pending = Some(Pending { id, change: Change::Tsne(Tsne { xy, sample, quality }) }));
     Ok(())
 }
 

@@ -5,6 +5,7 @@ use std::cell::RefCell;
 
 use super::error::Outcome;
 use super::similar::Lookups;
+use crate::pipeline::analysis::map_quality::{CodeNeighbours, MapQuality, MAP_QUALITY_SEED};
 use crate::pipeline::analysis::Analysis;
 use crate::pipeline::explore::search::SearchIndex;
 use crate::pipeline::input::columns::ColumnMapping;
@@ -55,6 +56,15 @@ pub(super) enum Change {
 pub(super) struct Tsne {
     pub(super) xy: Vec<f32>,
     pub(super) sample: usize,
+    pub(super) quality: Option<MapQuality>,
+}
+
+impl Tsne {
+    /// The map, with how much of each song's neighbourhood among `analysis`'s points it keeps.
+    pub(super) fn measured(xy: Vec<f32>, sample: usize, analysis: &Analysis) -> Tsne {
+        let quality = CodeNeighbours::of(&analysis.points, analysis.point_dim, MAP_QUALITY_SEED).preserved(&xy);
+        Tsne { xy, sample, quality }
+    }
 }
 
 impl State {
@@ -169,7 +179,7 @@ impl LastRun {
     pub(super) fn results(&self, run_id: u64) -> Outcome<RunResults> {
         let results = self.results_with(run_id, &self.analysis, &self.params, &self.names, false)?;
         Ok(match &self.tsne {
-            Some(t) => RunResults { tsne: t.xy.clone(), tsne_sample: Some(t.sample), ..results },
+            Some(t) => RunResults { tsne: t.xy.clone(), tsne_sample: Some(t.sample), tsne_quality: t.quality, ..results },
             None => results,
         })
     }
@@ -217,6 +227,8 @@ impl LastRun {
             tsne: Vec::new(),
             tsne_sample: None,
             resumed: false,
+            map_quality: a.map_quality.clone(),
+            tsne_quality: None,
         })
     }
 }

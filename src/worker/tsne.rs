@@ -3,6 +3,7 @@
 
 use super::{cancelled, fail_task, now_ms, post, run_busy, with_run, yield_now, Outcome};
 
+use crate::pipeline::analysis::map_quality::{CodeNeighbours, MAP_QUALITY_SEED};
 use crate::pipeline::analysis::tsne::{Tsne, TsneOptions};
 use crate::protocol::{Event, Task, TaskProgress};
 
@@ -56,6 +57,7 @@ async fn run() -> Outcome<()> {
         }
     }
     let sample = tsne.sample_rows().len();
+    let quality = CodeNeighbours::of(&points, dim, MAP_QUALITY_SEED).preserved(&xy);
     // Offered only if the run is still the one it was computed for.
-    super::offer_tsne(run, xy, sample)
+    super::offer_tsne(run, xy, sample, quality)
 }

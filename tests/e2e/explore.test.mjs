@@ -161,10 +161,26 @@ test('the map: hover names a song, click chooses it, wheel zooms, colour by a co
   await page.getByLabel('Colour by').selectOption('cluster');
   assert.ok(await paintedPixels(page, '#map') > 5000);
 
+  // How faithful each map is: the share of each song's 10 nearest in the codes kept on the map.
+  const kept = async () => {
+    const text = await page.locator('#map-quality').textContent();
+    const m = text.match(/^This map keeps (\d+)% of each song's 10 nearest songs .* \(measured on 200 songs among 3000; 100% would be a perfect map\)\.$/);
+    assert.ok(m, `the map's quality is said: "${text}"`);
+    return Number(m[1]);
+  };
+  const pcaKept = await kept();
+  await page.getByLabel('Map projection').selectOption('first-two');
+  await page.locator('#map-quality').filter({ hasText: /keeps/ }).waitFor();
+  const firstTwoKept = await kept();
+  await page.getByLabel('Map projection').selectOption('pca');
+
   // t-SNE: progress, then a new map whose coordinates go into the export.
   const pca = csvOf((await download(page, 'Download CSV with clusters')).bytes);
   await page.getByLabel('Map projection').selectOption('tsne');
   await page.getByRole('status').filter({ hasText: /^t-SNE map ready: 1500 songs laid out by t-SNE/ }).waitFor({ timeout: 120_000 });
+  const tsneKept = await kept();
+  assert.ok([pcaKept, firstTwoKept, tsneKept].every((k) => k > 0 && k <= 100), `${pcaKept} ${firstTwoKept} ${tsneKept}`);
+  assert.ok(tsneKept > pcaKept, `t-SNE keeps more neighbours than PCA (${tsneKept}% against ${pcaKept}%)`);
   await page.locator('#map').evaluate((c) => new Promise((r) => requestAnimationFrame(r)));
   assert.ok(await paintedPixels(page, '#map') > 5000, 'the t-SNE map is painted');
   const tsne = csvOf((await download(page, 'Download CSV with clusters')).bytes);

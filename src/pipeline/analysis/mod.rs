@@ -3,6 +3,7 @@
 pub mod choose_k;
 pub mod cluster;
 pub mod compare;
+pub mod map_quality;
 pub mod naming;
 pub mod pca;
 pub mod project;
@@ -12,6 +13,7 @@ pub mod unique_names;
 
 use crate::pipeline::analysis::cluster::Clustering;
 use crate::pipeline::analysis::compare::Representation;
+use crate::pipeline::analysis::map_quality::MapQuality;
 use crate::pipeline::analysis::naming::ClusterName;
 use crate::pipeline::analysis::summary::ClusterSummary;
 use crate::pipeline::params::Projection;
@@ -35,6 +37,8 @@ pub struct Analysis {
     /// Each cluster's name from the reference's genre–emotion table.
     pub names: Vec<ClusterName>,
     pub recon_mse: f32,
+    /// How much of each song's neighbourhood the PCA and first-two maps keep (`map_quality`).
+    pub map_quality: Vec<(Projection, MapQuality)>,
 }
 
 impl Analysis {
