@@ -49,6 +49,53 @@ impl Default for TrainParams {
     }
 }
 
+/// The autoencoders the page offers by name. Only the hidden layers' width tells them apart, so
+/// the name is read off the settings (and a model file's settings), never stored beside them
+/// where the two could disagree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Architecture {
+    /// The reference project's: 12 → 12 → 6 → 12 → 12.
+    Reference,
+    /// 24-unit hidden layers: lower reconstruction error and better similar songs than the
+    /// reference on every labelled file measured (BENCHMARKS.md, "Model variants").
+    Improved,
+    /// Any other sizes the person typed.
+    Custom,
+}
+
+impl Architecture {
+    /// The hidden width of the improved autoencoder.
+    pub const IMPROVED_HIDDEN: usize = 24;
+
+    pub fn of(params: &TrainParams) -> Architecture {
+        let reference = TrainParams::default();
+        match (params.hidden_size, params.latent_size) {
+            (h, l) if l == reference.latent_size && h == reference.hidden_size => Architecture::Reference,
+            (h, l) if l == reference.latent_size && h == Architecture::IMPROVED_HIDDEN => Architecture::Improved,
+            _ => Architecture::Custom,
+        }
+    }
+
+    /// `params` with this architecture's layer sizes (a custom one keeps them as they are).
+    pub fn apply(self, params: &TrainParams) -> TrainParams {
+        let hidden_size = match self {
+            Architecture::Reference => TrainParams::default().hidden_size,
+            Architecture::Improved => Architecture::IMPROVED_HIDDEN,
+            Architecture::Custom => return params.clone(),
+        };
+        TrainParams { hidden_size, latent_size: TrainParams::default().latent_size, ..params.clone() }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Architecture::Reference => "Reference autoencoder (12 → 12 → 6 → 12 → 12)",
+            Architecture::Improved => "Improved autoencoder (24-unit hidden layers)",
+            Architecture::Custom => "Custom layer sizes",
+        }
+    }
+}
+
 /// One variant per rule, the rule as the message.
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum ParamError {
@@ -110,6 +157,23 @@ impl TrainParams {
 
 #[cfg(test)]
 mod tests {
+    use super::Architecture;
+
+    #[test]
+    fn the_architecture_is_named_by_its_layer_sizes() {
+        let reference = super::TrainParams::default();
+        assert_eq!(Architecture::of(&reference), Architecture::Reference);
+        let improved = Architecture::Improved.apply(&reference);
+        assert_eq!((improved.hidden_size, improved.latent_size, improved.epochs), (24, 6, reference.epochs));
+        assert_eq!(Architecture::of(&improved), Architecture::Improved);
+        assert_eq!(Architecture::Reference.apply(&improved), reference);
+        let custom = super::TrainParams { hidden_size: 16, ..reference.clone() };
+        assert_eq!(Architecture::of(&custom), Architecture::Custom);
+        assert_eq!(Architecture::Custom.apply(&custom), custom);
+        let wide_code = super::TrainParams { hidden_size: 24, latent_size: 8, ..reference };
+        assert_eq!(Architecture::of(&wide_code), Architecture::Custom);
+    }
+
     use super::*;
 
     #[test]

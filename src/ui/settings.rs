@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::state::AppState;
 use crate::page::Action;
-use crate::pipeline::params::TrainParams;
+use crate::pipeline::params::{Architecture, TrainParams};
 use crate::protocol::Task;
 
 /// One numeric setting: label, id, help, how to read it from and write it into `TrainParams`.
@@ -137,6 +137,29 @@ pub fn SettingsPanel() -> impl IntoView {
             }
         })
         .collect_view();
+    let on_architecture = move |ev: leptos::ev::Event| {
+        let chosen = match event_target_value(&ev).as_str() {
+            "improved" => Architecture::Improved,
+            "reference" => Architecture::Reference,
+            _ => return,
+        };
+        let params = chosen.apply(&state.params.get_untracked());
+        state.dispatch(Action::EditSettings { params, unreadable: None });
+    };
+    let architecture = move || state.params.with(Architecture::of);
+    let architecture_options = [Architecture::Reference, Architecture::Improved, Architecture::Custom]
+        .into_iter()
+        .map(|a| {
+            let value = match a {
+                Architecture::Reference => "reference",
+                Architecture::Improved => "improved",
+                Architecture::Custom => "custom",
+            };
+            view! {
+                <option value=value disabled=a == Architecture::Custom selected=move || architecture() == a>{a.label()}</option>
+            }
+        })
+        .collect_view();
     let problem = move || {
         unreadable
             .get()
@@ -148,6 +171,13 @@ pub fn SettingsPanel() -> impl IntoView {
             <h2 id="settings-title">"3. Settings"</h2>
             <details>
                 <summary>"Change the training and clustering settings (optional; the defaults are the reference project's)"</summary>
+                <div class="field">
+                    <label for="set-architecture">"Autoencoder"</label>
+                    <select id="set-architecture" aria-describedby="set-architecture-help" on:change=on_architecture prop:disabled=training>
+                        {architecture_options}
+                    </select>
+                    <small id="set-architecture-help">"The reference's, as this project reproduces it, or the improved one: 24-unit hidden layers, a lower reconstruction error and better similar songs on every labelled file measured (BENCHMARKS.md, \"Model variants\"). Saved in the model file."</small>
+                </div>
                 <div class="fields">{fields}</div>
                 <button type="button" on:click=move |_| state.dispatch(Action::ResetSettings)
                     prop:disabled=training>"Reset to the reference settings"</button>

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  serve, launch, openApp, trainDemo, clusterSizes, paintedPixels, download, parseCsv, foreignRequests, tab, DIST,
+  serve, launch, openApp, trainDemo, train, openSettings, setSetting, clusterSizes, paintedPixels, download, parseCsv, foreignRequests, tab, DIST,
 } from './harness.mjs';
 
 let server; let browser;
@@ -255,9 +255,15 @@ test('compare representations, then cluster and recommend with the scaled featur
   await context.close();
 });
 
-test('model file: download, reload, apply to the same and to a renamed CSV; bad files are explained', async () => {
+test('model file: the improved autoencoder trained, downloaded, reloaded, applied to the same and to a renamed CSV; bad files are explained', async () => {
   const { page, errors, context, requests } = await openApp(browser, server.url);
-  await trainDemo(page, 3);
+  await page.getByRole('button', { name: 'Try the demo dataset' }).click();
+  await page.locator('#dataset-summary').filter({ hasText: '3000 rows' }).waitFor();
+  await openSettings(page);
+  await page.getByLabel('Autoencoder', { exact: true }).selectOption('improved');
+  assert.equal(await page.getByLabel('Hidden layer size', { exact: true }).inputValue(), '24');
+  await setSetting(page, 'Epochs', '3');
+  await train(page);
   await tab(page, 'Clusters');
   await page.getByLabel('Cluster', { exact: true }).selectOption('1');
   await page.getByLabel('Name', { exact: true }).fill('My favourites');
@@ -267,7 +273,9 @@ test('model file: download, reload, apply to the same and to a renamed CSV; bad 
   assert.equal(model.name, 'songscape-model.json');
   const saved = JSON.parse(model.bytes.toString('utf8'));
   assert.equal(saved.format, 'songscape-model');
-  assert.equal(saved.version, 1);
+  assert.equal(saved.version, 2);
+  assert.equal(saved.architecture, 'improved', 'the model file names the architecture');
+  assert.equal(saved.params.hidden_size, 24);
   assert.equal(saved.cluster_names[1], 'My favourites');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'songscape-model-'));
   const modelPath = path.join(dir, 'songscape-model.json');

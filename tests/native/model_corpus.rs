@@ -94,7 +94,7 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Option<String>)> {
             damaged("the name of cluster 0 is 3,000,000 characters long; at most 120 are allowed"),
         ),
         ("weights-huge", edited(|v| v["layers"][2]["bias"][0] = 1e20.into()), damaged("layer dec1's biases include the value 1e20, beyond the largest allowed, ±1e4")),
-        ("version-1.5", edited(|v| v["version"] = 1.5.into()), damaged("its \"version\" is missing or not a whole number (it should be 1)")),
+        ("version-1.5", edited(|v| v["version"] = 1.5.into()), damaged("its \"version\" is missing or not a whole number (it should be 2)")),
         ("not-text", b"\x89PNG\r\n\x1a\n\xff\xfe\xfd\x00".to_vec(), Some("This file is not text, so it is not a Songscape model. A model file is the .json file that \"Download model\" saves.".into())),
     ]
 }

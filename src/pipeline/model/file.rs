@@ -20,10 +20,13 @@ use crate::pipeline::limits::{
 };
 use crate::pipeline::model::network::{DenseWeights, ModelConfig, LAYER_NAMES};
 use crate::pipeline::model::train::{TrainError, Trained};
-use crate::pipeline::params::TrainParams;
+use crate::pipeline::params::{Architecture, TrainParams};
 
 pub const FORMAT: &str = "songscape-model";
-pub const VERSION: u32 = 1;
+/// Version 2 names the architecture (`"architecture": "improved"`); version 1 files, which
+/// do not, are still read, their architecture named from their layer sizes.
+pub const VERSION: u32 = 2;
+pub const OLDEST_VERSION: u32 = 1;
 
 /// Bounds on a model file's numbers, stated in the README. Models Songscape trains stay far
 /// inside them; a file outside them was edited or made elsewhere, and its numbers would overflow
@@ -83,6 +86,10 @@ pub struct ModelFile {
     pub scaler: StandardScaler,
     /// The settings the model was trained with; `params.k` is the `k` of the saved clustering.
     pub params: TrainParams,
+    /// Which autoencoder this is, for a person reading the file; checked against the layer
+    /// sizes in `params` when read (version 1 files have none: it is named from the sizes).
+    #[serde(default = "unnamed")]
+    pub architecture: Architecture,
     /// enc1, enc2, dec1, dec2.
     pub layers: Vec<LayerWeights>,
     /// `k × latent`, row-major.
@@ -139,6 +146,12 @@ pub enum ModelFileError {
     CodesTooLarge { line: u64 },
 }
 
+/// A version 2 file without an "architecture": it must then be a custom one (`validate` says so
+/// otherwise).
+fn unnamed() -> Architecture {
+    Architecture::Custom
+}
+
 fn version_message(found: u64, supported: u32) -> String {
     let (age, advice) = if found > u64::from(supported) {
         ("a newer", "Open it with a newer Songscape, or train a new model here.")
@@ -146,7 +159,7 @@ fn version_message(found: u64, supported: u32) -> String {
         ("an older", "Train a new model here.")
     };
     format!(
-        "This model file was made by {age} Songscape (model format version {found}); this page reads version {supported}. {advice}"
+        "This model file was made by {age} Songscape (model format version {found}); this page reads versions {OLDEST_VERSION} to {supported}. {advice}"
     )
 }
 
@@ -258,6 +271,7 @@ impl ModelFile {
             label_column: column_name(headers, mapping.label)?,
             scaler: prepared.scaler.clone(),
             params: TrainParams { k, ..params.clone() },
+            architecture: Architecture::of(params),
             layers,
             centroids: analysis.clustering.centroids.clone(),
             k,
@@ -307,13 +321,16 @@ impl ModelFile {
                 v.as_u64()
                     .or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < 1e15).map(|f| f as u64))
             })
-            .ok_or_else(|| corrupt("its \"version\" is missing or not a whole number (it should be 1)"))?;
-        if found != u64::from(VERSION) {
+            .ok_or_else(|| corrupt(format!("its \"version\" is missing or not a whole number (it should be {VERSION})")))?;
+        if !(u64::from(OLDEST_VERSION)..=u64::from(VERSION)).contains(&found) {
             return Err(ModelFileError::Version { found, supported: VERSION });
         }
         let mut value = value;
         value["version"] = VERSION.into();
-        let file: ModelFile = serde_json::from_value(value).map_err(|e| corrupt(e.to_string()))?;
+        let mut file: ModelFile = serde_json::from_value(value).map_err(|e| corrupt(e.to_string()))?;
+        if found == 1 {
+            file.architecture = Architecture::of(&file.params);
+        }
         file.validate()?;
         Ok(file)
     }
@@ -399,6 +416,14 @@ impl ModelFile {
         }
         if !(self.recon_mse.is_finite() && self.recon_mse >= 0.0) {
             return Err(corrupt("its reconstruction error is not a finite number of at least 0"));
+        }
+        // Last: a file whose sizes are wrong is told that first.
+        if self.architecture != Architecture::of(&self.params) {
+            return Err(corrupt(format!(
+                "it says it is the {} but its settings give {}",
+                self.architecture.label(),
+                Architecture::of(&self.params).label()
+            )));
         }
         Ok(())
     }
@@ -770,17 +795,33 @@ mod tests {
     fn other_versions_get_the_version_message() {
         // A future version with different fields: the version is what is reported.
         let newer = edited(|v| {
-            v["version"] = 2.into();
+            v["version"] = 3.into();
             v.as_object_mut().unwrap().remove("layers");
         });
         let err = ModelFile::from_json(&newer).unwrap_err();
-        assert!(matches!(err, ModelFileError::Version { found: 2, supported: 1 }), "{err:?}");
+        assert!(matches!(err, ModelFileError::Version { found: 3, supported: 2 }), "{err:?}");
         assert_eq!(
             err.to_string(),
-            "This model file was made by a newer Songscape (model format version 2); this page reads version 1. Open it with a newer Songscape, or train a new model here."
+            "This model file was made by a newer Songscape (model format version 3); this page reads versions 1 to 2. Open it with a newer Songscape, or train a new model here."
         );
         let older = edited(|v| v["version"] = 0.into());
         assert!(ModelFile::from_json(&older).unwrap_err().to_string().contains("an older Songscape"));
+    }
+
+    #[test]
+    fn a_version_1_file_is_read_and_its_architecture_named_from_its_sizes() {
+        // Version 1 as it was written: no "architecture".
+        let v1 = edited(|v| {
+            v["version"] = 1.into();
+            v.as_object_mut().unwrap().remove("architecture");
+        });
+        let file = ModelFile::from_json(&v1).unwrap();
+        assert_eq!((file.version, file.architecture), (VERSION, Architecture::Reference));
+        assert!(file.to_json().unwrap().contains("\"architecture\": \"reference\""), "written back as version 2");
+        // A version 2 file whose name disagrees with its sizes is damaged.
+        let lying = edited(|v| v["architecture"] = "improved".into());
+        let message = ModelFile::from_json(&lying).unwrap_err().to_string();
+        assert!(message.contains("it says it is the Improved autoencoder (24-unit hidden layers) but its settings give Reference autoencoder"), "{message}");
     }
 
     #[test]
@@ -926,12 +967,12 @@ mod tests {
     #[test]
     fn versions_encodings_and_bom_are_read() {
         let fx = fixture();
-        let float_version = edited(|v| v["version"] = 1.0.into());
-        assert!(float_version.contains("\"version\":1.0"), "the edit wrote a float");
-        assert_eq!(ModelFile::from_json(&float_version).unwrap().version, 1);
+        let float_version = edited(|v| v["version"] = 2.0.into());
+        assert!(float_version.contains("\"version\":2.0"), "the edit wrote a float");
+        assert_eq!(ModelFile::from_json(&float_version).unwrap().version, 2);
         assert_eq!(
             refusal(|v| v["version"] = 1.5.into()),
-            "This model file is damaged: its \"version\" is missing or not a whole number (it should be 1). Save the model again from the run that trained it, or train a new one."
+            "This model file is damaged: its \"version\" is missing or not a whole number (it should be 2). Save the model again from the run that trained it, or train a new one."
         );
         let with_bom = [b"\xEF\xBB\xBF".as_slice(), fx.json.as_bytes()].concat();
         assert!(ModelFile::from_bytes(&with_bom).is_ok(), "a UTF-8 BOM is accepted");
