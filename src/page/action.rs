@@ -104,6 +104,9 @@ pub enum Action {
 
     // The map.
     SetProjection(Projection),
+    /// The perplexity of the t-SNE map: a map made with another is dropped, and made again
+    /// when t-SNE is shown.
+    SetPerplexity(f32),
     /// Colour by a column of the file, or by cluster (`None`).
     ColourBy(Option<usize>),
     SetPalette(Palette),

@@ -161,7 +161,7 @@ impl Page {
         let mut effects = Vec::new();
         self.view.projection = link.projection;
         if link.projection == Projection::Tsne && self.run.tsne.is_none() {
-            effects.push(Effect::Send(Request::Tsne));
+            effects.push(Effect::Send(Request::Tsne { perplexity: self.view.perplexity() }));
         }
         let column = link.colour.as_ref().and_then(|c| self.dataset.info.as_ref()?.columns.iter().position(|n| n == c));
         if let Some(column) = column {

@@ -25,6 +25,7 @@ use crate::mapview::colours::{Colouring, Palette, Scale};
 use crate::pipeline::analysis::choose_k::KScore;
 use crate::pipeline::analysis::compare::RepresentationScore;
 use crate::pipeline::analysis::map_quality::MapQuality;
+use crate::pipeline::analysis::tsne::DEFAULT_PERPLEXITY;
 use crate::pipeline::explore::recommend::Rule;
 use crate::pipeline::input::columns::ColumnMapping;
 use crate::pipeline::model::train::EpochLoss;
@@ -190,6 +191,14 @@ pub struct View {
     pub link_note: Option<String>,
     /// Its zoom, waiting for its map to be drawn.
     pub zoom_to: Option<link::LinkedZoom>,
+    /// The perplexity the next t-SNE map is computed with; `None` for the default.
+    pub tsne_perplexity: Option<f32>,
+}
+
+impl View {
+    pub fn perplexity(&self) -> f32 {
+        self.tsne_perplexity.unwrap_or(DEFAULT_PERPLEXITY)
+    }
 }
 
 /// The songs and cluster the person is looking at.

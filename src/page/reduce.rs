@@ -3,6 +3,7 @@
 use super::action::{Action, Effect, MERGED, NOT_SAVED};
 use super::{Comparison, KChoice, Page, PlaylistEntry, Running, Shared, Tab, TsneMap, SELECTION_MAX};
 use crate::mapview::lasso::combine;
+use crate::pipeline::analysis::tsne::clamp_perplexity;
 use crate::pipeline::explore::recommend::MAX_NEIGHBOURS;
 use crate::pipeline::params::{Projection, TrainParams};
 use crate::protocol::{DatasetInfo, Event, PickFor, Request, RunResults, SongRef, Task, TaskProgress, CRASH_STAGE};
@@ -172,7 +173,19 @@ impl Page {
                 self.view.projection = p;
                 let missing = p == Projection::Tsne && self.run.tsne.is_none();
                 if missing {
-                    return vec![Effect::Send(Request::Tsne)];
+                    return vec![Effect::Send(Request::Tsne { perplexity: self.view.perplexity() })];
+                }
+                vec![]
+            }
+            Action::SetPerplexity(p) => {
+                let p = clamp_perplexity(p);
+                if p == self.view.perplexity() {
+                    return vec![];
+                }
+                self.view.tsne_perplexity = Some(p);
+                self.run.tsne = None;
+                if self.view.projection == Projection::Tsne && self.run.results.is_some() {
+                    return vec![Effect::Send(Request::Tsne { perplexity: p })];
                 }
                 vec![]
             }

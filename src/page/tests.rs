@@ -202,7 +202,7 @@ fn a_recluster_keeps_its_t_sne_map_and_a_new_run_does_not() {
 #[test]
 fn t_sne_is_asked_for_once_and_committed_when_shown() {
     let mut page = with_run();
-    assert_eq!(page.reduce(Action::SetProjection(Projection::Tsne)), send(Request::Tsne));
+    assert_eq!(page.reduce(Action::SetProjection(Projection::Tsne)), send(Request::Tsne { perplexity: 30.0 }));
     assert_eq!(page.map_xy(), None, "no map to draw until it arrives");
     page.reduce(Action::Worker(Event::Stage { task: Task::Tsne, step: "Computing the t-SNE map".into() }));
     let progress = TaskProgress::Tsne { phase: "iterations".into(), done: 5, total: 10 };
@@ -213,6 +213,10 @@ fn t_sne_is_asked_for_once_and_committed_when_shown() {
     assert_eq!((page.tasks.progress.clone(), page.idle()), (None, true));
     page.reduce(Action::SetProjection(Projection::Pca));
     assert!(page.reduce(Action::SetProjection(Projection::Tsne)).is_empty(), "the map is there already");
+    // Another perplexity: the map is made again, with it (clamped to the range).
+    assert_eq!(page.reduce(Action::SetPerplexity(500.0)), send(Request::Tsne { perplexity: 100.0 }));
+    assert_eq!(page.run.tsne, None);
+    assert!(page.reduce(Action::SetPerplexity(100.0)).is_empty(), "the same perplexity again asks nothing");
 }
 
 #[test]

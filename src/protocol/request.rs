@@ -123,8 +123,11 @@ pub enum Request {
     Restore {
         snapshot: Box<RunSnapshot>,
     },
-    /// Compute the t-SNE map of the last run.
-    Tsne,
+    /// Compute the t-SNE map of the last run, with this perplexity (clamped to
+    /// `tsne::PERPLEXITY_RANGE`).
+    Tsne {
+        perplexity: f32,
+    },
     /// Read back the session kept in this browser: its file, then its run and map (only the file
     /// with `table_only`: a restarted worker is given the page's run instead). `expect` is the
     /// fingerprint of the file the page offered: a session another tab kept since is not it.
@@ -173,7 +176,7 @@ impl Request {
             Request::Recluster { .. } => Some(Stale::Say("Clustering")),
             Request::Compare => Some(Stale::Say("Comparing representations")),
             Request::UseRepresentation { .. } => Some(Stale::Say("Changing the representation")),
-            Request::Tsne => Some(Stale::Say("Computing the t-SNE map")),
+            Request::Tsne { .. } => Some(Stale::Say("Computing the t-SNE map")),
             _ => None,
         }
     }

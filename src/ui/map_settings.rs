@@ -7,7 +7,7 @@ use super::state::AppState;
 use crate::mapview::colours::{Palette, Scale};
 use crate::page::Action;
 use crate::pipeline::analysis::map_quality::MAP_NEIGHBOURS;
-use crate::pipeline::analysis::tsne::MAX_SAMPLE;
+use crate::pipeline::analysis::tsne::{DEFAULT_PERPLEXITY, MAX_SAMPLE, PERPLEXITY_RANGE};
 use crate::pipeline::params::Projection;
 use crate::protocol::TaskProgress;
 
@@ -46,6 +46,15 @@ pub fn MapSettings() -> impl IntoView {
             Projection::Tsne => "tsne",
         }
         .to_string()
+    };
+    let on_perplexity = move |ev: leptos::ev::Event| {
+        if let Ok(p) = event_target_value(&ev).trim().parse::<f32>() {
+            state.dispatch(Action::SetPerplexity(p));
+        }
+        // A value out of range is brought back in even when the state did not change.
+        if let Some(input) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok()) {
+            input.set_value(&state.perplexity.get_untracked().to_string());
+        }
     };
     let on_colour = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
@@ -106,6 +115,15 @@ pub fn MapSettings() -> impl IntoView {
                 <option value="viridis" selected=true>"Viridis"</option>
                 <option value="cividis">"Cividis"</option>
             </select>
+        </div>
+        <div class="map-controls">
+            <label for="tsne-perplexity">"t-SNE perplexity"</label>
+            <input id="tsne-perplexity" type="number" min=PERPLEXITY_RANGE.0.to_string() max=PERPLEXITY_RANGE.1.to_string() step="1"
+                aria-describedby="tsne-perplexity-help" prop:value=move || state.perplexity.get().to_string()
+                prop:disabled=move || !state.idle.get() on:change=on_perplexity/>
+            <small id="tsne-perplexity-help">{format!(
+                "How many neighbours each song attends to ({}–{}, default {DEFAULT_PERPLEXITY}); a t-SNE map made with another is made again.",
+                PERPLEXITY_RANGE.0, PERPLEXITY_RANGE.1)}</small>
         </div>
         {move || tsne_progress().map(|(phase, done, total)| view! {
             <div class="map-controls" id="tsne-progress">

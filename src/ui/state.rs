@@ -43,6 +43,8 @@ pub struct AppState {
     pub progress: Memo<Option<Progress>>,
     pub cluster_names: Memo<Vec<String>>,
     pub tsne: Memo<Option<Shared<TsneMap>>>,
+    /// The perplexity the next t-SNE map is made with.
+    pub perplexity: Memo<f32>,
     pub k_scores: Memo<Option<Shared<KChoice>>>,
     pub comparison: Memo<Option<Shared<Comparison>>>,
     pub projection: Memo<Projection>,
@@ -109,6 +111,7 @@ impl AppState {
             progress: part(page, |p| p.run.progress),
             cluster_names: part(page, |p| p.run.cluster_names.clone()),
             tsne: part(page, |p| p.run.tsne.clone()),
+            perplexity: part(page, |p| p.view.perplexity()),
             k_scores: part(page, |p| p.run.k_scores.clone()),
             comparison: part(page, |p| p.run.comparison.clone()),
             projection: part(page, |p| p.view.projection),

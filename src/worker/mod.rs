@@ -126,7 +126,7 @@ fn handle(ev: MessageEvent) {
         Request::DownloadModel => model_file::download(),
         Request::ApplyModel { name, force } => model_file::apply(&name, &data, force),
         Request::Restore { snapshot } => model_file::restore(&snapshot, &data, run),
-        Request::Tsne => tsne::spawn(),
+        Request::Tsne { perplexity } => tsne::spawn(perplexity),
         Request::Resume { table_only, expect } => keep::resume(table_only, expect),
     }
 }

@@ -4,7 +4,7 @@
 use super::{cancelled, fail_task, now_ms, post, run_busy, with_run, yield_now, Outcome};
 
 use crate::pipeline::analysis::map_quality::{CodeNeighbours, MAP_QUALITY_SEED};
-use crate::pipeline::analysis::tsne::{Tsne, TsneOptions};
+use crate::pipeline::analysis::tsne::{clamp_perplexity, Tsne, TsneOptions};
 use crate::protocol::{Event, Task, TaskProgress};
 
 const STAGE: &str = "Computing the t-SNE map";
@@ -12,15 +12,15 @@ const SLICE_MS: f64 = 50.0;
 /// Songs placed between checks of the clock.
 const PLACE_CHUNK: usize = 20_000;
 
-pub(super) fn spawn() {
+pub(super) fn spawn(perplexity: f32) {
     run_busy(async move {
-        if let Err(message) = run().await {
+        if let Err(message) = run(perplexity).await {
             fail_task(Task::Tsne, STAGE, message);
         }
     });
 }
 
-async fn run() -> Outcome<()> {
+async fn run(perplexity: f32) -> Outcome<()> {
     let run = super::last_id();
     let input = with_run(STAGE, "Train a model first: t-SNE lays out its codes.", |_, l| {
         Ok((l.analysis.points.clone(), l.analysis.point_dim, l.params.seed))
@@ -28,7 +28,8 @@ async fn run() -> Outcome<()> {
     let Some((points, dim, seed)) = input else { return Ok(()) };
     post(&Event::Stage { task: Task::Tsne, step: STAGE.into() });
     yield_now().await;
-    let mut tsne = Tsne::new(&points, dim, seed, TsneOptions::default());
+    let options = TsneOptions { perplexity: clamp_perplexity(perplexity), ..TsneOptions::default() };
+    let mut tsne = Tsne::new(&points, dim, seed, options);
     let total = tsne.total();
     while tsne.done() < total {
         let start = now_ms();

@@ -1,5 +1,6 @@
 //! What comes after training: clusters, 2D maps, representations compared, names and summaries.
 
+pub mod barnes_hut;
 pub mod choose_k;
 pub mod cluster;
 pub mod compare;

@@ -23,14 +23,16 @@
 //!   `3 × perplexity` nearest rows (farther rows' weights are negligible, as in Barnes-Hut
 //!   SNE), then symmetrised: `p_ij = (p_j|i + p_i|j) / 2s`;
 //! - start from N(0, 10⁻⁴) in 2D; gradient `4 Σ_j (α p_ij − q_ij) (1 + |y_i − y_j|²)⁻¹ (y_i − y_j)`
-//!   with every pair's repulsion computed exactly;
+//!   with every pair's repulsion computed exactly up to [`EXACT_UP_TO`] rows, and above that
+//!   by Barnes–Hut (a quadtree, θ = 0.5: `barnes_hut.rs`);
 //! - early exaggeration α = 12 and momentum 0.5 for the first 250 iterations, then α = 1 and
 //!   momentum 0.8; learning rate 200 (the reference's); the reference's adaptive gains
 //!   (+0.2 when the gradient's sign differs from the last update's, ×0.8 otherwise, at least
 //!   0.01); the layout is re-centred after every iteration. 1,000 iterations by default.
 //!
-//! Each iteration costs `s²/2` pair updates, each with a division; wasm here has no SIMD, so
-//! that is what bounds the sample. Measured (release, 2-core x86-64 VM; wasm under Node): at
+//! An exact iteration costs `s²/2` pair updates, each with a division, which bounded the
+//! sample to 1,500 rows; with Barnes–Hut it is about `s log s` and the sample is 10,000. The
+//! input affinities are still found by an exact `s²` scan (once, in `Tsne::new`). Measured (release, 2-core x86-64 VM; wasm under Node): at
 //! 2,000 rows the 1,000 iterations took 2.8 s natively and 5–5.5 s in wasm; at 1,500 rows
 //! (the cap) 1.6–1.8 s natively and 3.2 s in wasm (3 ms an iteration, so `step(10)` is a slice).
 //! [`Tsne::new`] is one call of 40–50 ms natively, about 0.1 s in wasm.
@@ -55,8 +57,12 @@ use rand::{Rng, SeedableRng};
 use rand_distr::StandardNormal;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
+use super::barnes_hut;
+
 /// At most this many rows are laid out by t-SNE itself; the rest are placed from them.
-pub const MAX_SAMPLE: usize = 1_500;
+pub const MAX_SAMPLE: usize = 10_000;
+/// Up to this many rows the repulsion is summed exactly; above, Barnes–Hut (`barnes_hut`).
+pub const EXACT_UP_TO: usize = 1_500;
 /// How many sampled rows (nearest in code space) place each row outside the sample.
 pub const NEIGHBOURS: usize = 5;
 
@@ -67,7 +73,19 @@ const FINAL_MOMENTUM: f32 = 0.8;
 const LEARNING_RATE: f32 = 200.0;
 const MIN_GAIN: f32 = 0.01;
 const INITIAL_SPREAD: f32 = 1e-4;
-const DEFAULT_PERPLEXITY: f32 = 30.0;
+pub const DEFAULT_PERPLEXITY: f32 = 30.0;
+/// The perplexities the page accepts: below 2 a row attends to one neighbour, above 100 the
+/// neighbour lists (`3 × perplexity`) outgrow the layout's local structure.
+pub const PERPLEXITY_RANGE: (f32, f32) = (2.0, 100.0);
+
+/// A perplexity from the page within `PERPLEXITY_RANGE` (the default when it is not a number).
+pub fn clamp_perplexity(p: f32) -> f32 {
+    if p.is_finite() {
+        p.clamp(PERPLEXITY_RANGE.0, PERPLEXITY_RANGE.1)
+    } else {
+        DEFAULT_PERPLEXITY
+    }
+}
 /// Code values are clamped to ±this (far beyond any real latent code).
 const CODE_LIMIT: f32 = 1e9;
 
@@ -246,7 +264,11 @@ impl Tsne {
         let early = self.done < EXAGGERATION_ITERATIONS;
         let exaggeration = if early { EXAGGERATION } else { 1.0 };
         let momentum = if early { MOMENTUM } else { FINAL_MOMENTUM };
-        let z = repulsion(&self.x, &self.y, &mut self.rx, &mut self.ry);
+        let z = if s > EXACT_UP_TO {
+            barnes_hut::repulsion(&self.x, &self.y, &mut self.rx, &mut self.ry)
+        } else {
+            repulsion(&self.x, &self.y, &mut self.rx, &mut self.ry)
+        };
         self.p.attraction(&self.x, &self.y, &mut self.ax, &mut self.ay);
         let inv_z = (1.0 / z.max(f64::from(f32::MIN_POSITIVE))) as f32;
         let mut mean = (0.0f64, 0.0f64);
