@@ -14,6 +14,22 @@ pub fn centres(xy: &[f32], labels: &[u16], k: usize) -> Vec<Option<(f32, f32)>> 
     sums.into_iter().map(|(x, y, n)| (n > 0).then(|| ((x / n as f64) as f32, (y / n as f64) as f32))).collect()
 }
 
+/// Longest cluster name drawn on the map and in its legend, in characters: the names say a
+/// lot ("very low energy · very acoustic · pop 34% (Classical-like)"), and in full ten of them
+/// covered half the map. The cluster table, the inspector and the hover card show them whole.
+pub const MAP_NAME_CHARS: usize = 34;
+
+/// `name` cut to at most `max` characters at a word, with "…" (and no dangling " ·"); a name
+/// that fits is left alone.
+pub fn short_name(name: &str, max: usize) -> String {
+    if name.chars().count() <= max {
+        return name.to_string();
+    }
+    let room: String = name.chars().take(max.saturating_sub(1)).collect();
+    let cut = room.rfind(' ').filter(|&i| i > 0).unwrap_or(room.len());
+    format!("{}…", room[..cut].trim_end().trim_end_matches(" ·"))
+}
+
 /// A label's box on screen: centre, width and height, in pixels.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LabelBox {
@@ -71,5 +87,15 @@ mod tests {
         // Zoomed in, the same centres lie further apart and both fit.
         let zoomed = [b(50.0, 50.0), b(100.0, 60.0)];
         assert_eq!(declutter(&zoomed, &[1, 0], area), vec![1, 0]);
+    }
+
+    #[test]
+    fn long_names_are_cut_at_a_word() {
+        let name = "very low energy · very acoustic · pop 34% (Classical-like)";
+        assert_eq!(short_name(name, MAP_NAME_CHARS), "very low energy · very acoustic…");
+        assert_eq!(short_name("loud · rock 40%", MAP_NAME_CHARS), "loud · rock 40%");
+        assert_eq!(short_name("acoustic · sung · country 25% (Folk-like)", MAP_NAME_CHARS), "acoustic · sung · country 25%…");
+        assert_eq!(short_name("Supercalifragilisticexpialidocious", 10), "Supercali…");
+        assert!(short_name(name, MAP_NAME_CHARS).chars().count() <= MAP_NAME_CHARS);
     }
 }

@@ -12,7 +12,7 @@ use super::download::{download_text, download_url};
 use super::state::AppState;
 use crate::mapview::colours::{categorical, ColourKind, Colouring, Palette, Scale};
 use crate::mapview::index::GridIndex;
-use crate::mapview::labels::{centres, declutter, LabelBox};
+use crate::mapview::labels::{centres, declutter, short_name, LabelBox, MAP_NAME_CHARS};
 use crate::mapview::lasso::{songs_inside, Combine};
 use crate::mapview::svg::{map_svg, SvgMap, SVG_MAX_SONGS};
 use crate::mapview::Viewport;
@@ -51,6 +51,11 @@ fn axes(p: Projection) -> (&'static str, &'static str) {
 /// Runs `f` on the coordinates of the map being shown, if there are any (`Page::map_xy`).
 fn with_xy<T>(state: AppState, f: impl FnOnce(&[f32]) -> T) -> Option<T> {
     state.read(|p| p.map_xy().map(f))
+}
+
+/// The clusters' names as the map and its legend draw them (`labels::short_name`).
+fn map_names(names: Vec<String>) -> Vec<String> {
+    names.iter().map(|n| short_name(n, MAP_NAME_CHARS)).collect()
 }
 
 /// Legend entries: label and colour.
@@ -248,7 +253,7 @@ pub fn MapView() -> impl IntoView {
     // Draws whatever the state says when it runs; several changes before then make one draw.
     let draw = move || {
         local.update_value(|l| l.pending = false);
-        let names = state.cluster_names.get_untracked();
+        let names = map_names(state.cluster_names.get_untracked());
         let (Some(results), Some(c)) = (state.results.get_untracked(), canvas.get_untracked()) else { return };
         let drawn_ms = with_xy(state, |xy| {
             let whole = Viewport::fit(xy);
@@ -275,6 +280,7 @@ pub fn MapView() -> impl IntoView {
     // 1, 2 or 4 times as fine, or as SVG.
     let image_scale = RwSignal::new(2u32);
     let save_image = move |svg: bool| {
+        // Files carry the names whole: they are read later, at leisure and zoomed.
         let (names, focus) = (state.cluster_names.get_untracked(), state.focus.get_untracked());
         let (Some(results), Some(c)) = (state.results.get_untracked(), canvas.get_untracked()) else { return };
         let size = (c.client_width().max(1) as u32, c.client_height().max(1) as u32);
@@ -397,7 +403,7 @@ pub fn MapView() -> impl IntoView {
 
     Effect::new(move |_| {
         drawn.track();
-        let names = state.cluster_names.get();
+        let names = map_names(state.cluster_names.get());
         let focus = state.focus.get();
         let recommendation = state.recommendation.get();
         let hovered = hover.get();

@@ -61,6 +61,14 @@ for (const [width, height] of [[1400, 900], [1280, 720], [390, 844]]) {
     const panel = await page.getByRole('tablist', { name: 'Side panel' }).boundingBox();
     if (width > 900) assert.ok(panel.x >= box.x + box.width && panel.y < height, 'the side panel is beside the map');
     else assert.ok(panel.y >= box.y + box.height, 'on a phone the panel is below the map');
+    // A chosen song's wide table of similar songs scrolls in its own box, not the page.
+    const title = (await page.locator('#cluster-table .examples li').first().textContent()).split(' — ')[0].trim();
+    await tab(page, 'Song');
+    await page.getByRole('combobox', { name: 'Find a song by title or artist' }).fill(title);
+    await page.getByRole('listbox', { name: 'Songs found' }).getByRole('option').first().click();
+    await page.locator('#similar-table tbody tr').first().waitFor();
+    const after = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.equal(after, 0, 'no sideways scrolling with similar songs listed');
     fs.writeFileSync(path.join(os.tmpdir(), `songscape-workspace-${width}.png`), await page.screenshot());
     assert.deepEqual(errors, []);
     await context.close();

@@ -7,8 +7,14 @@
 //! Written here because the crates that have it (`bhtsne`) run their whole optimisation in one
 //! call (see `tsne.rs`); this is only the force, for the loop `tsne.rs` already drives.
 
-/// The accuracy knob of Barnes–Hut t-SNE; 0.5 is the reference implementation's default.
-pub const THETA: f32 = 0.5;
+/// The accuracy knob of Barnes–Hut t-SNE: a cell acts as one body when its width is below
+/// `THETA` times its distance. The reference implementation's default is 0.5; 0.7 halves the
+/// cells visited for forces within a few per cent (the test below), at 10,000 rows the
+/// difference between a half-minute and a quarter-minute map in the browser.
+pub const THETA: f32 = 0.7;
+/// A cell of at most this many rows is a leaf, its rows summed one by one: cheaper than
+/// splitting down to single rows.
+const LEAF: usize = 8;
 /// Deeper than this a cell is a leaf whatever it holds (rows at one spot would split forever).
 const MAX_DEPTH: u32 = 40;
 
@@ -44,6 +50,8 @@ pub fn repulsion(x: &[f32], y: &[f32], rx: &mut [f32], ry: &mut [f32]) -> f64 {
 struct QuadTree {
     cells: Vec<Cell>,
     order: Vec<u32>,
+    /// Reused while grouping a cell's rows by quadrant.
+    scratch: Vec<u32>,
 }
 
 impl QuadTree {
@@ -54,7 +62,7 @@ impl QuadTree {
             (lo_x, hi_x, lo_y, hi_y) = (lo_x.min(a), hi_x.max(a), lo_y.min(b), hi_y.max(b));
         }
         let width = (hi_x - lo_x).max(hi_y - lo_y).max(f32::MIN_POSITIVE);
-        let mut tree = QuadTree { cells: Vec::with_capacity(2 * n + 1), order: (0..n as u32).collect() };
+        let mut tree = QuadTree { cells: Vec::with_capacity(2 * n + 1), order: (0..n as u32).collect(), scratch: Vec::new() };
         if n > 0 {
             tree.cells.push(Cell { cx: 0.0, cy: 0.0, count: 0, width, start: 0, end: n as u32, first_child: 0 });
             tree.split(0, lo_x, lo_y, x, y, 0);
@@ -74,19 +82,30 @@ impl QuadTree {
         let count = end - start;
         let cell = &mut self.cells[c];
         (cell.cx, cell.cy, cell.count) = ((sx / count as f64) as f32, (sy / count as f64) as f32, count as u32);
-        if count <= 1 || depth >= MAX_DEPTH {
+        if count <= LEAF || depth >= MAX_DEPTH {
             return;
         }
         let half = width / 2.0;
         let (mid_x, mid_y) = (left + half, bottom + half);
-        // Quadrant of each row: bit 0 east, bit 1 north; rows sorted by it, in place.
+        // Quadrant of each row: bit 0 east, bit 1 north; rows grouped by it (a counting sort,
+        // linear, where a comparison sort made the build a third of an iteration).
         let quadrant = |r: u32| usize::from(x[r as usize] >= mid_x) | (usize::from(y[r as usize] >= mid_y) << 1);
-        self.order[start..end].sort_by_key(|&r| quadrant(r));
+        let mut counts = [0usize; 4];
+        self.order[start..end].iter().for_each(|&r| counts[quadrant(r)] += 1);
+        let mut next = [0, counts[0], counts[0] + counts[1], counts[0] + counts[1] + counts[2]];
+        self.scratch.clear();
+        self.scratch.resize(count, 0);
+        for &r in &self.order[start..end] {
+            let q = quadrant(r);
+            self.scratch[next[q]] = r;
+            next[q] += 1;
+        }
+        self.order[start..end].copy_from_slice(&self.scratch);
         let first_child = self.cells.len();
         self.cells[c].first_child = first_child as u32;
         let mut at = start;
         for q in 0..4 {
-            let len = self.order[at..end].iter().take_while(|&&r| quadrant(r) == q).count();
+            let len = counts[q];
             self.cells.push(Cell {
                 cx: 0.0,
                 cy: 0.0,
@@ -110,12 +129,15 @@ impl QuadTree {
     /// The repulsion on row `i` and its share of `Z`.
     fn force_on(&self, i: usize, x: &[f32], y: &[f32], stack: &mut Vec<u32>) -> (f32, f32, f64) {
         let (xi, yi) = (x[i], y[i]);
-        let (mut fx, mut fy, mut z) = (0.0f64, 0.0f64, 0.0f64);
-        let mut add = |dx: f32, dy: f32, count: f64| {
-            let w = 1.0 / (1.0 + f64::from(dx * dx + dy * dy));
-            z += count * w;
-            fx += count * w * w * f64::from(dx);
-            fy += count * w * w * f64::from(dy);
+        // f32 as the exact sum (`tsne::repulsion`) uses: a row's sum is over at most
+        // `MAX_SAMPLE` terms of at most 1.
+        let (mut fx, mut fy, mut z) = (0.0f32, 0.0f32, 0.0f32);
+        let mut add = |dx: f32, dy: f32, count: f32| {
+            let w = 1.0 / (1.0 + dx * dx + dy * dy);
+            let cw = count * w;
+            z += cw;
+            fx += cw * w * dx;
+            fy += cw * w * dy;
         };
         stack.clear();
         stack.push(0);
@@ -128,19 +150,19 @@ impl QuadTree {
             let d2 = dx * dx + dy * dy;
             let leaf = cell.first_child == 0;
             if leaf {
-                // A leaf's rows one by one (more than one only at `MAX_DEPTH`), never `i` itself.
+                // A leaf's rows one by one, never `i` itself.
                 for &r in &self.order[cell.start as usize..cell.end as usize] {
                     if r as usize != i {
                         add(xi - x[r as usize], yi - y[r as usize], 1.0);
                     }
                 }
             } else if cell.width * cell.width < THETA * THETA * d2 {
-                add(dx, dy, f64::from(cell.count));
+                add(dx, dy, cell.count as f32);
             } else {
                 stack.extend(cell.first_child..cell.first_child + 4);
             }
         }
-        (fx as f32, fy as f32, z)
+        (fx, fy, f64::from(z))
     }
 }
 
@@ -177,12 +199,12 @@ mod tests {
         let (ex, ey, ez) = exact(&x, &y);
         let (mut rx, mut ry) = (vec![0.0; n], vec![0.0; n]);
         let z = repulsion(&x, &y, &mut rx, &mut ry);
-        assert!((z - ez).abs() / ez < 0.01, "Z {z} against {ez}");
+        assert!((z - ez).abs() / ez < 0.02, "Z {z} against {ez}");
         let norm = |a: &[f32], b: &[f32]| a.iter().zip(b).map(|(p, q)| f64::from(p * p + q * q)).sum::<f64>().sqrt();
         let err: Vec<f32> = rx.iter().zip(&ex).map(|(a, b)| a - b).collect();
         let err_y: Vec<f32> = ry.iter().zip(&ey).map(|(a, b)| a - b).collect();
         let relative = norm(&err, &err_y) / norm(&ex, &ey);
-        assert!(relative < 0.05, "forces within 5%: {relative}");
+        assert!(relative < 0.08, "forces within 8%: {relative}");
     }
 
     #[test]

@@ -24,7 +24,7 @@
 //!   SNE), then symmetrised: `p_ij = (p_j|i + p_i|j) / 2s`;
 //! - start from N(0, 10⁻⁴) in 2D; gradient `4 Σ_j (α p_ij − q_ij) (1 + |y_i − y_j|²)⁻¹ (y_i − y_j)`
 //!   with every pair's repulsion computed exactly up to [`EXACT_UP_TO`] rows, and above that
-//!   by Barnes–Hut (a quadtree, θ = 0.5: `barnes_hut.rs`);
+//!   by Barnes–Hut (a quadtree, θ = 0.7, leaves of up to 8 rows: `barnes_hut.rs`);
 //! - early exaggeration α = 12 and momentum 0.5 for the first 250 iterations, then α = 1 and
 //!   momentum 0.8; learning rate 200 (the reference's); the reference's adaptive gains
 //!   (+0.2 when the gradient's sign differs from the last update's, ×0.8 otherwise, at least
@@ -32,10 +32,13 @@
 //!
 //! An exact iteration costs `s²/2` pair updates, each with a division, which bounded the
 //! sample to 1,500 rows; with Barnes–Hut it is about `s log s` and the sample is 10,000. The
-//! input affinities are still found by an exact `s²` scan (once, in `Tsne::new`). Measured (release, 2-core x86-64 VM; wasm under Node): at
-//! 2,000 rows the 1,000 iterations took 2.8 s natively and 5–5.5 s in wasm; at 1,500 rows
-//! (the cap) 1.6–1.8 s natively and 3.2 s in wasm (3 ms an iteration, so `step(10)` is a slice).
-//! [`Tsne::new`] is one call of 40–50 ms natively, about 0.1 s in wasm.
+//! input affinities are still found by an exact `s²` scan (once, in `Tsne::new`). Measured
+//! natively at 10,000 rows (release, this 2-core VM): set-up 1.5 s, 1,000 iterations 18 s
+//! (Barnes–Hut repulsion 15 ms an iteration on the final layout, against 70 ms exact). Exact,
+//! earlier (wasm under Node): at 2,000 rows the 1,000 iterations took 2.8 s natively and
+//! 5–5.5 s in wasm; at 1,500 rows 1.6–1.8 s natively and 3.2 s in wasm. [`Tsne::new`] is one
+//! call: 40–50 ms natively at 1,500 rows, 1.5 s at 10,000 (the worker cannot see Cancel
+//! during it).
 //!
 //! # The rows that are not in the sample
 //!
@@ -827,6 +830,9 @@ mod tests {
         let started = Instant::now();
         (0..100).for_each(|_| _ = repulsion(&x, &y, &mut fx, &mut fy));
         let repulse = started.elapsed() / 100;
+        let started = Instant::now();
+        (0..100).for_each(|_| _ = barnes_hut::repulsion(&x, &y, &mut fx, &mut fy));
+        println!("per iteration: Barnes-Hut repulsion {:?}", started.elapsed() / 100);
         let started = Instant::now();
         (0..100).for_each(|_| tsne.p.attraction(&x, &y, &mut fx, &mut fy));
         let attract = started.elapsed() / 100;
