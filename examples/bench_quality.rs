@@ -26,7 +26,7 @@ use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde_json::json;
 use songscape::pipeline::analysis::compare::{knn_rows, Representation};
-use songscape::pipeline::analysis::map_quality::{CodeNeighbours, MAP_QUALITY_SEED};
+use songscape::pipeline::analysis::map_quality::map_quality;
 use songscape::pipeline::analysis::tsne::{Tsne, TsneOptions};
 use songscape::pipeline::analysis::Analysis;
 use songscape::pipeline::params::Projection;
@@ -117,7 +117,7 @@ fn print_map_quality(file: &Labelled, analysis: &Analysis, seed: u64) {
     let mut xy = vec![0.0f32; 2 * n];
     tsne.place_rows(points, dim, 0..n, &mut xy);
     let tsne_ms = start.elapsed().as_secs_f64() * 1000.0;
-    let tsne_quality = CodeNeighbours::of(points, dim, MAP_QUALITY_SEED).preserved(&xy);
+    let tsne_quality = map_quality(points, dim, &xy);
     let share = |p: Projection| analysis.map_quality.iter().find(|(q, _)| *q == p).map(|(_, q)| round(f64::from(q.share)));
     println!(
         "{}",

@@ -5,7 +5,7 @@ use std::cell::RefCell;
 
 use super::error::Outcome;
 use super::similar::Lookups;
-use crate::pipeline::analysis::map_quality::{CodeNeighbours, MapQuality, MAP_QUALITY_SEED};
+use crate::pipeline::analysis::map_quality::{map_quality, MapQuality};
 use crate::pipeline::analysis::Analysis;
 use crate::pipeline::explore::search::SearchIndex;
 use crate::pipeline::input::columns::ColumnMapping;
@@ -62,7 +62,7 @@ pub(super) struct Tsne {
 impl Tsne {
     /// The map, with how much of each song's neighbourhood among `analysis`'s points it keeps.
     pub(super) fn measured(xy: Vec<f32>, sample: usize, analysis: &Analysis) -> Tsne {
-        let quality = CodeNeighbours::of(&analysis.points, analysis.point_dim, MAP_QUALITY_SEED).preserved(&xy);
+        let quality = map_quality(&analysis.points, analysis.point_dim, &xy);
         Tsne { xy, sample, quality }
     }
 }

@@ -1,16 +1,16 @@
 //! Similar songs: to one song, and to a whole playlist; repeats folded, closeness on the file's
 //! scale, and why each is similar.
 
+use std::rc::Rc;
+
 use super::names::song;
 use super::songs::NO_RUN;
 use super::{post, with_run, LastRun, WorkerError};
-use std::rc::Rc;
-
 use crate::pipeline::explore::closeness::ClosenessScale;
 use crate::pipeline::explore::recommend::{similar, similar_to_set, Neighbour, Rule, Space, MAX_NEIGHBOURS};
-use crate::pipeline::input::song_identity::identities;
 use crate::pipeline::explore::why::why_similar;
 use crate::pipeline::input::load::Table;
+use crate::pipeline::input::song_identity::identities;
 use crate::protocol::{Distinctive, Event, Recommendation, SetRecommendation, SimilarSong};
 
 /// What similar songs need beyond the run, worked out on the first request and kept: which rows

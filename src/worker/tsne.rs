@@ -3,7 +3,7 @@
 
 use super::{cancelled, fail_task, now_ms, post, run_busy, with_run, yield_now, Outcome};
 
-use crate::pipeline::analysis::map_quality::{CodeNeighbours, MAP_QUALITY_SEED};
+use crate::pipeline::analysis::map_quality::map_quality;
 use crate::pipeline::analysis::tsne::{clamp_perplexity, Tsne, TsneOptions};
 use crate::protocol::{Event, Task, TaskProgress};
 
@@ -58,7 +58,7 @@ async fn run(perplexity: f32) -> Outcome<()> {
         }
     }
     let sample = tsne.sample_rows().len();
-    let quality = CodeNeighbours::of(&points, dim, MAP_QUALITY_SEED).preserved(&xy);
+    let quality = map_quality(&points, dim, &xy);
     // Offered only if the run is still the one it was computed for.
     super::offer_tsne(run, xy, sample, quality)
 }

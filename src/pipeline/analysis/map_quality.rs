@@ -71,6 +71,13 @@ impl CodeNeighbours {
     }
 }
 
+/// How much of the neighbourhoods among `points` (`rows × dim`) one `map` keeps, measured as a
+/// run measures its maps (seeded with `MAP_QUALITY_SEED`). Several maps of the same points
+/// share one `CodeNeighbours` instead.
+pub fn map_quality(points: &[f32], dim: usize, map: &[f32]) -> Option<MapQuality> {
+    CodeNeighbours::of(points, dim, MAP_QUALITY_SEED).preserved(map)
+}
+
 fn gather(values: &[f32], dim: usize, rows: &[usize]) -> Vec<f32> {
     rows.iter().flat_map(|&r| values[r * dim..(r + 1) * dim].iter().copied()).collect()
 }

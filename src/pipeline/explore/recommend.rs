@@ -42,10 +42,6 @@ impl Metric {
             Metric::CentredCosine => "centred_cosine",
         }
     }
-
-    pub fn from_key(key: &str) -> Option<Metric> {
-        Metric::ALL.into_iter().find(|m| m.key() == key)
-    }
 }
 
 /// Which vectors similar songs are looked for in.
