@@ -5,11 +5,13 @@ pub mod choose_k;
 pub mod cluster;
 pub mod compare;
 pub mod map_quality;
+pub mod kd_tree;
 pub mod naming;
 pub mod pca;
 pub mod project;
 pub mod summary;
 pub mod tsne;
+pub mod umap;
 pub mod unique_names;
 
 use crate::pipeline::analysis::cluster::Clustering;

@@ -61,6 +61,7 @@ use rand_distr::StandardNormal;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 use super::barnes_hut;
+use super::kd_tree::{squared_distance, weighted_place, KdTree, Nearest};
 
 /// At most this many rows are laid out by t-SNE itself; the rest are placed from them.
 pub const MAX_SAMPLE: usize = 10_000;
@@ -170,7 +171,7 @@ impl Tsne {
             ay: vec![0.0; s],
             rx: vec![0.0; s],
             ry: vec![0.0; s],
-            tree: KdTree::new(points, dim),
+            tree: KdTree::new(&points, dim),
             done: 0,
             total: options.iterations,
         }
@@ -221,6 +222,7 @@ impl Tsne {
         let matches = dim == self.dim && dim > 0 && codes.len() / dim == self.n;
         let mut query = vec![0.0f32; dim];
         let mut gaps = vec![0.0f32; dim];
+        let mut best = Nearest::new(NEIGHBOURS);
         for (row, xy) in rows.zip(out.chunks_exact_mut(2)) {
             let (px, py) = if !matches || row >= self.n {
                 (0.0, 0.0)
@@ -230,7 +232,7 @@ impl Tsne {
                 for (q, &v) in query.iter_mut().zip(&codes[row * dim..(row + 1) * dim]) {
                     *q = clean(v);
                 }
-                self.place(&query, &mut gaps)
+                self.place(&query, &mut best, &mut gaps)
             };
             xy[0] = px;
             xy[1] = py;
@@ -238,24 +240,9 @@ impl Tsne {
     }
 
     /// Inverse-distance-weighted mean of the positions of the nearest sampled codes.
-    fn place(&self, code: &[f32], gaps: &mut [f32]) -> (f32, f32) {
-        let mut best = Nearest::default();
-        self.tree.nearest(code, &mut best, gaps);
-        let found = &best.items[..best.len];
-        match found.first() {
-            None => (0.0, 0.0),
-            Some(&(d2, k)) if d2 <= 0.0 => (self.x[k as usize], self.y[k as usize]),
-            Some(_) => {
-                let (mut sx, mut sy, mut sw) = (0.0f64, 0.0f64, 0.0f64);
-                for &(d2, k) in found {
-                    let w = 1.0 / f64::from(d2).sqrt();
-                    sx += w * f64::from(self.x[k as usize]);
-                    sy += w * f64::from(self.y[k as usize]);
-                    sw += w;
-                }
-                ((sx / sw) as f32, (sy / sw) as f32)
-            }
-        }
+    fn place(&self, code: &[f32], best: &mut Nearest, gaps: &mut [f32]) -> (f32, f32) {
+        self.tree.nearest(code, best, gaps, None);
+        weighted_place(best.found(), |k| (self.x[k], self.y[k]))
     }
 
     /// One gradient-descent iteration with momentum and adaptive gains.
@@ -319,12 +306,8 @@ fn finite_or_zero(v: f32) -> f32 {
 
 /// A code value as used: non-finite ones read as 0, and none so large that squared distances
 /// overflow f32.
-fn clean(v: f32) -> f32 {
+pub(super) fn clean(v: f32) -> f32 {
     finite_or_zero(v).clamp(-CODE_LIMIT, CODE_LIMIT)
-}
-
-fn squared_distance(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
 }
 
 /// Pairs per inner-loop chunk, each with its own accumulator so the loop can be vectorised.
@@ -501,140 +484,6 @@ fn conditional(near: &[(f32, u32)], perplexity: f64, weights: &mut [f64]) {
     }
 }
 
-/// The `NEIGHBOURS` nearest points seen so far, nearest first.
-struct Nearest {
-    items: [(f32, u32); NEIGHBOURS],
-    len: usize,
-}
-
-impl Default for Nearest {
-    fn default() -> Self {
-        Nearest { items: [(f32::INFINITY, 0); NEIGHBOURS], len: 0 }
-    }
-}
-
-impl Nearest {
-    fn worst(&self) -> f32 {
-        if self.len < NEIGHBOURS {
-            f32::INFINITY
-        } else {
-            self.items[NEIGHBOURS - 1].0
-        }
-    }
-
-    fn offer(&mut self, d2: f32, id: u32) {
-        if d2 >= self.worst() {
-            return;
-        }
-        let mut at = self.len.min(NEIGHBOURS - 1);
-        while at > 0 && self.items[at - 1].0 > d2 {
-            self.items[at] = self.items[at - 1];
-            at -= 1;
-        }
-        self.items[at] = (d2, id);
-        self.len = (self.len + 1).min(NEIGHBOURS);
-    }
-}
-
-const LEAF_SIZE: usize = 8;
-const LEAF: u32 = u32::MAX;
-
-/// A static k-d tree over the sampled codes (split at the median of the widest axis).
-struct KdTree {
-    dim: usize,
-    /// The codes in tree order, and each one's index in the sample.
-    points: Vec<f32>,
-    ids: Vec<u32>,
-    nodes: Vec<Node>,
-}
-
-#[derive(Clone, Copy)]
-struct Node {
-    /// Tree-order range of a leaf's points.
-    start: u32,
-    end: u32,
-    /// Split axis, or `LEAF`.
-    axis: u32,
-    split: f32,
-    left: u32,
-    right: u32,
-}
-
-impl KdTree {
-    fn new(points: Vec<f32>, dim: usize) -> KdTree {
-        let s = points.len().checked_div(dim).unwrap_or(0);
-        let mut ids: Vec<u32> = (0..s as u32).collect();
-        let mut nodes = Vec::new();
-        if s > 0 {
-            Self::build(&points, dim, &mut ids, 0, s, &mut nodes);
-        }
-        let ordered = ids.iter().flat_map(|&i| &points[i as usize * dim..(i as usize + 1) * dim]).copied().collect();
-        KdTree { dim, points: ordered, ids, nodes }
-    }
-
-    fn build(points: &[f32], dim: usize, ids: &mut [u32], start: usize, end: usize, nodes: &mut Vec<Node>) -> u32 {
-        let at = nodes.len();
-        nodes.push(Node { start: start as u32, end: end as u32, axis: LEAF, split: 0.0, left: 0, right: 0 });
-        if end - start <= LEAF_SIZE {
-            return at as u32;
-        }
-        let coord = |i: u32, axis: usize| points[i as usize * dim + axis];
-        let (mut axis, mut widest) = (0, 0.0f32);
-        for a in 0..dim {
-            let (lo, hi) = ids[start..end]
-                .iter()
-                .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), &i| (lo.min(coord(i, a)), hi.max(coord(i, a))));
-            if hi - lo > widest {
-                (axis, widest) = (a, hi - lo);
-            }
-        }
-        if widest <= 0.0 {
-            return at as u32; // all the same point
-        }
-        let mid = (start + end) / 2;
-        ids[start..end]
-            .select_nth_unstable_by(mid - start, |&a, &b| coord(a, axis).total_cmp(&coord(b, axis)).then(a.cmp(&b)));
-        let split = coord(ids[mid], axis);
-        let left = Self::build(points, dim, ids, start, mid, nodes);
-        let right = Self::build(points, dim, ids, mid, end, nodes);
-        nodes[at] = Node { start: start as u32, end: end as u32, axis: axis as u32, split, left, right };
-        at as u32
-    }
-
-    /// Exact nearest neighbours; `gaps` is scratch of `dim` entries.
-    fn nearest(&self, query: &[f32], best: &mut Nearest, gaps: &mut [f32]) {
-        if !self.nodes.is_empty() {
-            gaps.fill(0.0);
-            self.search(0, query, best, 0.0, gaps);
-        }
-    }
-
-    /// `bound` is the squared distance from `query` to this node's cell, `gaps` its per-axis
-    /// parts (Arya & Mount's incremental distance), so a far cell is skipped when even its
-    /// nearest corner is farther than the current `NEIGHBOURS`th neighbour.
-    fn search(&self, node: u32, query: &[f32], best: &mut Nearest, bound: f32, gaps: &mut [f32]) {
-        let node = self.nodes[node as usize];
-        if node.axis == LEAF {
-            for k in node.start as usize..node.end as usize {
-                let d2 = squared_distance(query, &self.points[k * self.dim..(k + 1) * self.dim]);
-                best.offer(d2, self.ids[k]);
-            }
-            return;
-        }
-        let axis = node.axis as usize;
-        let diff = query[axis] - node.split;
-        let (near, far) = if diff < 0.0 { (node.left, node.right) } else { (node.right, node.left) };
-        self.search(near, query, best, bound, gaps);
-        let old = gaps[axis];
-        let far_bound = bound - old * old + diff * diff;
-        if far_bound < best.worst() {
-            gaps[axis] = diff;
-            self.search(far, query, best, far_bound, gaps);
-            gaps[axis] = old;
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -795,9 +644,9 @@ mod tests {
             let mut brute: Vec<(f32, usize)> =
                 sample.iter().enumerate().map(|(k, &s)| (squared_distance(row(r), row(s)), k)).collect();
             brute.sort_by(|a, b| a.0.total_cmp(&b.0));
-            let mut best = Nearest::default();
-            tsne.tree.nearest(row(r), &mut best, &mut [0.0; DIM]);
-            let found: Vec<f32> = best.items[..best.len].iter().map(|b| b.0).collect();
+            let mut best = Nearest::new(NEIGHBOURS);
+            tsne.tree.nearest(row(r), &mut best, &mut [0.0; DIM], None);
+            let found: Vec<f32> = best.found().iter().map(|b| b.0).collect();
             let expected: Vec<f32> = brute[..NEIGHBOURS].iter().map(|b| b.0).collect();
             assert_eq!(found, expected, "row {r}");
         }
@@ -809,7 +658,7 @@ mod tests {
             tsne.place_rows(&codes, DIM, start..end, &mut sliced[2 * start..2 * end]);
         }
         let k = sample.len() / 2;
-        assert_eq!(tsne.place(row(sample[k]), &mut [0.0; DIM]), (tsne.x[k], tsne.y[k]));
+        assert_eq!(tsne.place(row(sample[k]), &mut Nearest::new(NEIGHBOURS), &mut [0.0; DIM]), (tsne.x[k], tsne.y[k]));
         assert_eq!(sliced, tsne.finish(&codes, DIM));
     }
 
