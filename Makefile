@@ -14,7 +14,7 @@ SUBPATH_DIST := $(CARGO_TARGET_DIR)/e2e-dist-subpath
 SECONDS ?= 60
 FUZZ_CORPUS := $(CURDIR)/fuzz/corpus
 
-.PHONY: setup setup-test setup-fuzz serve build test test-native test-e2e dist-e2e fuzz bench bench-reference bench-data bench-find bench-quality bench-models clean
+.PHONY: setup setup-test setup-fuzz serve build test test-native test-e2e dist-e2e fuzz bench bench-reference bench-data bench-find bench-quality bench-models bench-maps clean
 
 setup:
 	@bash scripts/setup.sh
@@ -79,6 +79,14 @@ bench: setup-test bench-data
 bench-reference: setup-test bench-data
 	trunk build index.html --release --dist $(BENCH_DIST)
 	cd tests/e2e && BENCH_REFERENCE=1 BENCH_DIST=$(BENCH_DIST) BENCH_DATA=$(BENCH_DATA) BENCH_SIZES=$(BENCH_SIZES) node bench.mjs
+
+# UMAP and t-SNE maps in Chromium: seconds to make each, and what each keeps (JSON lines), on the
+# real data (if ../shared is there) and BENCH_MAP_SIZES synthetic songs (default 100k).
+BENCH_MAP_SIZES ?= 100000
+bench-maps: setup-test
+	@$(MAKE) --no-print-directory bench-data BENCH_SIZES=$(BENCH_MAP_SIZES)
+	trunk build index.html --release --dist $(BENCH_DIST)
+	cd tests/e2e && BENCH_DIST=$(BENCH_DIST) BENCH_DATA=$(BENCH_DATA) BENCH_MAP_SIZES=$(BENCH_MAP_SIZES) node bench_maps.mjs
 
 # Search and recommendation times at 1M songs, native (JSON lines).
 bench-find: setup

@@ -52,7 +52,12 @@ fn params(variant: Variant, seed: u64) -> TrainParams {
 
 /// Trains to the end, or for early stopping until the validation loss has not improved for 3
 /// epochs.
-fn train(scaled: &[f32], inputs: usize, variant: Variant, seed: u64) -> Result<(Trained, usize), Box<dyn std::error::Error>> {
+fn train(
+    scaled: &[f32],
+    inputs: usize,
+    variant: Variant,
+    seed: u64,
+) -> Result<(Trained, usize), Box<dyn std::error::Error>> {
     let mut trainer = Trainer::new(scaled, inputs, &params(variant, seed).check()?)?;
     let (mut best, mut since) = (f32::INFINITY, 0);
     loop {
@@ -92,13 +97,19 @@ fn score_variant(file: &Labelled, variant: Variant) -> Result<(), Box<dyn std::e
         for (share, labels) in shares.iter_mut().zip(&labels) {
             let each: Vec<f64> = sample
                 .iter()
-                .filter_map(|&row| share_of(&codes, trained.latent_size(), Metric::Euclidean, row, labels, &artists, true))
+                .filter_map(|&row| {
+                    share_of(&codes, trained.latent_size(), Metric::Euclidean, row, labels, &artists, true)
+                })
                 .collect();
             share.push(each.iter().sum::<f64>() / each.len().max(1) as f64);
         }
     }
-    let by_label: HashMap<String, f64> =
-        file.label_columns.iter().zip(&shares).map(|(&c, s)| (file.table.headers[c].clone(), round(median(s)))).collect();
+    let by_label: HashMap<String, f64> = file
+        .label_columns
+        .iter()
+        .zip(&shares)
+        .map(|(&c, s)| (file.table.headers[c].clone(), round(median(s))))
+        .collect();
     println!(
         "{}",
         serde_json::json!({

@@ -29,10 +29,10 @@ use songscape::pipeline::analysis::compare::{knn_rows, Representation};
 use songscape::pipeline::analysis::map_quality::map_quality;
 use songscape::pipeline::analysis::tsne::{Tsne, TsneOptions};
 use songscape::pipeline::analysis::Analysis;
-use songscape::pipeline::params::Projection;
 use songscape::pipeline::explore::recommend::{nearest_where, Metric};
 use songscape::pipeline::input::demo::demo_csv;
 use songscape::pipeline::input::song_identity::identities;
+use songscape::pipeline::params::Projection;
 use songscape::pipeline::params::TrainParams;
 use songscape::pipeline::run::{represent, run_all};
 
@@ -118,7 +118,8 @@ fn print_map_quality(file: &Labelled, analysis: &Analysis, seed: u64) {
     tsne.place_rows(points, dim, 0..n, &mut xy);
     let tsne_ms = start.elapsed().as_secs_f64() * 1000.0;
     let tsne_quality = map_quality(points, dim, &xy);
-    let share = |p: Projection| analysis.map_quality.iter().find(|(q, _)| *q == p).map(|(_, q)| round(f64::from(q.share)));
+    let share =
+        |p: Projection| analysis.map_quality.iter().find(|(q, _)| *q == p).map(|(_, q)| round(f64::from(q.share)));
     println!(
         "{}",
         json!({

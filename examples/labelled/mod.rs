@@ -19,7 +19,10 @@ pub struct Labelled {
 
 /// The light subset (Genre and emotion; skipped with a line saying so without ../shared), then
 /// `extra` in-memory files, then every CSV named on the command line (its guessed label column).
-pub fn files(tool: &str, extra: Vec<(String, Vec<u8>, Vec<&str>)>) -> Result<Vec<Labelled>, Box<dyn std::error::Error>> {
+pub fn files(
+    tool: &str,
+    extra: Vec<(String, Vec<u8>, Vec<&str>)>,
+) -> Result<Vec<Labelled>, Box<dyn std::error::Error>> {
     let light = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data/light_spotify_subset.csv");
     let mut raw: Vec<(String, Vec<u8>, Vec<&str>)> = Vec::new();
     match std::fs::read(light) {
@@ -48,7 +51,9 @@ pub fn files(tool: &str, extra: Vec<(String, Vec<u8>, Vec<&str>)>) -> Result<Vec
 impl Labelled {
     /// Each of `rows`' first artist, folded ("" without an artist column).
     pub fn artists(&self, rows: &[usize]) -> Vec<String> {
-        rows.iter().map(|&r| self.mapping.artist.map_or(String::new(), |c| first_artist(self.table.cell(r, c)))).collect()
+        rows.iter()
+            .map(|&r| self.mapping.artist.map_or(String::new(), |c| first_artist(self.table.cell(r, c))))
+            .collect()
     }
 
     /// Label ids of `rows` in `column` (a list of tags as its first; empty and "Unknown" are no

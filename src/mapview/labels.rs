@@ -94,7 +94,10 @@ mod tests {
         let name = "very low energy · very acoustic · pop 34% (Classical-like)";
         assert_eq!(short_name(name, MAP_NAME_CHARS), "very low energy · very acoustic…");
         assert_eq!(short_name("loud · rock 40%", MAP_NAME_CHARS), "loud · rock 40%");
-        assert_eq!(short_name("acoustic · sung · country 25% (Folk-like)", MAP_NAME_CHARS), "acoustic · sung · country 25%…");
+        assert_eq!(
+            short_name("acoustic · sung · country 25% (Folk-like)", MAP_NAME_CHARS),
+            "acoustic · sung · country 25%…"
+        );
         assert_eq!(short_name("Supercalifragilisticexpialidocious", 10), "Supercali…");
         assert!(short_name(name, MAP_NAME_CHARS).chars().count() <= MAP_NAME_CHARS);
     }

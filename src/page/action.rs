@@ -5,6 +5,7 @@
 use crate::mapview::colours::{Palette, Scale};
 use crate::mapview::lasso::Combine;
 use crate::pipeline::analysis::compare::Representation;
+use crate::pipeline::analysis::umap::UmapOptions;
 use crate::pipeline::explore::recommend::Rule;
 use crate::pipeline::input::columns::{MissingPolicy, Slot};
 use crate::pipeline::params::{Projection, TrainParams};
@@ -107,6 +108,9 @@ pub enum Action {
     /// The perplexity of the t-SNE map: a map made with another is dropped, and made again
     /// when t-SNE is shown.
     SetPerplexity(f32),
+    /// What the UMAP map is made with: a map made with others is dropped, and made again when
+    /// UMAP is shown.
+    SetUmap(UmapOptions),
     /// Colour by a column of the file, or by cluster (`None`).
     ColourBy(Option<usize>),
     SetPalette(Palette),

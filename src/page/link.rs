@@ -29,14 +29,6 @@ pub struct ViewLink {
     pub zoom: Option<MapZoom>,
 }
 
-fn projection_name(p: Projection) -> &'static str {
-    match p {
-        Projection::Pca => "pca",
-        Projection::FirstTwo => "first-two",
-        Projection::Tsne => "tsne",
-    }
-}
-
 fn encode(text: &str) -> String {
     utf8_percent_encode(text, NON_ALPHANUMERIC).to_string()
 }
@@ -44,7 +36,7 @@ fn encode(text: &str) -> String {
 impl ViewLink {
     /// The address's `#` part, without the `#`.
     pub fn to_hash(&self) -> String {
-        let mut parts = vec![format!("file={}", self.file), format!("map={}", projection_name(self.projection))];
+        let mut parts = vec![format!("file={}", self.file), format!("map={}", self.projection.key())];
         if let Some(c) = &self.colour {
             parts.push(format!("colour={}", encode(c)));
         }
@@ -68,15 +60,21 @@ impl ViewLink {
     /// (an address without a view, or one this app did not write). Parts it does not know or
     /// cannot read are left out rather than refusing the whole view.
     pub fn from_hash(hash: &str) -> Option<ViewLink> {
-        let mut link =
-            ViewLink { file: String::new(), projection: Projection::Pca, colour: None, k: None, song: None, zoom: None };
+        let mut link = ViewLink {
+            file: String::new(),
+            projection: Projection::Pca,
+            colour: None,
+            k: None,
+            song: None,
+            zoom: None,
+        };
         let (mut zoom, mut at) = (None, None);
         for part in hash.trim_start_matches('#').split('&') {
             let Some((key, value)) = part.split_once('=') else { continue };
             let value = percent_decode_str(value).decode_utf8_lossy().into_owned();
             match key {
                 "file" => link.file = value,
-                "map" => link.projection = projection_of(&value).unwrap_or(Projection::Pca),
+                "map" => link.projection = Projection::from_key(&value).unwrap_or(Projection::Pca),
                 "colour" if !value.is_empty() => link.colour = Some(value),
                 "k" => link.k = value.parse().ok().filter(|&k| k >= 2),
                 "song" => link.song = song_of(&value),
@@ -88,10 +86,6 @@ impl ViewLink {
         link.zoom = zoom.zip(at).map(|(zoom, centre)| MapZoom { zoom, centre });
         (!link.file.is_empty()).then_some(link)
     }
-}
-
-fn projection_of(name: &str) -> Option<Projection> {
-    [Projection::Pca, Projection::FirstTwo, Projection::Tsne].into_iter().find(|p| projection_name(*p) == name)
 }
 
 fn song_of(value: &str) -> Option<SongKey> {
@@ -160,8 +154,8 @@ impl Page {
         }
         let mut effects = Vec::new();
         self.view.projection = link.projection;
-        if link.projection == Projection::Tsne && self.run.tsne.is_none() {
-            effects.push(Effect::Send(Request::Tsne { perplexity: self.view.perplexity() }));
+        if self.run.lacks(link.projection) {
+            effects.extend(self.view.map_request(link.projection).map(Effect::Send));
         }
         let column = link.colour.as_ref().and_then(|c| self.dataset.info.as_ref()?.columns.iter().position(|n| n == c));
         if let Some(column) = column {
@@ -222,7 +216,11 @@ mod tests {
         let by_line = ViewLink { song: Some(SongKey::Row(0)), colour: None, zoom: None, ..link };
         let hash = by_line.to_hash();
         assert!(hash.contains("song=row:1"), "{hash}");
-        assert_eq!(ViewLink::from_hash(&hash), Some(by_line));
+        assert_eq!(ViewLink::from_hash(&hash), Some(by_line.clone()));
+        for projection in [Projection::Pca, Projection::FirstTwo, Projection::Umap] {
+            let other = ViewLink { projection, ..by_line.clone() };
+            assert_eq!(ViewLink::from_hash(&other.to_hash()), Some(other));
+        }
     }
 
     #[test]

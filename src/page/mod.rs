@@ -26,13 +26,14 @@ use crate::pipeline::analysis::choose_k::KScore;
 use crate::pipeline::analysis::compare::RepresentationScore;
 use crate::pipeline::analysis::map_quality::MapQuality;
 use crate::pipeline::analysis::tsne::DEFAULT_PERPLEXITY;
+use crate::pipeline::analysis::umap::UmapOptions;
 use crate::pipeline::explore::recommend::Rule;
 use crate::pipeline::input::columns::ColumnMapping;
 use crate::pipeline::model::train::EpochLoss;
 use crate::pipeline::params::{Projection, TrainParams};
 use crate::protocol::{
-    CheckOptions, DatasetInfo, Distinctive, MappingCheck, Progress, Recommendation, RunResults, SetRecommendation,
-    SongRef, Task, TaskProgress,
+    CheckOptions, DatasetInfo, Distinctive, MappingCheck, Progress, Recommendation, Request, RunResults,
+    SetRecommendation, SongRef, Task, TaskProgress,
 };
 
 /// Results too big to compare field by field (a million songs' map): two are the same when
@@ -132,7 +133,9 @@ pub struct Run {
     /// the same list: the page tells it each rename.
     pub cluster_names: Vec<String>,
     /// The t-SNE map of the results, once computed.
-    pub tsne: Option<Shared<TsneMap>>,
+    pub tsne: Option<Shared<LaidOutMap>>,
+    /// The UMAP map of the results, once computed.
+    pub umap: Option<Shared<LaidOutMap>>,
     /// The last comparison of k for the current model.
     pub k_scores: Option<Shared<KChoice>>,
     /// The last comparison of representations.
@@ -193,11 +196,46 @@ pub struct View {
     pub zoom_to: Option<link::LinkedZoom>,
     /// The perplexity the next t-SNE map is computed with; `None` for the default.
     pub tsne_perplexity: Option<f32>,
+    /// What the next UMAP map is made with.
+    pub umap: UmapOptions,
 }
 
 impl View {
     pub fn perplexity(&self) -> f32 {
         self.tsne_perplexity.unwrap_or(DEFAULT_PERPLEXITY)
+    }
+
+    /// What the worker is asked to make a map made on request with.
+    pub fn map_request(&self, projection: Projection) -> Option<Request> {
+        match projection {
+            Projection::Tsne => Some(Request::Tsne { perplexity: self.perplexity() }),
+            Projection::Umap => Some(Request::Umap { options: self.umap }),
+            Projection::Pca | Projection::FirstTwo => None,
+        }
+    }
+}
+
+impl Run {
+    /// The map made on request for `projection`, once it has arrived.
+    pub fn laid_out(&self, projection: Projection) -> Option<&Shared<LaidOutMap>> {
+        match projection {
+            Projection::Tsne => self.tsne.as_ref(),
+            Projection::Umap => self.umap.as_ref(),
+            Projection::Pca | Projection::FirstTwo => None,
+        }
+    }
+
+    pub fn set_laid_out(&mut self, projection: Projection, map: Option<Shared<LaidOutMap>>) {
+        match projection {
+            Projection::Tsne => self.tsne = map,
+            Projection::Umap => self.umap = map,
+            Projection::Pca | Projection::FirstTwo => {}
+        }
+    }
+
+    /// A map for `projection` is missing and must be asked for.
+    pub fn lacks(&self, projection: Projection) -> bool {
+        projection.on_request() && self.laid_out(projection).is_none()
     }
 }
 
@@ -267,9 +305,10 @@ impl From<&SongRef> for PlaylistEntry {
     }
 }
 
-/// The t-SNE map: `[x, y]` per song, and how many songs t-SNE itself laid out.
+/// A map made on request (t-SNE, UMAP): `[x, y]` per song, and how many songs the method
+/// itself laid out (the others were placed among their nearest).
 #[derive(Debug, Clone, PartialEq)]
-pub struct TsneMap {
+pub struct LaidOutMap {
     pub xy: Vec<f32>,
     pub sample: usize,
     pub quality: Option<MapQuality>,
@@ -321,7 +360,7 @@ impl Page {
     pub fn map_xy(&self) -> Option<&[f32]> {
         let results = self.run.results.as_ref()?;
         match self.view.projection {
-            Projection::Tsne => self.run.tsne.as_ref().map(|t| &t.xy[..]),
+            Projection::Tsne | Projection::Umap => self.run.laid_out(self.view.projection).map(|t| &t.xy[..]),
             Projection::Pca => Some(&results.pca),
             Projection::FirstTwo => Some(&results.first_two),
         }

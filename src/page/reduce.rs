@@ -1,7 +1,7 @@
 //! The page's rules: each action changes the state and says what to send or download.
 
 use super::action::{Action, Effect, MERGED, NOT_SAVED};
-use super::{Comparison, KChoice, Page, PlaylistEntry, Running, Shared, Tab, TsneMap, SELECTION_MAX};
+use super::{Comparison, KChoice, LaidOutMap, Page, PlaylistEntry, Running, Shared, Tab, SELECTION_MAX};
 use crate::mapview::lasso::combine;
 use crate::pipeline::analysis::tsne::clamp_perplexity;
 use crate::pipeline::explore::recommend::MAX_NEIGHBOURS;
@@ -171,11 +171,10 @@ impl Page {
             }
             Action::SetProjection(p) => {
                 self.view.projection = p;
-                let missing = p == Projection::Tsne && self.run.tsne.is_none();
-                if missing {
-                    return vec![Effect::Send(Request::Tsne { perplexity: self.view.perplexity() })];
+                match self.run.lacks(p) {
+                    true => self.view.map_request(p).map(Effect::Send).into_iter().collect(),
+                    false => vec![],
                 }
-                vec![]
             }
             Action::SetPerplexity(p) => {
                 let p = clamp_perplexity(p);
@@ -186,6 +185,17 @@ impl Page {
                 self.run.tsne = None;
                 if self.view.projection == Projection::Tsne && self.run.results.is_some() {
                     return vec![Effect::Send(Request::Tsne { perplexity: p })];
+                }
+                vec![]
+            }
+            Action::SetUmap(options) => {
+                let options = options.clamped();
+                if options == self.view.umap {
+                    return vec![];
+                }
+                (self.view.umap, self.run.umap) = (options, None);
+                if self.view.projection == Projection::Umap && self.run.results.is_some() {
+                    return vec![Effect::Send(Request::Umap { options })];
                 }
                 vec![]
             }
@@ -374,11 +384,16 @@ impl Page {
             Event::Keeping(keeping) => return self.on_keeping(keeping),
             Event::Located { song } => return self.located(song),
             Event::Finished(results) => return self.on_finished(*results),
-            Event::TsneReady { id, xy, sample, quality } => {
-                self.run.tsne = Some(Shared::new(TsneMap { xy, sample, quality }));
-                self.end_task(format!(
-                    "t-SNE map ready: {sample} songs laid out by t-SNE, the others placed among their 5 nearest."
-                ));
+            Event::MapReady { id, projection, xy, sample, quality } => {
+                self.run.set_laid_out(projection, Some(Shared::new(LaidOutMap { xy, sample, quality })));
+                let name = projection.label();
+                let rows = xy_rows(&self.run);
+                self.end_task(match sample < rows {
+                    true => format!(
+                        "{name} map ready: {sample} songs laid out by {name}, the others placed among their 5 nearest."
+                    ),
+                    false => format!("{name} map ready: all {sample} songs laid out by {name}."),
+                });
                 // Only now, with the map on screen, does it become part of the worker's run.
                 return vec![Effect::Send(Request::Commit { id })];
             }
@@ -530,13 +545,17 @@ impl Page {
         // The same songs' points clustered anew keep their t-SNE map; any other change loses it,
         // unless the run brings its own (a resumed session kept it).
         if !results.same_points {
-            self.run.tsne = None;
+            (self.run.tsne, self.run.umap) = (None, None);
         }
         if let Some(sample) = results.tsne_sample {
             let xy = std::mem::take(&mut results.tsne);
-            self.run.tsne = Some(Shared::new(TsneMap { xy, sample, quality: results.tsne_quality }));
+            self.run.tsne = Some(Shared::new(LaidOutMap { xy, sample, quality: results.tsne_quality }));
         }
-        if self.view.projection == Projection::Tsne && self.run.tsne.is_none() {
+        if let Some(sample) = results.umap_sample {
+            let xy = std::mem::take(&mut results.umap);
+            self.run.umap = Some(Shared::new(LaidOutMap { xy, sample, quality: results.umap_quality }));
+        }
+        if self.run.lacks(self.view.projection) {
             self.view.projection = Projection::Pca;
         }
         let message = format!(
@@ -559,12 +578,17 @@ impl Page {
     /// The task under way stopped (finished, failed or cancelled): the page is free again.
     fn end_task(&mut self, message: String) {
         self.tasks = super::Tasks::default();
-        // t-SNE stopped before its map arrived: back to a map that exists.
-        if self.run.tsne.is_none() && self.view.projection == Projection::Tsne {
+        // t-SNE or UMAP stopped before its map arrived: back to a map that exists.
+        if self.run.lacks(self.view.projection) {
             self.view.projection = Projection::Pca;
         }
         self.notice.status = message;
     }
+}
+
+/// Songs in the run shown (0 without one).
+fn xy_rows(run: &super::Run) -> usize {
+    run.results.as_ref().map_or(0, |r| r.rows)
 }
 
 /// Rows in the built-in demo dataset, and the seed that makes them.

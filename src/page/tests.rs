@@ -3,10 +3,10 @@
 use super::*;
 use crate::mapview::lasso::Combine;
 use crate::pipeline::analysis::compare::Representation;
+use crate::pipeline::explore::recommend::Rule;
 use crate::pipeline::input::check::CheckOptions;
 use crate::pipeline::input::columns::{MissingPolicy, Slot};
 use crate::pipeline::input::demo::demo_csv;
-use crate::pipeline::explore::recommend::Rule;
 use crate::protocol::{Event, PickFor, Request, SimilarSong};
 
 fn send(request: Request) -> Vec<Effect> {
@@ -186,7 +186,13 @@ fn finished_results_are_shown_then_committed() {
 fn a_recluster_keeps_its_t_sne_map_and_a_new_run_does_not() {
     let mut page = with_run();
     page.reduce(Action::SetProjection(Projection::Tsne));
-    page.reduce(Action::Worker(Event::TsneReady { id: 6, xy: vec![1.0; 6], sample: 3, quality: None }));
+    page.reduce(Action::Worker(Event::MapReady {
+        id: 6,
+        projection: Projection::Tsne,
+        xy: vec![1.0; 6],
+        sample: 3,
+        quality: None,
+    }));
     let effects = page.reduce(Action::Recluster { k: 3 });
     assert_eq!(effects, send(Request::Recluster { k: 3 }));
     assert_eq!(page.settings.params.k, 3);
@@ -208,7 +214,13 @@ fn t_sne_is_asked_for_once_and_committed_when_shown() {
     let progress = TaskProgress::Tsne { phase: "iterations".into(), done: 5, total: 10 };
     page.reduce(Action::Worker(Event::Progress(progress.clone())));
     assert_eq!(page.tasks.progress, Some(progress));
-    let effects = page.reduce(Action::Worker(Event::TsneReady { id: 6, xy: vec![2.0; 6], sample: 3, quality: None }));
+    let effects = page.reduce(Action::Worker(Event::MapReady {
+        id: 6,
+        projection: Projection::Tsne,
+        xy: vec![2.0; 6],
+        sample: 3,
+        quality: None,
+    }));
     assert_eq!(effects, send(Request::Commit { id: 6 }));
     assert_eq!((page.tasks.progress.clone(), page.idle()), (None, true));
     page.reduce(Action::SetProjection(Projection::Pca));
@@ -220,13 +232,54 @@ fn t_sne_is_asked_for_once_and_committed_when_shown() {
 }
 
 #[test]
+fn umap_is_asked_for_with_its_options_and_kept_beside_t_sne() {
+    let mut page = with_run();
+    let options = UmapOptions::default();
+    assert_eq!(page.reduce(Action::SetProjection(Projection::Umap)), send(Request::Umap { options }));
+    assert_eq!(page.map_xy(), None, "no map to draw until it arrives");
+    page.reduce(Action::Worker(Event::Stage { task: Task::Umap, step: "Computing the UMAP map".into() }));
+    let progress = TaskProgress::Umap { phase: "epochs".into(), done: 5, total: 200 };
+    page.reduce(Action::Worker(Event::Progress(progress.clone())));
+    assert_eq!(page.tasks.progress, Some(progress));
+    let ready = Event::MapReady { id: 6, projection: Projection::Umap, xy: vec![3.0; 6], sample: 3, quality: None };
+    assert_eq!(page.reduce(Action::Worker(ready)), send(Request::Commit { id: 6 }));
+    assert_eq!(page.map_xy(), Some(&[3.0f32; 6][..]));
+    assert_eq!(status(&page), "UMAP map ready: all 3 songs laid out by UMAP.");
+    // t-SNE is its own map; coming back to UMAP asks nothing.
+    assert_eq!(page.reduce(Action::SetProjection(Projection::Tsne)), send(Request::Tsne { perplexity: 30.0 }));
+    page.reduce(Action::Worker(Event::MapReady {
+        id: 7,
+        projection: Projection::Tsne,
+        xy: vec![4.0; 6],
+        sample: 2,
+        quality: None,
+    }));
+    assert_eq!(page.map_xy(), Some(&[4.0f32; 6][..]));
+    assert!(page.reduce(Action::SetProjection(Projection::Umap)).is_empty(), "the UMAP map is there already");
+    assert_eq!(page.map_xy(), Some(&[3.0f32; 6][..]));
+    // Other options: the map is made again with them, clamped to their ranges.
+    let wide = UmapOptions { neighbours: 500, min_dist: 0.5, seed: 7, epochs: None };
+    let clamped = UmapOptions { neighbours: 50, ..wide };
+    assert_eq!(page.reduce(Action::SetUmap(wide)), send(Request::Umap { options: clamped }));
+    assert_eq!((page.run.umap.is_none(), page.run.tsne.is_some()), (true, true));
+    assert!(page.reduce(Action::SetUmap(clamped)).is_empty(), "the same options again ask nothing");
+    // A new run loses both maps.
+    page.reduce(Action::Worker(Event::Finished(Box::new(results(8, 3)))));
+    assert_eq!((page.run.tsne.is_none(), page.run.umap.is_none(), page.view.projection), (true, true, Projection::Pca));
+}
+
+#[test]
 fn a_t_sne_that_stops_early_goes_back_to_a_map_that_exists() {
-    for end in [
-        Event::Cancelled { task: Task::Tsne },
-        Event::Failed { task: Some(Task::Tsne), stage: "Computing the t-SNE map".into(), message: "no".into() },
+    for (projection, end) in [
+        (Projection::Tsne, Event::Cancelled { task: Task::Tsne }),
+        (
+            Projection::Tsne,
+            Event::Failed { task: Some(Task::Tsne), stage: "Computing the t-SNE map".into(), message: "no".into() },
+        ),
+        (Projection::Umap, Event::Cancelled { task: Task::Umap }),
     ] {
         let mut page = with_run();
-        page.reduce(Action::SetProjection(Projection::Tsne));
+        page.reduce(Action::SetProjection(projection));
         page.reduce(Action::Worker(Event::Stage { task: Task::Tsne, step: "Computing the t-SNE map".into() }));
         page.reduce(Action::Worker(end));
         assert_eq!((page.view.projection, page.idle()), (Projection::Pca, true));

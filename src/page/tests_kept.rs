@@ -189,5 +189,8 @@ fn the_view_on_screen_becomes_a_link() {
     let zoom = Some(MapZoom { zoom: 3.0, centre: (1.0, 2.0) });
     let link = page.link(zoom).unwrap();
     assert_eq!(link.file, kept("a.csv", None).file);
-    assert_eq!((link.projection, link.k, link.zoom, link.colour, link.song), (Projection::FirstTwo, Some(2), zoom, None, None));
+    assert_eq!(
+        (link.projection, link.k, link.zoom, link.colour, link.song),
+        (Projection::FirstTwo, Some(2), zoom, None, None)
+    );
 }

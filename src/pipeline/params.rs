@@ -17,6 +17,39 @@ pub enum Projection {
     /// t-SNE on a sample, the other songs placed among their nearest sampled ones
     /// (`tsne::Tsne`); computed on request, in slices, by the worker.
     Tsne,
+    /// UMAP over all songs up to 100k (`umap::Umap`); computed on request, like t-SNE.
+    Umap,
+}
+
+impl Projection {
+    /// Too slow to compute with every run: made when the person asks for it.
+    pub fn on_request(self) -> bool {
+        matches!(self, Projection::Tsne | Projection::Umap)
+    }
+
+    /// Its name in the page's address and its element ids.
+    pub fn key(self) -> &'static str {
+        match self {
+            Projection::Pca => "pca",
+            Projection::FirstTwo => "first-two",
+            Projection::Tsne => "tsne",
+            Projection::Umap => "umap",
+        }
+    }
+
+    /// How the page names it in a sentence.
+    pub fn label(self) -> &'static str {
+        match self {
+            Projection::Pca => "Principal components",
+            Projection::FirstTwo => "First two dimensions",
+            Projection::Tsne => "t-SNE",
+            Projection::Umap => "UMAP",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Projection> {
+        [Projection::Pca, Projection::FirstTwo, Projection::Tsne, Projection::Umap].into_iter().find(|p| p.key() == key)
+    }
 }
 
 /// Settings as typed by the user. Defaults are the reference project's.

@@ -12,6 +12,7 @@ use crate::pipeline::analysis::compare::RepresentationScore;
 use crate::pipeline::analysis::map_quality::MapQuality;
 use crate::pipeline::input::check::MappingCheck;
 use crate::pipeline::model::train::EpochLoss;
+use crate::pipeline::params::Projection;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Event {
@@ -59,10 +60,11 @@ pub enum Event {
         scores: Vec<RepresentationScore>,
         label: Option<String>,
     },
-    /// The t-SNE map, `[x, y]` per song of the last run; `sample` songs were laid out by t-SNE.
-    /// `id` is what the page commits once it shows the map.
-    TsneReady {
+    /// A map made on request (t-SNE, UMAP), `[x, y]` per song of the last run; `sample` songs
+    /// were laid out by the method itself. `id` is what the page commits once it shows the map.
+    MapReady {
         id: u64,
+        projection: Projection,
         xy: Vec<f32>,
         sample: usize,
         /// How much of each song's neighbourhood the map keeps.
@@ -116,7 +118,8 @@ impl Event {
             Event::ModelSaved { .. } => Some(Stale::Say("Saving the model")),
             Event::KScores { .. } => Some(Stale::Say("Comparing k")),
             Event::Compared { .. } => Some(Stale::Say("Comparing representations")),
-            Event::TsneReady { .. } => Some(Stale::Say("Computing the t-SNE map")),
+            Event::MapReady { projection: Projection::Umap, .. } => Some(Stale::Say("Computing the UMAP map")),
+            Event::MapReady { .. } => Some(Stale::Say("Computing the t-SNE map")),
             _ => None,
         }
     }
@@ -133,6 +136,7 @@ pub enum Task {
     ComparingK,
     ComparingRepresentations,
     Tsne,
+    Umap,
     /// Giving a restarted worker back the file and the run the page shows.
     Restoring,
     /// Reading back the session kept in this browser.
@@ -149,6 +153,7 @@ impl Task {
             Task::ComparingK => "Comparing k",
             Task::ComparingRepresentations => "Comparing representations",
             Task::Tsne => "t-SNE",
+            Task::Umap => "UMAP",
             Task::Restoring => "Restoring the results",
             Task::Resuming => "Resuming",
         }
@@ -157,7 +162,16 @@ impl Task {
     /// The task stops at the page's Cancel (the others take a moment and cannot be stopped
     /// halfway without leaving a half-made run).
     pub fn cancellable(self) -> bool {
-        matches!(self, Task::Reading | Task::Resuming | Task::Training | Task::ComparingK | Task::ComparingRepresentations | Task::Tsne)
+        matches!(
+            self,
+            Task::Reading
+                | Task::Resuming
+                | Task::Training
+                | Task::ComparingK
+                | Task::ComparingRepresentations
+                | Task::Tsne
+                | Task::Umap
+        )
     }
 }
 
@@ -182,6 +196,12 @@ pub enum TaskProgress {
         done: usize,
         total: usize,
     },
+    /// `done` of `total` in `phase` (neighbours found, the graph, epochs, songs placed).
+    Umap {
+        phase: String,
+        done: usize,
+        total: usize,
+    },
 }
 
 impl TaskProgress {
@@ -191,6 +211,7 @@ impl TaskProgress {
             TaskProgress::Training(_) => Task::Training,
             TaskProgress::ComparingK { .. } => Task::ComparingK,
             TaskProgress::Tsne { .. } => Task::Tsne,
+            TaskProgress::Umap { .. } => Task::Umap,
         }
     }
 }

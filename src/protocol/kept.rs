@@ -66,6 +66,9 @@ pub struct KeptRun {
     pub snapshot: RunSnapshot,
     /// Songs t-SNE itself laid out, when a t-SNE map is kept.
     pub tsne_sample: Option<usize>,
+    /// Songs UMAP itself laid out, when a UMAP map is kept.
+    #[serde(default)]
+    pub umap_sample: Option<usize>,
 }
 
 /// What a stored meta record says, or why it cannot be used.
@@ -77,7 +80,9 @@ pub fn read_meta(json: &str) -> Result<KeptSession, String> {
     let format = serde_json::from_str::<Format>(json).ok().and_then(|f| f.format);
     match format {
         Some(KEPT_FORMAT) => serde_json::from_str(json).map_err(|e| refused(&format!("it could not be read ({e})"))),
-        Some(other) => Err(refused(&format!("it was saved in format {other}; this version reads format {KEPT_FORMAT}"))),
+        Some(other) => {
+            Err(refused(&format!("it was saved in format {other}; this version reads format {KEPT_FORMAT}")))
+        }
         None => Err(refused("it does not say its format")),
     }
 }

@@ -78,7 +78,7 @@ pub const SENDING: &str = "Sending results";
 /// page can tell the worker to drop exactly those.
 pub fn results_id(json: &str) -> Option<u64> {
     let value: serde_json::Value = serde_json::from_str(json).ok()?;
-    let id = value.get("Finished").and_then(|f| f.get("run_id")).or_else(|| value.get("TsneReady")?.get("id"));
+    let id = value.get("Finished").and_then(|f| f.get("run_id")).or_else(|| value.get("MapReady")?.get("id"));
     id?.as_u64()
 }
 
@@ -130,7 +130,7 @@ mod tests {
         );
         assert_eq!(Event::ModelSaved { file: "m.json".into() }.run_bound(), Some(Stale::Say("Saving the model")));
         assert_eq!(Event::Ready.run_bound(), None);
-        assert_eq!(results_id(r#"{"TsneReady":{"id":7,"xy":[],"sample":3}}"#), Some(7));
+        assert_eq!(results_id(r#"{"MapReady":{"id":7,"projection":"Umap","xy":[],"sample":3}}"#), Some(7));
         assert_eq!(results_id(r#"{"Finished":{"run_id":4,"recon_mse":null}}"#), Some(4));
         assert_eq!(results_id("not json"), None);
     }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::results::SongKey;
 use super::Stale;
 use crate::pipeline::analysis::compare::Representation;
+use crate::pipeline::analysis::umap::UmapOptions;
 use crate::pipeline::explore::recommend::Rule;
 use crate::pipeline::input::columns::ColumnMapping;
 use crate::pipeline::params::{Projection, TrainParams};
@@ -128,6 +129,10 @@ pub enum Request {
     Tsne {
         perplexity: f32,
     },
+    /// Compute the UMAP map of the last run with these options (clamped to their ranges).
+    Umap {
+        options: UmapOptions,
+    },
     /// Read back the session kept in this browser: its file, then its run and map (only the file
     /// with `table_only`: a restarted worker is given the page's run instead). `expect` is the
     /// fingerprint of the file the page offered: a session another tab kept since is not it.
@@ -177,6 +182,7 @@ impl Request {
             Request::Compare => Some(Stale::Say("Comparing representations")),
             Request::UseRepresentation { .. } => Some(Stale::Say("Changing the representation")),
             Request::Tsne { .. } => Some(Stale::Say("Computing the t-SNE map")),
+            Request::Umap { .. } => Some(Stale::Say("Computing the UMAP map")),
             _ => None,
         }
     }

@@ -76,6 +76,13 @@ pub struct RunResults {
     pub map_quality: Vec<(Projection, MapQuality)>,
     #[serde(default)]
     pub tsne_quality: Option<MapQuality>,
+    /// A UMAP map that comes with the run, like `tsne` (beside the JSON as `umap`).
+    #[serde(default)]
+    pub umap: Vec<f32>,
+    #[serde(default)]
+    pub umap_sample: Option<usize>,
+    #[serde(default)]
+    pub umap_quality: Option<MapQuality>,
 }
 
 /// A song's most distinctive features: those furthest from the average song, in standard

@@ -38,7 +38,9 @@ pub fn follow_view(state: AppState) {
             move || {
                 let url = format!("#{hash}");
                 let history = web_sys::window().and_then(|w| w.history().ok());
-                if history.is_some_and(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url)).is_ok()) {
+                if history
+                    .is_some_and(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url)).is_ok())
+                {
                     written.set_value(hash);
                 }
             },

@@ -12,7 +12,8 @@ use web_sys::{ErrorEvent, File, MessageEvent, Worker};
 
 use super::song_names::SongNames;
 use super::state::AppState;
-use crate::page::{Action, Effect, Shared, TsneMap};
+use crate::page::{Action, Effect, LaidOutMap, Shared};
+use crate::pipeline::params::Projection;
 use crate::protocol::{
     decode_event, encode_request, results_id, Event, Request, RunResults, Stale, Task, CRASH_STAGE, STALE,
 };
@@ -48,7 +49,7 @@ struct Replay {
     /// The crash, for the messages that follow.
     crash: String,
     /// The run on screen at the crash, and its t-SNE map if one was shown.
-    run: Option<(Shared<RunResults>, Option<Shared<TsneMap>>)>,
+    run: Option<(Shared<RunResults>, Vec<(Projection, Shared<LaidOutMap>)>)>,
 }
 
 /// Cheap to clone; all clones talk to the same worker.
@@ -202,15 +203,16 @@ impl Bridge {
             let Some(replay) = &inner.replay else { return };
             (inner.state, replay.run.clone(), replay.crash.clone())
         };
-        let Some((results, tsne)) = run else {
+        let Some((results, maps)) = run else {
             self.recovered(&format!("{crash}. It was restarted and the file was loaded again; nothing was lost."));
             return;
         };
         let labels: JsValue = js_sys::Uint16Array::from(&results.labels[..]).into();
         let mut extras = vec![("labels", labels), ("run", run_tag(state))];
-        if let Some(t) = tsne {
-            extras.push(("tsne", js_sys::Float32Array::from(&t.xy[..]).into()));
-            extras.push(("tsne_sample", JsValue::from_f64(t.sample as f64)));
+        for (projection, map) in maps {
+            extras.push((projection.key(), js_sys::Float32Array::from(&map.xy[..]).into()));
+            let sample = if projection == Projection::Umap { "umap_sample" } else { "tsne_sample" };
+            extras.push((sample, JsValue::from_f64(map.sample as f64)));
         }
         // The names as they stand now: renamed clusters stay renamed in the new worker.
         let mut snapshot = results.snapshot.clone();
@@ -273,7 +275,11 @@ impl Bridge {
             state.dispatch(Action::WorkerGaveUp(text));
             return;
         }
-        let run = state.read(|p| p.run.results.clone().map(|r| (r, p.run.tsne.clone())));
+        let run = state.read(|p| {
+            let maps = [Projection::Tsne, Projection::Umap].into_iter();
+            let maps = maps.filter_map(|m| Some((m, p.run.laid_out(m)?.clone()))).collect();
+            p.run.results.clone().map(|r| (r, maps))
+        });
         let text = match (&replay, &run) {
             (Some(_), Some(_)) => {
                 format!("{message}. It was restarted; the file and the results shown are being restored.")
@@ -336,14 +342,16 @@ fn attach_arrays(event: Event, data: &JsValue, state: AppState) -> Result<Event,
             if r.tsne_sample.is_some() {
                 r.tsne = f32s("tsne").filter(|v| v.len() == 2 * rows).ok_or_else(|| incomplete("their t-SNE map"))?;
             }
+            if r.umap_sample.is_some() {
+                r.umap = f32s("umap").filter(|v| v.len() == 2 * rows).ok_or_else(|| incomplete("their UMAP map"))?;
+            }
             Ok(Event::Finished(r))
         }
-        Event::TsneReady { id, sample, quality, .. } => {
+        Event::MapReady { id, projection, sample, quality, .. } => {
             let rows = state.read(|p| p.run.results.as_ref().map(|r| r.rows));
-            let xy = f32s("xy")
-                .filter(|xy| Some(xy.len()) == rows.map(|n| 2 * n))
-                .ok_or_else(|| incomplete("the t-SNE map"))?;
-            Ok(Event::TsneReady { id, xy, sample, quality })
+            let xy =
+                f32s("xy").filter(|xy| Some(xy.len()) == rows.map(|n| 2 * n)).ok_or_else(|| incomplete("the map"))?;
+            Ok(Event::MapReady { id, projection, xy, sample, quality })
         }
         other => Ok(other),
     }

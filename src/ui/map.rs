@@ -45,6 +45,7 @@ fn axes(p: Projection) -> (&'static str, &'static str) {
         Projection::Pca => ("Principal component 1", "Principal component 2"),
         Projection::FirstTwo => ("Latent dimension 0", "Latent dimension 1"),
         Projection::Tsne => ("t-SNE 1", "t-SNE 2"),
+        Projection::Umap => ("UMAP 1", "UMAP 2"),
     }
 }
 
@@ -233,7 +234,7 @@ pub fn MapView() -> impl IntoView {
     Effect::new(move |_| {
         state.projection.track();
         state.results.track();
-        state.tsne.track();
+        state.laid_out.track();
         local.update_value(|l| (l.index, l.centred, l.whole, l.centres) = (None, None, None, None));
         view.set(None);
         hover.set(None);
@@ -334,7 +335,7 @@ pub fn MapView() -> impl IntoView {
         state.colouring.track();
         state.cluster_names.track();
         view.track();
-        let tsne = state.tsne.get();
+        let tsne = state.laid_out.get();
         let (Some(results), Some(_)) = (state.results.get(), canvas.get()) else { return };
         // A new map (results or projection) is drawn after the page's next paint, in a task of
         // its own; a zoom or pan is drawn in the next frame, so it follows the pointer.
@@ -361,7 +362,7 @@ pub fn MapView() -> impl IntoView {
     // later, so that the new map's own reset to the whole map has happened first.
     Effect::new(move |_| {
         let Some(z) = state.zoom_to.get() else { return };
-        state.tsne.track();
+        state.laid_out.track();
         state.results.track();
         if z.after_song || z.projection != state.projection.get() {
             return;
@@ -382,7 +383,8 @@ pub fn MapView() -> impl IntoView {
         }
         local.update_value(|l| l.centred = Some(row));
         // The song a link named: the map goes where the link says rather than to the song.
-        let linked = state.zoom_to.get_untracked().filter(|z| z.after_song && z.projection == state.projection.get_untracked());
+        let linked =
+            state.zoom_to.get_untracked().filter(|z| z.after_song && z.projection == state.projection.get_untracked());
         if let Some(z) = linked {
             if let Some(v) = with_xy(state, |xy| linked_view(xy, z.zoom)) {
                 view.set(Some(v));

@@ -1,4 +1,4 @@
-//! How the map is drawn: projection (t-SNE computed on request, with progress and Cancel),
+//! How the map is drawn: projection (t-SNE and UMAP computed on request, with progress and Cancel),
 //! what the dots are coloured by, the palette and the number scale.
 
 use leptos::prelude::*;
@@ -8,6 +8,9 @@ use crate::mapview::colours::{Palette, Scale};
 use crate::page::Action;
 use crate::pipeline::analysis::map_quality::MAP_NEIGHBOURS;
 use crate::pipeline::analysis::tsne::{DEFAULT_PERPLEXITY, MAX_SAMPLE, PERPLEXITY_RANGE};
+use crate::pipeline::analysis::umap::{
+    UmapOptions, DEFAULT_MIN_DIST, DEFAULT_NEIGHBOURS, FIT_ALL_UP_TO, FIT_SAMPLE, MIN_DIST_RANGE, NEIGHBOURS_RANGE,
+};
 use crate::pipeline::params::Projection;
 use crate::protocol::TaskProgress;
 
@@ -15,7 +18,7 @@ use crate::protocol::TaskProgress;
 fn quality_sentence(state: AppState) -> String {
     let projection = state.projection.get();
     let quality = match projection {
-        Projection::Tsne => state.tsne.get().and_then(|t| t.quality),
+        Projection::Tsne | Projection::Umap => state.laid_out.get().and_then(|t| t.quality),
         other => state.results.get().and_then(|r| r.map_quality.iter().find(|(p, _)| *p == other).map(|(_, q)| *q)),
     };
     quality.map_or_else(String::new, |q| {
@@ -32,27 +35,18 @@ fn quality_sentence(state: AppState) -> String {
 pub fn MapSettings() -> impl IntoView {
     let state = expect_context::<AppState>();
     let on_projection = move |ev: leptos::ev::Event| {
-        let p = match event_target_value(&ev).as_str() {
-            "first-two" => Projection::FirstTwo,
-            "tsne" => Projection::Tsne,
-            _ => Projection::Pca,
-        };
+        let p = Projection::from_key(&event_target_value(&ev)).unwrap_or_default();
         state.dispatch(Action::SetProjection(p));
     };
-    let projection_value = move || {
-        match state.projection.get() {
-            Projection::Pca => "pca",
-            Projection::FirstTwo => "first-two",
-            Projection::Tsne => "tsne",
-        }
-        .to_string()
-    };
+    let projection_value = move || state.projection.get().key().to_string();
     let on_perplexity = move |ev: leptos::ev::Event| {
         if let Ok(p) = event_target_value(&ev).trim().parse::<f32>() {
             state.dispatch(Action::SetPerplexity(p));
         }
         // A value out of range is brought back in even when the state did not change.
-        if let Some(input) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok()) {
+        if let Some(input) =
+            ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok())
+        {
             input.set_value(&state.perplexity.get_untracked().to_string());
         }
     };
@@ -85,8 +79,9 @@ pub fn MapSettings() -> impl IntoView {
         (true, Some(column)) => column.to_string(),
         _ => "cluster".to_string(),
     };
-    let tsne_progress = move || match state.task_progress.get() {
-        Some(TaskProgress::Tsne { phase, done, total }) => Some((phase, done, total)),
+    let progress = move || match state.task_progress.get() {
+        Some(TaskProgress::Tsne { phase, done, total }) => Some((Projection::Tsne, phase, done, total)),
+        Some(TaskProgress::Umap { phase, done, total }) => Some((Projection::Umap, phase, done, total)),
         _ => None,
     };
     view! {
@@ -99,6 +94,7 @@ pub fn MapSettings() -> impl IntoView {
                 <option value="pca">"Principal components"</option>
                 <option value="first-two">"First two dimensions"</option>
                 <option value="tsne">{format!("t-SNE (on a sample of up to {MAX_SAMPLE} songs)")}</option>
+                <option value="umap">{format!("UMAP (all songs up to {FIT_ALL_UP_TO})")}</option>
             </select>
             <label for="colour-by">"Colour by"</label>
             <select id="colour-by" on:change=on_colour prop:value=colour_value prop:disabled=move || !state.idle.get()>
@@ -125,17 +121,78 @@ pub fn MapSettings() -> impl IntoView {
                 "How many neighbours each song attends to ({}–{}, default {DEFAULT_PERPLEXITY}); a t-SNE map made with another is made again.",
                 PERPLEXITY_RANGE.0, PERPLEXITY_RANGE.1)}</small>
         </div>
-        {move || tsne_progress().map(|(phase, done, total)| view! {
-            <div class="map-controls" id="tsne-progress">
-                <label for="tsne-bar">{format!("t-SNE: {done} of {total} {phase}")}</label>
-                <progress id="tsne-bar" max=total.to_string() value=done.to_string()></progress>
-                <button type="button" on:click=move |_| state.dispatch(Action::Cancel)>"Cancel t-SNE"</button>
-            </div>
+        <UmapControls/>
+        {move || progress().map(|(projection, phase, done, total)| {
+            let (key, name) = (projection.key(), projection.label());
+            view! {
+                <div class="map-controls" id=format!("{key}-progress")>
+                    <label for=format!("{key}-bar")>{format!("{name}: {done} of {total} {phase}")}</label>
+                    <progress id=format!("{key}-bar") max=total.to_string() value=done.to_string()></progress>
+                    <button type="button" on:click=move |_| state.dispatch(Action::Cancel)>{format!("Cancel {name}")}</button>
+                </div>
+            }
         })}
-        <p class="help" hidden=move || state.projection.get() != Projection::Tsne>{move || state.tsne.get().map(|t| format!(
-            "t-SNE laid out {} songs picked at random (seeded); every other song sits at the distance-weighted mean of its 5 nearest sampled songs in the {}.",
-            t.sample, "representation clustered")).unwrap_or_else(|| "Computing t-SNE…".into())}</p>
+        <p class="help" id="laid-out-help" hidden=move || !state.projection.get().on_request()>{move || laid_out_sentence(state)}</p>
         <p class="help" id="map-quality">{move || quality_sentence(state)}</p>
         </section>
+    }
+}
+
+/// What the t-SNE or UMAP map shown is made of.
+fn laid_out_sentence(state: AppState) -> String {
+    let projection = state.projection.get();
+    let name = projection.label();
+    let Some(map) = state.laid_out.get() else { return format!("Computing {name}…") };
+    let rows = state.results.get().map_or(0, |r| r.rows);
+    let placed = "every other song sits at the distance-weighted mean of its 5 nearest laid-out songs in the representation clustered";
+    match (projection, map.sample < rows) {
+        (Projection::Umap, false) => format!("UMAP laid out all {} songs.", map.sample),
+        (Projection::Umap, true) => format!("UMAP laid out {} songs picked at random (seeded); {placed}.", map.sample),
+        (_, false) => format!("t-SNE laid out all {} songs.", map.sample),
+        (_, true) => format!("t-SNE laid out {} songs picked at random (seeded); {placed}.", map.sample),
+    }
+}
+
+/// UMAP's neighbours, minimum distance and seed, set before it runs.
+#[component]
+fn UmapControls() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let set = move |ev: leptos::ev::Event, change: fn(UmapOptions, f64) -> UmapOptions| {
+        if let Ok(v) = event_target_value(&ev).trim().parse::<f64>() {
+            state.dispatch(Action::SetUmap(change(state.umap_options.get_untracked(), v)));
+        }
+        // A value out of range is brought back in even when the state did not change.
+        if let Some(input) =
+            ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok())
+        {
+            let o = state.umap_options.get_untracked();
+            let value = match input.id().as_str() {
+                "umap-neighbours" => o.neighbours.to_string(),
+                "umap-min-dist" => o.min_dist.to_string(),
+                _ => o.seed.to_string(),
+            };
+            input.set_value(&value);
+        }
+    };
+    let options = move || state.umap_options.get();
+    view! {
+        <fieldset class="map-controls umap-controls" aria-describedby="umap-help">
+            <legend>"UMAP"</legend>
+            <label for="umap-neighbours">"Neighbours"</label>
+            <input id="umap-neighbours" type="number" min=NEIGHBOURS_RANGE.0.to_string() max=NEIGHBOURS_RANGE.1.to_string() step="1"
+                prop:value=move || options().neighbours.to_string() prop:disabled=move || !state.idle.get()
+                on:change=move |ev| set(ev, |o, v| UmapOptions { neighbours: v.round().max(0.0) as usize, ..o })/>
+            <label for="umap-min-dist">"Minimum distance"</label>
+            <input id="umap-min-dist" type="number" min=MIN_DIST_RANGE.0.to_string() max=MIN_DIST_RANGE.1.to_string() step="0.05"
+                prop:value=move || options().min_dist.to_string() prop:disabled=move || !state.idle.get()
+                on:change=move |ev| set(ev, |o, v| UmapOptions { min_dist: v as f32, ..o })/>
+            <label for="umap-seed">"Seed"</label>
+            <input id="umap-seed" type="number" min="0" step="1"
+                prop:value=move || options().seed.to_string() prop:disabled=move || !state.idle.get()
+                on:change=move |ev| set(ev, |o, v| UmapOptions { seed: v.max(0.0) as u64, ..o })/>
+            <small id="umap-help">{format!(
+                "Neighbours: how local the map is ({}–{}, default {DEFAULT_NEIGHBOURS}); minimum distance: how tightly similar songs pack ({}–{}, default {DEFAULT_MIN_DIST}). Up to {FIT_ALL_UP_TO} songs UMAP lays out every song; above, a seeded sample of {FIT_SAMPLE} and the rest placed among their nearest. A UMAP map made with other settings is made again.",
+                NEIGHBOURS_RANGE.0, NEIGHBOURS_RANGE.1, MIN_DIST_RANGE.0, MIN_DIST_RANGE.1)}</small>
+        </fieldset>
     }
 }

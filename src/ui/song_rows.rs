@@ -17,7 +17,9 @@ pub fn similar_cells(i: usize, s: &SimilarSong, rule: Rule) -> impl IntoView {
         _ => format!("cosine {:.3}", s.score),
     };
     let shown = s.closeness.map_or_else(|| raw.clone(), |c| format!("{c:.0}"));
-    let tip = format!("{raw}; closeness 100 is nearer than any song's 10th nearest in this file, 50 an ordinary 10th nearest");
+    let tip = format!(
+        "{raw}; closeness 100 is nearer than any song's 10th nearest in this file, 50 an ordinary 10th nearest"
+    );
     view! {
         <td class="num">{i + 1}</td>
         <td>{s.song.title.clone()}</td>

@@ -10,7 +10,8 @@ use web_sys::File;
 use super::song_names::SongNames;
 use crate::mapview::colours::{Colouring, Palette, Scale};
 use crate::page::link::{LinkedZoom, MapZoom};
-use crate::page::{Action, Comparison, Effect, KChoice, Kept, Page, PlaylistEntry, Shared, Tab, TsneMap};
+use crate::page::{Action, Comparison, Effect, KChoice, Kept, LaidOutMap, Page, PlaylistEntry, Shared, Tab};
+use crate::pipeline::analysis::umap::UmapOptions;
 use crate::pipeline::input::columns::ColumnMapping;
 use crate::pipeline::model::train::EpochLoss;
 use crate::pipeline::params::{Projection, TrainParams};
@@ -42,9 +43,12 @@ pub struct AppState {
     pub history: Memo<Vec<EpochLoss>>,
     pub progress: Memo<Option<Progress>>,
     pub cluster_names: Memo<Vec<String>>,
-    pub tsne: Memo<Option<Shared<TsneMap>>>,
+    /// The t-SNE or UMAP map of the projection shown, once it has arrived.
+    pub laid_out: Memo<Option<Shared<LaidOutMap>>>,
     /// The perplexity the next t-SNE map is made with.
     pub perplexity: Memo<f32>,
+    /// What the next UMAP map is made with.
+    pub umap_options: Memo<UmapOptions>,
     pub k_scores: Memo<Option<Shared<KChoice>>>,
     pub comparison: Memo<Option<Shared<Comparison>>>,
     pub projection: Memo<Projection>,
@@ -110,8 +114,9 @@ impl AppState {
             history: part(page, |p| p.run.history.clone()),
             progress: part(page, |p| p.run.progress),
             cluster_names: part(page, |p| p.run.cluster_names.clone()),
-            tsne: part(page, |p| p.run.tsne.clone()),
+            laid_out: part(page, |p| p.run.laid_out(p.view.projection).cloned()),
             perplexity: part(page, |p| p.view.perplexity()),
+            umap_options: part(page, |p| p.view.umap),
             k_scores: part(page, |p| p.run.k_scores.clone()),
             comparison: part(page, |p| p.run.comparison.clone()),
             projection: part(page, |p| p.view.projection),

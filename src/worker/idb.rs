@@ -58,7 +58,9 @@ pub(super) async fn database() -> Result<IdbDatabase, IdbError> {
         Err(e) => {
             // Not kept: a later call tries again (storage may have been turned back on).
             DB.with(|db| db.borrow_mut().take());
-            Err(e.dyn_into::<DomException>().map_or_else(|e| IdbError::new("UnknownError", format!("{e:?}")), |e| IdbError::of(Some(e))))
+            Err(e
+                .dyn_into::<DomException>()
+                .map_or_else(|e| IdbError::new("UnknownError", format!("{e:?}")), |e| IdbError::of(Some(e))))
         }
     }
 }
@@ -66,7 +68,10 @@ pub(super) async fn database() -> Result<IdbDatabase, IdbError> {
 fn open() -> Promise {
     let factory = js_sys::global().unchecked_into::<web_sys::WorkerGlobalScope>().indexed_db();
     let Ok(Some(factory)) = factory else {
-        return Promise::reject(&DomException::new_with_message_and_name("IndexedDB is turned off", "NotAllowedError").map_or(JsValue::NULL, JsValue::from));
+        return Promise::reject(
+            &DomException::new_with_message_and_name("IndexedDB is turned off", "NotAllowedError")
+                .map_or(JsValue::NULL, JsValue::from),
+        );
     };
     let request = match factory.open_with_u32(DATABASE, VERSION) {
         Ok(r) => r,
@@ -107,7 +112,10 @@ pub(super) async fn result(request: Result<IdbRequest, JsValue>) -> Result<JsVal
 }
 
 /// A transaction over the one store, and the store.
-pub(super) fn transaction(db: &IdbDatabase, mode: IdbTransactionMode) -> Result<(IdbTransaction, IdbObjectStore), IdbError> {
+pub(super) fn transaction(
+    db: &IdbDatabase,
+    mode: IdbTransactionMode,
+) -> Result<(IdbTransaction, IdbObjectStore), IdbError> {
     let tx = db.transaction_with_str_and_mode(STORE, mode).map_err(refused)?;
     let store = tx.object_store(STORE).map_err(refused)?;
     Ok((tx, store))

@@ -20,6 +20,7 @@ use super::session::{LastRun, STATE};
 use super::{fail_task, install_table, load, now_ms, offer_resumed, post, run_busy, Outcome, WorkerError};
 use crate::pipeline::input::demo::demo_csv;
 use crate::pipeline::input::load::{parse_csv, Table};
+use crate::pipeline::params::Projection;
 use crate::protocol::{
     fingerprint, kept::read_meta, CheckOptions, Event, Keeping, KeptRun, KeptSession, KeptSource, KeptTable, Task,
     KEPT_FORMAT,
@@ -175,7 +176,9 @@ pub(super) fn forget() {
                 tell_others(None);
                 post(&Event::Keeping(Keeping::Forgotten));
             }
-            Err(e) => post(&Event::Keeping(Keeping::Failed { message: format!("The kept data could not be removed: {}.", e.message) })),
+            Err(e) => post(&Event::Keeping(Keeping::Failed {
+                message: format!("The kept data could not be removed: {}.", e.message),
+            })),
         }
     });
 }
@@ -220,10 +223,12 @@ struct RunRecord {
     json: String,
     labels: Uint16Array,
     tsne: Option<Float32Array>,
+    umap: Option<Float32Array>,
 }
 
 fn run_record(last: &LastRun) -> Outcome<RunRecord> {
-    let kept = KeptRun { snapshot: last.snapshot()?, tsne_sample: last.tsne.as_ref().map(|t| t.sample) };
+    let (tsne_sample, umap_sample) = (last.tsne.as_ref().map(|t| t.sample), last.umap.as_ref().map(|u| u.sample));
+    let kept = KeptRun { snapshot: last.snapshot()?, tsne_sample, umap_sample };
     let json = serde_json::to_string(&kept).map_err(|e| WorkerError::Invalid(e.to_string()))?;
     let labels: Vec<u16> = last.analysis.clustering.labels.iter().map(|&l| l as u16).collect();
     Ok(RunRecord {
@@ -231,6 +236,7 @@ fn run_record(last: &LastRun) -> Outcome<RunRecord> {
         json,
         labels: Uint16Array::from(&labels[..]),
         tsne: last.tsne.as_ref().map(|t| Float32Array::from(&t.xy[..])),
+        umap: last.umap.as_ref().map(|u| Float32Array::from(&u.xy[..])),
     })
 }
 
@@ -250,8 +256,10 @@ async fn write(meta: &KeptSession, table: Option<&TableRecord>, run: Option<&Run
     match run {
         Some(r) => {
             let record = record(&[("json", JsValue::from_str(&r.json)), ("labels", r.labels.clone().into())]);
-            if let Some(t) = &r.tsne {
-                let _ = Reflect::set(&record, &"tsne".into(), t);
+            for (name, map) in [("tsne", &r.tsne), ("umap", &r.umap)] {
+                if let Some(m) = map {
+                    let _ = Reflect::set(&record, &name.into(), m);
+                }
             }
             idb::put(&store, "run", &record)?;
         }
@@ -311,7 +319,9 @@ async fn resumed(table_only: bool, expect: Option<String>) -> Outcome<bool> {
     let run_record = idb::get(&store, "run").await.map_err(stored)?;
     let meta = read_meta(&meta.as_string().ok_or(NOTHING_KEPT)?).map_err(WorkerError::Invalid)?;
     if expect.as_ref().is_some_and(|e| *e != meta.file) {
-        return Err(WorkerError::Moved("Another tab has kept another session since this page offered it; reload to see it."));
+        return Err(WorkerError::Moved(
+            "Another tab has kept another session since this page offered it; reload to see it.",
+        ));
     }
     let kept: KeptTable = from_json(&field(&table_record, "json"))?;
     let t0 = now_ms();
@@ -356,9 +366,10 @@ fn run_of(table: &Table, record: &JsValue) -> Outcome<LastRun> {
         .dyn_into::<Uint16Array>()
         .map(|a| a.to_vec())
         .map_err(|_| WorkerError::Invalid("The kept run has no clusters.".into()))?;
-    let tsne = field(record, "tsne").dyn_into::<Float32Array>().ok().zip(kept.tsne_sample);
-    let tsne = tsne.map(|(xy, sample)| (xy.to_vec(), sample));
-    rebuild(table, &kept.snapshot, &labels, tsne)
+    let map = |name: &str, sample: Option<usize>| field(record, name).dyn_into::<Float32Array>().ok().zip(sample);
+    let maps = [(Projection::Tsne, map("tsne", kept.tsne_sample)), (Projection::Umap, map("umap", kept.umap_sample))];
+    let maps = maps.into_iter().filter_map(|(p, m)| m.map(|(xy, sample)| (p, xy.to_vec(), sample))).collect();
+    rebuild(table, &kept.snapshot, &labels, maps)
 }
 
 fn field(record: &JsValue, name: &str) -> JsValue {
@@ -371,6 +382,12 @@ fn from_json<T: serde::de::DeserializeOwned>(value: &JsValue) -> Outcome<T> {
 }
 
 /// The record of a table just loaded from `source`.
-pub(super) fn record_of(source: KeptSource, file: Option<File>, options: CheckOptions, name: &str, table: &Table) -> TableRecord {
+pub(super) fn record_of(
+    source: KeptSource,
+    file: Option<File>,
+    options: CheckOptions,
+    name: &str,
+    table: &Table,
+) -> TableRecord {
     TableRecord::new(KeptTable { source, options }, file, name, table)
 }

@@ -11,6 +11,7 @@ mod exports;
 mod idb;
 mod keep;
 mod load;
+mod maps;
 mod model_file;
 mod names;
 mod post;
@@ -20,11 +21,10 @@ mod session;
 mod similar;
 mod songs;
 mod train;
-mod tsne;
 
 use error::{Outcome, WorkerError};
 use post::{
-    fail, fail_task, offer_analysis, offer_resumed, offer_run, offer_tsne, post, post_download, post_for, with_run,
+    fail, fail_task, offer_analysis, offer_map, offer_resumed, offer_run, post, post_download, post_for, with_run,
 };
 use schedule::{cancelled, run_busy, yield_now, BUSY};
 use session::{last_id, LastRun, State, STATE};
@@ -126,7 +126,8 @@ fn handle(ev: MessageEvent) {
         Request::DownloadModel => model_file::download(),
         Request::ApplyModel { name, force } => model_file::apply(&name, &data, force),
         Request::Restore { snapshot } => model_file::restore(&snapshot, &data, run),
-        Request::Tsne { perplexity } => tsne::spawn(perplexity),
+        Request::Tsne { perplexity } => maps::spawn_tsne(perplexity),
+        Request::Umap { options } => maps::spawn_umap(options),
         Request::Resume { table_only, expect } => keep::resume(table_only, expect),
     }
 }
@@ -177,7 +178,13 @@ fn load_demo(rows: usize, seed: u64, options: CheckOptions) {
 /// Makes `table` the loaded dataset and tells the page. `parse_ms`: reading and parsing alone
 /// (the mapping check is not part of "read in … ms"). `kept`: where it came from, for the
 /// session kept in this browser (`None` when it was read back from there).
-fn install_table(name: &str, table: Table, parse_ms: f64, options: CheckOptions, kept: Option<(KeptSource, Option<File>)>) {
+fn install_table(
+    name: &str,
+    table: Table,
+    parse_ms: f64,
+    options: CheckOptions,
+    kept: Option<(KeptSource, Option<File>)>,
+) {
     let info = DatasetInfo { parse_ms, ..DatasetInfo::describe(name, &table, options) };
     let record = kept.map(|(source, file)| keep::record_of(source, file, options, name, &table));
     // A new file replaces the old one only once it has loaded: a bad file loses nothing.

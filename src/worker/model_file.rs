@@ -4,12 +4,13 @@
 use js_sys::{Float32Array, Reflect, Uint16Array};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::session::Tsne;
+use super::session::LaidOut;
 use super::{fail_task, now_ms, post, read_model_file, with_run, LastRun, Outcome, WorkerError, STATE};
-use crate::pipeline::input::load::Table;
 use crate::pipeline::analysis::compare::Representation;
 use crate::pipeline::input::columns::extract;
+use crate::pipeline::input::load::Table;
 use crate::pipeline::model::file::ModelFile;
+use crate::pipeline::params::Projection;
 use crate::pipeline::run;
 use crate::pipeline::run::RunSnapshot;
 use crate::protocol::{Event, Task, Timings};
@@ -89,18 +90,22 @@ fn run_from_file(name: &str, file: &ModelFile, t0: f64) -> Outcome<LastRun> {
 }
 
 /// After a crash: the run the page shows, rebuilt on the reloaded table from its snapshot and the
-/// labels and t-SNE map the page sent beside it. It is the page's already, so it is committed at
+/// labels and t-SNE and UMAP maps the page sent beside it. It is the page's already, so it is committed at
 /// once.
 pub(super) fn restore(snapshot: &RunSnapshot, data: &JsValue, run: u64) {
     let array = |name: &str| Reflect::get(data, &JsValue::from_str(name)).ok();
     let labels = array("labels").and_then(|a| a.dyn_into::<Uint16Array>().ok()).map(|a| a.to_vec());
-    let tsne = array("tsne").and_then(|a| a.dyn_into::<Float32Array>().ok()).map(|a| a.to_vec());
-    let sample = array("tsne_sample").and_then(|v| v.as_f64()).map_or(0, |v| v as usize);
+    let map = |p: Projection| {
+        let xy = array(p.key()).and_then(|a| a.dyn_into::<Float32Array>().ok()).map(|a| a.to_vec())?;
+        let sample = array(&format!("{}_sample", p.key())).and_then(|v| v.as_f64()).map_or(0, |v| v as usize);
+        Some((p, xy, sample))
+    };
+    let maps: Vec<_> = [Projection::Tsne, Projection::Umap].into_iter().filter_map(map).collect();
     let outcome = STATE.with(|s| {
         let mut s = s.borrow_mut();
         let table = s.table.as_ref().ok_or(NO_FILE)?;
         let labels = labels.ok_or(WorkerError::Browser("The page sent no labels with the run to restore.".into()))?;
-        let last = rebuild(table, snapshot, &labels, tsne.map(|xy| (xy, sample)))?;
+        let last = rebuild(table, snapshot, &labels, maps)?;
         // The page shows this run under its id: requests about it carry that id.
         (s.last, s.pending, s.last_id) = (Some(last), None, run);
         s.next_id = s.next_id.max(run);
@@ -113,20 +118,33 @@ pub(super) fn restore(snapshot: &RunSnapshot, data: &JsValue, run: u64) {
 }
 
 /// The run `snapshot` describes, rebuilt on `table` with its `labels` (the clusters as they
-/// were, not clustered again) and its t-SNE map if it had one: after a crash and on resuming.
-/// `tsne` is a kept map (`[x, y]` per song) and how many songs t-SNE laid out.
+/// were, not clustered again) and its t-SNE and UMAP maps if it had them: after a crash and on
+/// resuming. `maps` are kept maps (`[x, y]` per song) and how many songs the method laid out.
 pub(super) fn rebuild(
     table: &Table,
     snapshot: &RunSnapshot,
     labels: &[u16],
-    tsne: Option<(Vec<f32>, usize)>,
+    maps: Vec<(Projection, Vec<f32>, usize)>,
 ) -> Outcome<LastRun> {
     let restored = run::restore(table, snapshot, labels)?;
-    let tsne = tsne
-        .filter(|(xy, _)| xy.len() == 2 * restored.prepared.features.n_rows())
-        .map(|(xy, sample)| Tsne::measured(xy, sample, &restored.analysis));
-    let rebuilt =
-        LastRun::new(table, snapshot.mapping.clone(), restored.params, restored.prepared, restored.analysis, restored.trained);
-    let last = LastRun { history: snapshot.history.clone(), model_file: snapshot.model_file.clone(), tsne, ..rebuilt };
+    let rows = restored.prepared.features.n_rows();
+    let (mut tsne, mut umap) = (None, None);
+    for (projection, xy, sample) in maps.into_iter().filter(|(_, xy, _)| xy.len() == 2 * rows) {
+        let map = Some(LaidOut::measured(xy, sample, &restored.analysis));
+        match projection {
+            Projection::Umap => umap = map,
+            _ => tsne = map,
+        }
+    }
+    let rebuilt = LastRun::new(
+        table,
+        snapshot.mapping.clone(),
+        restored.params,
+        restored.prepared,
+        restored.analysis,
+        restored.trained,
+    );
+    let (history, model_file) = (snapshot.history.clone(), snapshot.model_file.clone());
+    let last = LastRun { history, model_file, tsne, umap, ..rebuilt };
     Ok(last.with_names(&snapshot.saved_names))
 }

@@ -8,11 +8,10 @@ use wasm_bindgen::JsCast;
 use super::error::{Outcome, WorkerError};
 use super::names;
 use super::scope;
-use super::session::{last_id, Change, LastRun, Pending, State, Tsne, STATE};
-use crate::pipeline::analysis::map_quality::MapQuality;
+use super::session::{last_id, Change, LaidOut, LastRun, Pending, State, STATE};
 use crate::pipeline::analysis::Analysis;
 use crate::pipeline::input::load::Table;
-use crate::pipeline::params::ValidParams;
+use crate::pipeline::params::{Projection, ValidParams};
 use crate::protocol::{self, Event, RunResults, Task};
 
 /// Posts `event`, tagged with the run it answers from (see `protocol::Stale`).
@@ -118,20 +117,20 @@ pub(super) fn offer_analysis(analysis: Analysis, params: ValidParams, keep_tsne:
     }
 }
 
-/// Sends the t-SNE map of run `run` (the last run, with nothing newer on its way), pending as
-/// `offer_run`.
-pub(super) fn offer_tsne(run: u64, xy: Vec<f32>, sample: usize, quality: Option<MapQuality>) -> Outcome<()> {
-    if !xy.iter().all(|v| v.is_finite()) {
+/// Sends the t-SNE or UMAP map of run `run` (the last run, with nothing newer on its way),
+/// pending as `offer_run`.
+pub(super) fn offer_map(run: u64, projection: Projection, map: LaidOut) -> Outcome<()> {
+    if !map.xy.iter().all(|v| v.is_finite()) {
         return Err(WorkerError::NotFinite);
     }
     let current = STATE.with(|s| s.borrow().last_id == run && s.borrow().pending.is_none());
     if !current {
-        return Err(WorkerError::Moved("The run changed while t-SNE was computed; choose t-SNE again."));
+        return Err(WorkerError::Moved("The run changed while the map was computed; choose the projection again."));
     }
     let id = STATE.with(|s| s.borrow_mut().new_id());
-    let event = Event::TsneReady { id, xy: Vec::new(), sample, quality };
-    post_for(run, &event, &[("xy", js_sys::Float32Array::from(&xy[..]).into())])?;
-    STATE.with(|s| s.borrow_mut().pending = Some(Pending { id, change: Change::Tsne(Tsne { xy, sample, quality }) }));
+    let event = Event::MapReady { id, projection, xy: Vec::new(), sample: map.sample, quality: map.quality };
+    post_for(run, &event, &[("xy", js_sys::Float32Array::from(&map.xy[..]).into())])?;
+    STATE.with(|s| s.borrow_mut().pending = Some(Pending { id, change: Change::Map(projection, map) }));
     Ok(())
 }
 
@@ -145,7 +144,9 @@ fn post_results(mut results: RunResults, (name_text, name_ends): (Vec<u8>, Vec<u
     let first_two = js_sys::Float32Array::from(&results.first_two[..]);
     let labels = js_sys::Uint16Array::from(&results.labels[..]);
     let tsne = (!results.tsne.is_empty()).then(|| js_sys::Float32Array::from(&results.tsne[..]));
+    let umap = (!results.umap.is_empty()).then(|| js_sys::Float32Array::from(&results.umap[..]));
     (results.pca, results.first_two, results.labels, results.tsne) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    results.umap = Vec::new();
     let mut arrays = vec![
         ("pca", pca.into()),
         ("first_two", first_two.into()),
@@ -155,6 +156,9 @@ fn post_results(mut results: RunResults, (name_text, name_ends): (Vec<u8>, Vec<u
     ];
     if let Some(t) = tsne {
         arrays.push(("tsne", t.into()));
+    }
+    if let Some(u) = umap {
+        arrays.push(("umap", u.into()));
     }
     post_arrays(&Event::Finished(Box::new(results)), &arrays)
 }

@@ -47,23 +47,23 @@ pub(super) enum Change {
     Run(Box<LastRun>),
     /// The same run clustered or represented anew.
     Analysis { analysis: Box<Analysis>, params: ValidParams, keep_tsne: bool },
-    /// The t-SNE map of the last run.
-    Tsne(Tsne),
+    /// A t-SNE or UMAP map of the last run.
+    Map(Projection, LaidOut),
 }
 
-/// A t-SNE map: `[x, y]` per song, and how many songs t-SNE itself laid out (the rest were
-/// placed among their neighbours).
-pub(super) struct Tsne {
+/// A map made on request (t-SNE, UMAP): `[x, y]` per song, and how many songs the method
+/// itself laid out (the rest were placed among their neighbours).
+pub(super) struct LaidOut {
     pub(super) xy: Vec<f32>,
     pub(super) sample: usize,
     pub(super) quality: Option<MapQuality>,
 }
 
-impl Tsne {
+impl LaidOut {
     /// The map, with how much of each song's neighbourhood among `analysis`'s points it keeps.
-    pub(super) fn measured(xy: Vec<f32>, sample: usize, analysis: &Analysis) -> Tsne {
+    pub(super) fn measured(xy: Vec<f32>, sample: usize, analysis: &Analysis) -> LaidOut {
         let quality = map_quality(&analysis.points, analysis.point_dim, &xy);
-        Tsne { xy, sample, quality }
+        LaidOut { xy, sample, quality }
     }
 }
 
@@ -94,10 +94,11 @@ impl State {
                 last.params = params;
                 last.lookups = RefCell::default();
                 if !keep_tsne {
-                    last.tsne = None;
+                    (last.tsne, last.umap) = (None, None);
                 }
             }
-            Change::Tsne(map) => last.tsne = Some(map),
+            Change::Map(Projection::Umap, map) => last.umap = Some(map),
+            Change::Map(_, map) => last.tsne = Some(map),
             Change::Run(_) => {}
         }
         true
@@ -121,8 +122,9 @@ pub(super) struct LastRun {
     /// Each cluster's name as the page shows it and every export writes it: saved in a model
     /// file, automatic, or the person's (`Request::NameCluster`).
     pub(super) names: Vec<String>,
-    /// The t-SNE map, once computed.
-    pub(super) tsne: Option<Tsne>,
+    /// The t-SNE and UMAP maps, once computed.
+    pub(super) tsne: Option<LaidOut>,
+    pub(super) umap: Option<LaidOut>,
     /// Kept for similar songs; reset whenever `analysis` changes.
     pub(super) lookups: RefCell<Lookups>,
 }
@@ -153,6 +155,7 @@ impl LastRun {
             model_file: None,
             names,
             tsne: None,
+            umap: None,
             lookups: RefCell::default(),
         }
     }
@@ -161,6 +164,7 @@ impl LastRun {
     pub(super) fn map(&self, projection: Projection) -> Option<&[f32]> {
         match projection {
             Projection::Tsne => self.tsne.as_ref().map(|t| &t.xy[..]),
+            Projection::Umap => self.umap.as_ref().map(|t| &t.xy[..]),
             other => self.analysis.map(other),
         }
     }
@@ -174,21 +178,33 @@ impl LastRun {
         }
     }
 
-    /// Everything the page draws for this run, numbered `run_id`: a new run, with its t-SNE map
-    /// when it has one already (a resumed run).
+    /// Everything the page draws for this run, numbered `run_id`: a new run, with its t-SNE and
+    /// UMAP maps when it has them already (a resumed run).
     pub(super) fn results(&self, run_id: u64) -> Outcome<RunResults> {
-        let results = self.results_with(run_id, &self.analysis, &self.params, &self.names, false)?;
-        Ok(match &self.tsne {
-            Some(t) => RunResults { tsne: t.xy.clone(), tsne_sample: Some(t.sample), tsne_quality: t.quality, ..results },
-            None => results,
-        })
+        let mut results = self.results_with(run_id, &self.analysis, &self.params, &self.names, false)?;
+        if let Some(t) = &self.tsne {
+            (results.tsne, results.tsne_sample, results.tsne_quality) = (t.xy.clone(), Some(t.sample), t.quality);
+        }
+        if let Some(u) = &self.umap {
+            (results.umap, results.umap_sample, results.umap_quality) = (u.xy.clone(), Some(u.sample), u.quality);
+        }
+        Ok(results)
     }
 
     /// What this run's snapshot is: what a restarted worker or a resumed session is given back.
     pub(super) fn snapshot(&self) -> Outcome<RunSnapshot> {
         let p = &self.prepared;
         let (a, history) = (&self.analysis, &self.history);
-        Ok(RunSnapshot::of(&self.mapping, &self.params, p, &self.trained, a, history, self.model_file.clone(), &self.names)?)
+        Ok(RunSnapshot::of(
+            &self.mapping,
+            &self.params,
+            p,
+            &self.trained,
+            a,
+            history,
+            self.model_file.clone(),
+            &self.names,
+        )?)
     }
 
     /// The results this run would have with `analysis`, `params` and `names` in place of its
@@ -229,6 +245,9 @@ impl LastRun {
             resumed: false,
             map_quality: a.map_quality.clone(),
             tsne_quality: None,
+            umap: Vec::new(),
+            umap_sample: None,
+            umap_quality: None,
         })
     }
 }

@@ -42,7 +42,8 @@ impl LastRun {
             return scale.clone();
         }
         let (points, dim) = self.space(rule.space);
-        let scale = Rc::new(ClosenessScale::measure(points, dim, rule.metric, &self.identities(table), self.params.seed));
+        let scale =
+            Rc::new(ClosenessScale::measure(points, dim, rule.metric, &self.identities(table), self.params.seed));
         self.lookups.borrow_mut().scales.push((rule, scale.clone()));
         scale
     }

@@ -177,7 +177,7 @@ test('the map: hover names a song, click chooses it, wheel zooms, colour by a co
   // t-SNE: progress, then a new map whose coordinates go into the export.
   const pca = csvOf((await download(page, 'Download CSV with clusters')).bytes);
   await page.getByLabel('Map projection').selectOption('tsne');
-  await page.getByRole('status').filter({ hasText: /^t-SNE map ready: 3000 songs laid out by t-SNE/ }).waitFor({ timeout: 120_000 });
+  await page.getByRole('status').filter({ hasText: /^t-SNE map ready: all 3000 songs laid out by t-SNE/ }).waitFor({ timeout: 120_000 });
   const tsneKept = await kept();
   assert.ok([pcaKept, firstTwoKept, tsneKept].every((k) => k > 0 && k <= 100), `${pcaKept} ${firstTwoKept} ${tsneKept}`);
   assert.ok(tsneKept > pcaKept, `t-SNE keeps more neighbours than PCA (${tsneKept}% against ${pcaKept}%)`);
@@ -185,7 +185,7 @@ test('the map: hover names a song, click chooses it, wheel zooms, colour by a co
   await page.getByLabel('t-SNE perplexity').fill('500');
   await page.getByLabel('t-SNE perplexity').blur();
   await page.locator('#tsne-progress').waitFor({ timeout: 30_000 });
-  await page.getByRole('status').filter({ hasText: /^t-SNE map ready: 3000 songs/ }).waitFor({ timeout: 120_000 });
+  await page.getByRole('status').filter({ hasText: /^t-SNE map ready: all 3000 songs/ }).waitFor({ timeout: 120_000 });
   assert.equal(await page.getByLabel('t-SNE perplexity').inputValue(), '100');
   assert.ok(await paintedPixels(page, '#map') > 5000, 'the map at perplexity 100 is painted');
   await page.locator('#map').evaluate((c) => new Promise((r) => requestAnimationFrame(r)));

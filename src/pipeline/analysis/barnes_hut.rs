@@ -62,7 +62,8 @@ impl QuadTree {
             (lo_x, hi_x, lo_y, hi_y) = (lo_x.min(a), hi_x.max(a), lo_y.min(b), hi_y.max(b));
         }
         let width = (hi_x - lo_x).max(hi_y - lo_y).max(f32::MIN_POSITIVE);
-        let mut tree = QuadTree { cells: Vec::with_capacity(2 * n + 1), order: (0..n as u32).collect(), scratch: Vec::new() };
+        let mut tree =
+            QuadTree { cells: Vec::with_capacity(2 * n + 1), order: (0..n as u32).collect(), scratch: Vec::new() };
         if n > 0 {
             tree.cells.push(Cell { cx: 0.0, cy: 0.0, count: 0, width, start: 0, end: n as u32, first_child: 0 });
             tree.split(0, lo_x, lo_y, x, y, 0);

@@ -192,7 +192,8 @@ mod tests {
             let mut best = Nearest::new(k);
             for q in (0..n).step_by(37) {
                 tree.nearest(row(q), &mut best, &mut vec![0.0; dim], Some(q as u32));
-                let mut brute: Vec<f32> = (0..n).filter(|&j| j != q).map(|j| squared_distance(row(q), row(j))).collect();
+                let mut brute: Vec<f32> =
+                    (0..n).filter(|&j| j != q).map(|j| squared_distance(row(q), row(j))).collect();
                 brute.sort_by(f32::total_cmp);
                 let found: Vec<f32> = best.found().iter().map(|b| b.0).collect();
                 assert_eq!(found, brute[..k], "row {q}, k {k}");

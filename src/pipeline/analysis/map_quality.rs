@@ -98,8 +98,7 @@ mod tests {
             let mut all: Vec<(f64, usize)> = (0..n)
                 .filter(|&o| o != row)
                 .map(|o| {
-                    let dist: f64 =
-                        (0..d).map(|j| f64::from(values[row * d + j] - values[o * d + j]).powi(2)).sum();
+                    let dist: f64 = (0..d).map(|j| f64::from(values[row * d + j] - values[o * d + j]).powi(2)).sum();
                     (dist, o)
                 })
                 .collect();

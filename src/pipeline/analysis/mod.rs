@@ -4,8 +4,8 @@ pub mod barnes_hut;
 pub mod choose_k;
 pub mod cluster;
 pub mod compare;
-pub mod map_quality;
 pub mod kd_tree;
+pub mod map_quality;
 pub mod naming;
 pub mod pca;
 pub mod project;
@@ -45,12 +45,12 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    /// The stored 2D map for `projection`; `None` for one computed on request (t-SNE).
+    /// The stored 2D map for `projection`; `None` for one computed on request (t-SNE, UMAP).
     pub fn map(&self, projection: Projection) -> Option<&[f32]> {
         match projection {
             Projection::Pca => Some(&self.pca),
             Projection::FirstTwo => Some(&self.first_two),
-            Projection::Tsne => None,
+            Projection::Tsne | Projection::Umap => None,
         }
     }
 }

@@ -13,8 +13,8 @@ pub fn project(codes: &[f32], dim: usize, how: Projection) -> Vec<f32> {
             codes.chunks_exact(dim).flat_map(|r| [r[0], r.get(1).copied().unwrap_or(0.0)]).collect()
         }
         Projection::Pca => pca_2d(codes, dim),
-        // Too slow to compute with every run: the worker runs `tsne::Tsne` when asked.
-        Projection::Tsne => Vec::new(),
+        // Too slow to compute with every run: the worker runs `tsne::Tsne`, `umap::Umap` when asked.
+        Projection::Tsne | Projection::Umap => Vec::new(),
     }
 }
 

@@ -248,7 +248,8 @@ impl Umap {
     fn start(&mut self) -> Vec<[f32; 2]> {
         let xy = pca_2d(&self.points, self.dim.max(1));
         let s = self.sample.len();
-        let axis = |offset: usize| -> Vec<f32> { (0..s).map(|i| xy.get(2 * i + offset).copied().unwrap_or(0.0)).collect() };
+        let axis =
+            |offset: usize| -> Vec<f32> { (0..s).map(|i| xy.get(2 * i + offset).copied().unwrap_or(0.0)).collect() };
         let (mut x, mut y) = (axis(0), axis(1));
         for values in [&mut x, &mut y] {
             let (lo, hi) = values.iter().fold((f32::INFINITY, f32::NEG_INFINITY), |(l, h), &v| (l.min(v), h.max(v)));

@@ -157,7 +157,10 @@ mod tests {
         let d = [1.5, 0.5, 0.3, 0.0];
         let e = [0.6, 0.5, -0.2, 0.0];
         let names = unique_names(&[profile(&d, None, None), profile(&e, None, None)]);
-        assert_eq!(names, vec!["very loud · high energy · acoustic".to_string(), "loud · high energy · electric".to_string()]);
+        assert_eq!(
+            names,
+            vec!["very loud · high energy · acoustic".to_string(), "loud · high energy · electric".to_string()]
+        );
     }
 
     #[test]

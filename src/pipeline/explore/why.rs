@@ -79,9 +79,13 @@ mod tests {
     #[test]
     fn names_what_both_have_and_where_they_part() {
         // Both loud (+1.0, +1.1) and high energy (+2.0, +1.2); acousticness 2.1 sd apart.
-        let why = why_similar(&F, &[1.0, 2.0, -0.6, 0.1], &[1.1, 1.2, 1.5, 0.1], &[-4.0, 0.9, 0.08, 120.0], &[
-            -3.5, 0.8, 0.62, 121.0,
-        ]);
+        let why = why_similar(
+            &F,
+            &[1.0, 2.0, -0.6, 0.1],
+            &[1.1, 1.2, 1.5, 0.1],
+            &[-4.0, 0.9, 0.08, 120.0],
+            &[-3.5, 0.8, 0.62, 121.0],
+        );
         assert_eq!(why.alike, vec!["loud".to_string(), "high energy".to_string()], "closest pair first");
         assert_eq!(why.unlike, Some(("Acousticness".into(), 0.08, 0.62)));
         assert_eq!(why.sentence(), "both loud, high energy · Acousticness 0.08 vs 0.62");
@@ -93,9 +97,13 @@ mod tests {
         assert_eq!(why, Why::default());
         assert_eq!(why.sentence(), "");
         // Opposite sides are not "alike", however far out.
-        let why = why_similar(&F, &[-1.0, 0.0, 0.0, 0.0], &[1.0, 0.0, 0.0, 0.0], &[-20.0, 0.0, 0.0, 0.0], &[
-            -3.0, 0.0, 0.0, 0.0,
-        ]);
+        let why = why_similar(
+            &F,
+            &[-1.0, 0.0, 0.0, 0.0],
+            &[1.0, 0.0, 0.0, 0.0],
+            &[-20.0, 0.0, 0.0, 0.0],
+            &[-3.0, 0.0, 0.0, 0.0],
+        );
         assert!(why.alike.is_empty());
         assert_eq!(why.sentence(), "Loudness -20 vs -3");
         assert_eq!(short(128.4), "128");

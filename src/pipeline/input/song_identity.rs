@@ -13,8 +13,26 @@ use super::track_id::{track_id_column, track_id_of};
 /// Words that make a title's dash or bracket part say which recording rather than which song
 /// (" - Remastered 2011", "(Live at Wembley)", "[Radio Edit]", " - 2019 Mix"), anywhere in it…
 const VERSION_WORDS: &[&str] = &[
-    "remaster", "remastered", "live", "edit", "mono", "stereo", "version", "mix", "remix", "acoustic", "demo",
-    "instrumental", "extended", "explicit", "clean", "deluxe", "bonus", "rerecorded", "anniversary", "unplugged",
+    "remaster",
+    "remastered",
+    "live",
+    "edit",
+    "mono",
+    "stereo",
+    "version",
+    "mix",
+    "remix",
+    "acoustic",
+    "demo",
+    "instrumental",
+    "extended",
+    "explicit",
+    "clean",
+    "deluxe",
+    "bonus",
+    "rerecorded",
+    "anniversary",
+    "unplugged",
 ];
 /// …or as its first word ("(feat. X)", "(with Y)", "- From the film Z").
 const FIRST_WORDS: &[&str] = &["feat", "featuring", "ft", "with", "from"];
@@ -112,7 +130,10 @@ mod tests {
 
     #[test]
     fn different_songs_and_meaningful_brackets_stay_apart() {
-        assert_ne!(song_identity("Here Comes the Sun", "Nina Simone"), song_identity("Here Comes the Sun", "The Beatles"));
+        assert_ne!(
+            song_identity("Here Comes the Sun", "Nina Simone"),
+            song_identity("Here Comes the Sun", "The Beatles")
+        );
         // A bracket that is part of the title is kept.
         assert_eq!(title_key("(I Can't Get No) Satisfaction"), "i can t get no satisfaction");
         assert_ne!(title_key("Song (Part 2)"), title_key("Song"));

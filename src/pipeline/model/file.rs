@@ -321,7 +321,9 @@ impl ModelFile {
                 v.as_u64()
                     .or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < 1e15).map(|f| f as u64))
             })
-            .ok_or_else(|| corrupt(format!("its \"version\" is missing or not a whole number (it should be {VERSION})")))?;
+            .ok_or_else(|| {
+                corrupt(format!("its \"version\" is missing or not a whole number (it should be {VERSION})"))
+            })?;
         if !(u64::from(OLDEST_VERSION)..=u64::from(VERSION)).contains(&found) {
             return Err(ModelFileError::Version { found, supported: VERSION });
         }

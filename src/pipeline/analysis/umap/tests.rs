@@ -24,7 +24,8 @@ fn options(seed: u64, epochs: usize) -> UmapOptions {
 fn nearest_on(map: &[f32], dim: usize, i: usize, k: usize) -> Vec<usize> {
     let n = map.len() / dim;
     let row = |r: usize| &map[r * dim..(r + 1) * dim];
-    let mut all: Vec<(f32, usize)> = (0..n).filter(|&j| j != i).map(|j| (squared_distance(row(i), row(j)), j)).collect();
+    let mut all: Vec<(f32, usize)> =
+        (0..n).filter(|&j| j != i).map(|j| (squared_distance(row(i), row(j)), j)).collect();
     all.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     all.into_iter().take(k).map(|(_, j)| j).collect()
 }
@@ -101,7 +102,10 @@ fn keeps_neighbourhoods_measured_against_a_brute_force_oracle() {
             let found: Vec<usize> = u.knn[i].iter().map(|&(_, j)| j as usize).collect();
             let brute = nearest_on(&points, DIM, i, DEFAULT_NEIGHBOURS - 1);
             let d = |j: usize| squared_distance(&points[i * DIM..(i + 1) * DIM], &points[j * DIM..(j + 1) * DIM]);
-            assert_eq!(found.iter().map(|&j| d(j)).collect::<Vec<_>>(), brute.iter().map(|&j| d(j)).collect::<Vec<_>>());
+            assert_eq!(
+                found.iter().map(|&j| d(j)).collect::<Vec<_>>(),
+                brute.iter().map(|&j| d(j)).collect::<Vec<_>>()
+            );
         }
         u
     };
@@ -167,7 +171,8 @@ fn above_the_limit_fits_a_sample_and_places_the_rest() {
     let centre = centre.map(|(x, y, c)| (x / c as f64, y / c as f64));
     let d = |i: usize, c: (f64, f64)| (f64::from(map[2 * i]) - c.0).hypot(f64::from(map[2 * i + 1]) - c.1);
     let others: Vec<usize> = (0..n).filter(|&i| !sampled(i)).step_by(50).collect();
-    let home = others.iter().filter(|&&i| (0..3).all(|b| b == labels[i] || d(i, centre[labels[i]]) < d(i, centre[b]))).count();
+    let home =
+        others.iter().filter(|&&i| (0..3).all(|b| b == labels[i] || d(i, centre[labels[i]]) < d(i, centre[b]))).count();
     assert!(home as f32 >= 0.98 * others.len() as f32, "{home} of {} placed rows nearest their blob", others.len());
 }
 
