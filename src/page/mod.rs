@@ -319,6 +319,8 @@ pub struct LaidOutMap {
 pub struct Comparison {
     pub scores: Vec<RepresentationScore>,
     pub label: Option<String>,
+    /// The further label columns, named (`RepresentationScore::more_labels`).
+    pub more_labels: Vec<String>,
 }
 
 /// What comparing k found.

@@ -423,9 +423,9 @@ impl Page {
                 self.run.k_scores = Some(Shared::new(KChoice { scores, suggested, sample }));
                 self.end_task(message);
             }
-            Event::Compared { scores, label } => {
+            Event::Compared { scores, label, more_labels } => {
                 self.end_task("Compared the three representations.".into());
-                self.run.comparison = Some(Shared::new(Comparison { scores, label }));
+                self.run.comparison = Some(Shared::new(Comparison { scores, label, more_labels }));
             }
             Event::ModelWarning { name, message } => {
                 self.end_task(format!("{name} was not applied yet: its values look like other units. The warning is shown under “Model file”."));

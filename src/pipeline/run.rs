@@ -3,7 +3,7 @@
 
 use crate::pipeline::analysis::cluster::{finish, kmeans, Clustering};
 use crate::pipeline::analysis::compare::{
-    label_classes, pca_points, score_representation, Representation, RepresentationScore,
+    label_classes, pca_points, score_representation, LabelAgreement, Representation, RepresentationScore,
 };
 use crate::pipeline::analysis::map_quality::{CodeNeighbours, MAP_QUALITY_SEED};
 use crate::pipeline::analysis::naming::cluster_names;
@@ -161,9 +161,13 @@ pub fn use_representation(
 
 /// The label column (genre, emotion…) as ids per usable row, when one is mapped.
 pub fn label_ids(table: &Table, mapping: &ColumnMapping, prepared: &Prepared) -> Option<Vec<usize>> {
-    let column = mapping.label?;
+    Some(column_label_ids(table, mapping.label?, prepared))
+}
+
+/// One label column's ids per usable row.
+fn column_label_ids(table: &Table, column: usize, prepared: &Prepared) -> Vec<usize> {
     let texts: Vec<&str> = prepared.features.rows.iter().map(|&r| label_value(table.cell(r, column))).collect();
-    Some(label_classes(&texts).0)
+    label_classes(&texts).0
 }
 
 /// One representation scored with the run's k: silhouette, and against the label column (when
@@ -178,8 +182,11 @@ pub fn score_one(
 ) -> Result<RepresentationScore, PipelineError> {
     let (points, dim, recon) = represent(prepared, analysis, representation);
     let labels = label_ids(table, mapping, prepared);
-    let (score, _) =
+    let (mut score, clusters) =
         score_representation(representation, &points, dim, recon, params.k, params.seed, labels.as_deref())?;
+    score.more_labels = (mapping.other_labels().into_iter())
+        .filter_map(|c| LabelAgreement::of(&points, dim, &clusters, &column_label_ids(table, c, prepared), params.seed))
+        .collect();
     Ok(score)
 }
 

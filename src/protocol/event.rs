@@ -59,6 +59,9 @@ pub enum Event {
     Compared {
         scores: Vec<RepresentationScore>,
         label: Option<String>,
+        /// The further label columns each score's `more_labels` are against, in order.
+        #[serde(default)]
+        more_labels: Vec<String>,
     },
     /// A map made on request (t-SNE, UMAP), `[x, y]` per song of the last run; `sample` songs
     /// were laid out by the method itself. `id` is what the page commits once it shows the map.

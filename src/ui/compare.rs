@@ -46,15 +46,22 @@ pub fn ComparePanel() -> impl IntoView {
                 <label for="representation">"Cluster, map and recommend with"</label>
                 <select id="representation" on:change=on_use prop:value=current prop:disabled=move || !state.idle.get()>{options}</select>
             </div>
-            {move || state.comparison.get().map(|c| table(&c.scores, c.label.as_deref()))}
+            {move || state.comparison.get().map(|c| table(&c.scores, c.label.as_deref(), &c.more_labels))}
         </section>
     }
 }
 
-fn table(scores: &[RepresentationScore], label: Option<&str>) -> impl IntoView {
+fn table(scores: &[RepresentationScore], label: Option<&str>, more_labels: &[String]) -> impl IntoView {
     let rows = scores
         .iter()
         .map(|s| {
+            let more = (s.more_labels.iter())
+                .map(|m| view! {
+                    <td class="num">{format!("{:.3}", m.ari)}</td>
+                    <td class="num">{format!("{:.3}", m.nmi)}</td>
+                    <td class="num">{format!("{:.3}", m.knn_share)}</td>
+                })
+                .collect_view();
             view! {
                 <tr>
                     <th scope="row">{s.representation.label()}</th>
@@ -64,11 +71,16 @@ fn table(scores: &[RepresentationScore], label: Option<&str>) -> impl IntoView {
                     <td class="num">{optional(s.ari)}</td>
                     <td class="num">{optional(s.nmi)}</td>
                     <td class="num">{optional(s.knn_share)}</td>
+                    {more}
                 </tr>
             }
         })
         .collect_view();
     let caption = match label {
+        Some(l) if !more_labels.is_empty() => format!(
+            "Scored against the label columns “{l}” and {}. Higher is better for every score but the reconstruction error.",
+            more_labels.iter().map(|m| format!("“{m}”")).collect::<Vec<_>>().join(" and ")
+        ),
         Some(l) => format!("Scored against the label column “{l}”. Higher is better for every score but the reconstruction error."),
         None => "No label column is mapped, so ARI, NMI and the neighbour share are left out; map one (such as Genre) under Columns to see them.".to_string(),
     };
@@ -80,6 +92,10 @@ fn table(scores: &[RepresentationScore], label: Option<&str>) -> impl IntoView {
                     <th scope="col">"Representation"</th><th scope="col">"Dimensions"</th><th scope="col">"Reconstruction MSE"</th>
                     <th scope="col">"Silhouette (sample)"</th><th scope="col">"ARI vs label"</th><th scope="col">"NMI vs label"</th>
                     <th scope="col">{format!("Share of {KNN_NEIGHBOURS} nearest with the same label")}</th>
+                    {more_labels.iter().map(|m| view! {
+                        <th scope="col">{format!("ARI vs {m}")}</th><th scope="col">{format!("NMI vs {m}")}</th>
+                        <th scope="col">{format!("Share of {KNN_NEIGHBOURS} nearest with the same {m}")}</th>
+                    }).collect_view()}
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>

@@ -62,7 +62,10 @@ pub fn InspectorPanel() -> impl IntoView {
                 <button type="button" id="select-cluster" on:click=move |_| state.dispatch(Action::SelectCluster(chosen.get_untracked()))>"Select its songs on the map"</button>
             </div>
             <p class="help">"Automatic names say what sets a cluster apart in this file: its most distinctive features, its most common label, and the reference project's genre–emotion table's genre when it matches closely. Type a new one to rename (it goes into the exports); empty brings the automatic name back."</p>
-            {move || state.results.get().map(|r| details(&r, chosen.get()))}
+            {move || state.results.get().map(|r| {
+                let columns = state.dataset.with(|d| d.as_ref().map(|d| d.columns.clone()).unwrap_or_default());
+                details(&r, chosen.get(), &columns)
+            })}
             <figure class="loss-figure">
                 <canvas node_ref=canvas id="profile-chart" class="profile-chart" role="img"
                     aria-label=move || state.results.get().map(|r| profile_alt(&r, chosen.get())).unwrap_or_default()></canvas>
@@ -71,14 +74,35 @@ pub fn InspectorPanel() -> impl IntoView {
     }
 }
 
-fn details(r: &RunResults, i: usize) -> impl IntoView {
+/// One label column's make-up of a cluster, "rock — 40%" per value.
+fn label_list(id: String, heading: String, mix: &[(String, f32)]) -> impl IntoView {
+    let items = mix
+        .iter()
+        .map(|(v, s)| view! { <li>{format!("{} — {:.0}%", if v.is_empty() { "(empty)" } else { v }, s * 100.0)}</li> })
+        .collect_view();
+    view! {
+        <div hidden=mix.is_empty()>
+            <h3>{heading}</h3>
+            <ul id=id class="label-mix">{items}</ul>
+        </div>
+    }
+}
+
+fn details(r: &RunResults, i: usize, columns: &[String]) -> impl IntoView {
     let (Some(summary), Some(name)) = (r.clusters.get(i), r.names.get(i)) else { return ().into_any() };
     let share = 100.0 * summary.size as f64 / r.rows.max(1) as f64;
     let examples = summary.examples.iter().map(|e| view! { <li>{e.clone()}</li> }).collect_view();
-    let mix = summary
-        .label_mix
-        .iter()
-        .map(|(v, s)| view! { <li>{format!("{} — {:.0}%", if v.is_empty() { "(empty)" } else { v }, s * 100.0)}</li> })
+    let mapping = &r.snapshot.mapping;
+    let name_of = |c: Option<usize>| c.and_then(|c| columns.get(c).cloned());
+    let first = match name_of(mapping.label) {
+        Some(n) => format!("Label make-up: {n}"),
+        None => "Label make-up".to_string(),
+    };
+    let more = (mapping.other_labels().into_iter().zip(&summary.more_label_mixes).enumerate())
+        .map(|(k, (c, mix))| {
+            let heading = format!("Label make-up: {}", name_of(Some(c)).unwrap_or_default());
+            label_list(format!("inspect-labels-{}", k + 2), heading, mix)
+        })
         .collect_view();
     view! {
         <p id="inspect-summary">{format!("{} songs ({share:.1}% of the file). Automatic name: {}; the genre–emotion table: {}.", summary.size, name.name, describe_score(name))}</p>
@@ -88,10 +112,8 @@ fn details(r: &RunResults, i: usize) -> impl IntoView {
                 <h3>"Songs nearest the centre"</h3>
                 <ol id="inspect-examples">{examples}</ol>
             </div>
-            <div hidden=summary.label_mix.is_empty()>
-                <h3>"Label make-up"</h3>
-                <ul id="inspect-labels">{mix}</ul>
-            </div>
+            {label_list("inspect-labels".into(), first, &summary.label_mix)}
+            {more}
         </div>
     }
     .into_any()

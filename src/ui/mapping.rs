@@ -67,6 +67,11 @@ pub fn MappingPanel() -> impl IntoView {
                 <div class="map-row"><ColumnSelect label="Song title".into() id="map-title".into() part=Slot::Title/></div>
                 <div class="map-row"><ColumnSelect label="Artist".into() id="map-artist".into() part=Slot::Artist/></div>
                 <div class="map-row"><ColumnSelect label="Genre or label".into() id="map-label".into() part=Slot::Label/></div>
+                // A further label select appears once the one before it is used.
+                <div class="map-row" hidden=move || state.mapping.with(|m| m.label.is_none())>
+                    <ColumnSelect label="Second label".into() id="map-label-2".into() part=Slot::MoreLabel(0)/></div>
+                <div class="map-row" hidden=move || state.mapping.with(|m| m.more_labels.is_empty())>
+                    <ColumnSelect label="Third label".into() id="map-label-3".into() part=Slot::MoreLabel(1)/></div>
             </div>
             <fieldset class="policy">
                 <legend>"Rows with empty, non-numeric or too large feature values"</legend>

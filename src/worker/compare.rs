@@ -36,9 +36,10 @@ async fn compare() -> Outcome<()> {
         let Some(score) = score else { return Ok(()) };
         scores.push(score);
     }
-    let label = with_run("Comparing representations", NO_RUN, |table, l| {
-        Ok(l.mapping.label.and_then(|c| table.headers.get(c).cloned()))
-    })
-    .flatten();
-    super::post_for(run_id, &Event::Compared { scores, label }, &[])
+    let labels = with_run("Comparing representations", NO_RUN, |table, l| {
+        let name = |c: usize| table.headers.get(c).cloned().unwrap_or_default();
+        Ok((l.mapping.label.map(name), l.mapping.other_labels().into_iter().map(name).collect()))
+    });
+    let (label, more_labels) = labels.unwrap_or_default();
+    super::post_for(run_id, &Event::Compared { scores, label, more_labels }, &[])
 }

@@ -196,3 +196,32 @@ fn a_run_restored_from_its_snapshot_exports_byte_for_byte() {
         assert!(err.contains("the saved labels do not fit the 500 songs and 5 clusters"), "{err}");
     }
 }
+
+/// A second label column gets its own make-up and scores: with artist first and genre second,
+/// genre's scores are exactly those of a run with genre as the only label.
+#[test]
+fn a_second_label_column_has_its_make_up_and_scores() {
+    use songscape::pipeline::analysis::compare::Representation;
+    use songscape::pipeline::run::score_one;
+    let table = parse_csv(demo_csv(1200, 3).as_bytes()).unwrap();
+    let guessed = ColumnMapping::guess(&table.headers);
+    let (genre, artist) = (guessed.label.unwrap(), guessed.artist.unwrap());
+    let both = ColumnMapping { label: Some(artist), more_labels: vec![genre], ..guessed.clone() };
+    let p = params(3).check().unwrap();
+    let (prepared, _, analysis) = run_all(&table, &both, &p).unwrap();
+    for s in &analysis.summaries {
+        assert_eq!(s.more_label_mixes.len(), 1, "cluster {}: one more make-up", s.id);
+        let total: f32 = s.more_label_mixes[0].iter().map(|(_, share)| share).sum();
+        assert!((total - 1.0).abs() < 1e-4, "cluster {}: the genre shares add up to {total}", s.id);
+    }
+    let (_, _, genre_only) = run_all(&table, &guessed, &p).unwrap();
+    for (a, b) in analysis.summaries.iter().zip(&genre_only.summaries) {
+        assert_eq!(a.more_label_mixes[0], b.label_mix, "the same genre make-up either way");
+    }
+    let scored = score_one(&table, &both, &prepared, &analysis, &p, Representation::Scaled).unwrap();
+    let alone = score_one(&table, &guessed, &prepared, &analysis, &p, Representation::Scaled).unwrap();
+    assert_eq!(scored.more_labels.len(), 1);
+    let second = &scored.more_labels[0];
+    assert_eq!((Some(second.ari), Some(second.nmi), Some(second.knn_share)), (alone.ari, alone.nmi, alone.knn_share));
+    assert!(alone.more_labels.is_empty());
+}

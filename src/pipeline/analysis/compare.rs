@@ -338,6 +338,29 @@ pub struct RepresentationScore {
     pub nmi: Option<f64>,
     /// Share of the 10 nearest neighbours with the same label; `None` without a label column.
     pub knn_share: Option<f64>,
+    /// The same three against each further label column (`ColumnMapping::other_labels`).
+    #[serde(default)]
+    pub more_labels: Vec<LabelAgreement>,
+}
+
+/// How one representation's clusters and neighbours follow one label column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LabelAgreement {
+    pub ari: f64,
+    pub nmi: f64,
+    pub knn_share: f64,
+}
+
+impl LabelAgreement {
+    /// `clusters` of `points` (`n × dim`) against `labels`; `None` for labels of other rows.
+    pub fn of(points: &[f32], dim: usize, clusters: &[usize], labels: &[usize], seed: u64) -> Option<LabelAgreement> {
+        let n = clusters.len();
+        (labels.len() == n).then(|| LabelAgreement {
+            ari: adjusted_rand_index(labels, clusters),
+            nmi: normalized_mutual_info(labels, clusters),
+            knn_share: knn_label_share(points, dim, labels, &knn_rows(n, seed), KNN_NEIGHBOURS),
+        })
+    }
 }
 
 /// Clusters `points` (`n × dim`) with KMeans (`k`, `seed`) and scores the result; returns the
@@ -372,6 +395,7 @@ pub fn score_representation(
         ari: labels.map(|l| adjusted_rand_index(l, &clustering.labels)),
         nmi: labels.map(|l| normalized_mutual_info(l, &clustering.labels)),
         knn_share: labels.map(|l| knn_label_share(points, dim, l, &knn_rows(n, seed), KNN_NEIGHBOURS)),
+        more_labels: Vec::new(),
     };
     Ok((score, clustering.labels))
 }

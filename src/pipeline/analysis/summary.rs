@@ -22,6 +22,9 @@ pub struct ClusterSummary {
     pub top_label: Option<(String, f32)>,
     /// The label column's most common values and their shares, then "other" for the rest.
     pub label_mix: Vec<(String, f32)>,
+    /// The same for each further label column (`ColumnMapping::other_labels`), in its order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub more_label_mixes: Vec<Vec<(String, f32)>>,
 }
 
 const EXAMPLES: usize = 10;
@@ -64,13 +67,11 @@ fn summarise_one(run: &RunView, c: usize) -> ClusterSummary {
     by_distance.sort_by(|a, b| a.0.total_cmp(&b.0));
     let examples =
         by_distance.iter().take(EXAMPLES).map(|&(_, i)| song_name(run.table, run.mapping, features.rows[i])).collect();
-    let label_mix = run
-        .mapping
-        .label
-        .map(|col| label_mix(run.table, col, members.iter().map(|&i| features.rows[i])))
-        .unwrap_or_default();
-    let top_label = label_mix.first().filter(|(v, _)| v != OTHER).cloned();
-    ClusterSummary { id: c, size, means, zmeans, examples, top_label, label_mix }
+    let mix_of = |col: usize| label_mix(run.table, col, members.iter().map(|&i| features.rows[i]));
+    let first_mix = run.mapping.label.map(mix_of).unwrap_or_default();
+    let top_label = first_mix.first().filter(|(v, _)| v != OTHER).cloned();
+    let more_label_mixes = run.mapping.other_labels().into_iter().map(mix_of).collect();
+    ClusterSummary { id: c, size, means, zmeans, examples, top_label, label_mix: first_mix, more_label_mixes }
 }
 
 fn column_means(values: &[f32], d: usize, members: &[usize]) -> Vec<f32> {

@@ -148,7 +148,14 @@ pub struct ColumnMapping {
     pub artist: Option<usize>,
     /// A categorical column such as genre, shown in summaries.
     pub label: Option<usize>,
+    /// More label columns (a file with both genre and emotion): each gets its own make-up in
+    /// the cluster inspector and its own scores when representations are compared.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub more_labels: Vec<usize>,
 }
+
+/// At most this many label columns beyond the first.
+pub const MORE_LABELS: usize = 2;
 
 impl ColumnMapping {
     /// The automatic guess from header names.
@@ -157,12 +164,37 @@ impl ColumnMapping {
         for (slot, f) in features.iter_mut().zip(Feature::ALL) {
             *slot = find(headers, f.aliases());
         }
+        let label = find(headers, LABEL_ALIASES);
+        // Every other column named like a label: Genre and emotion side by side.
+        let folded: Vec<String> = headers.iter().map(|h| fold(h)).collect();
+        let more_labels = LABEL_ALIASES
+            .iter()
+            .filter_map(|a| folded.iter().position(|h| h == a))
+            .filter(|&c| Some(c) != label)
+            .fold(Vec::new(), |mut v, c| {
+                if !v.contains(&c) && v.len() < MORE_LABELS {
+                    v.push(c);
+                }
+                v
+            });
         ColumnMapping {
             features,
             title: find(headers, TITLE_ALIASES),
             artist: find(headers, ARTIST_ALIASES),
-            label: find(headers, LABEL_ALIASES),
+            label,
+            more_labels,
         }
+    }
+
+    /// The label columns beyond the first, without repeats or the first itself.
+    pub fn other_labels(&self) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        for &c in &self.more_labels {
+            if Some(c) != self.label && !out.contains(&c) {
+                out.push(c);
+            }
+        }
+        out
     }
 
     /// The features that have a column, with that column, in reference order.
@@ -177,6 +209,7 @@ impl ColumnMapping {
             Slot::Title => self.title,
             Slot::Artist => self.artist,
             Slot::Label => self.label,
+            Slot::MoreLabel(i) => self.more_labels.get(i).copied(),
         }
     }
 
@@ -187,6 +220,13 @@ impl ColumnMapping {
             Slot::Title => self.title = column,
             Slot::Artist => self.artist = column,
             Slot::Label => self.label = column,
+            Slot::MoreLabel(i) => match column {
+                Some(c) if i < self.more_labels.len() => self.more_labels[i] = c,
+                Some(c) if i < MORE_LABELS => self.more_labels.push(c),
+                Some(_) => {}
+                None if i < self.more_labels.len() => _ = self.more_labels.remove(i),
+                None => {}
+            },
         }
     }
 
@@ -203,6 +243,8 @@ pub enum Slot {
     Title,
     Artist,
     Label,
+    /// The `i`th label column beyond the first.
+    MoreLabel(usize),
 }
 
 /// What to do with rows whose feature cells are empty or not numbers.
@@ -554,6 +596,34 @@ mod tests {
         m.set(Slot::Artist, Some(1));
         assert_eq!(m.features[5], Some(4));
         assert_eq!((m.get(Slot::Feature(Feature::Energy)), m.artist, m.get(Slot::Title)), (Some(4), Some(1), None));
+    }
+
+    #[test]
+    fn more_than_one_label_column_is_guessed_and_set() {
+        // The light subset's header: Genre first, emotion as the second label.
+        let light = headers(&["artist", "song", "emotion", "variance", "Genre", "Release Date", "Key", "Tempo"]);
+        let m = ColumnMapping::guess(&light);
+        assert_eq!((m.label, m.more_labels.clone(), m.other_labels()), (Some(4), vec![2], vec![2]));
+        assert_eq!(ColumnMapping::guess(&headers(&["name", "energy", "genre"])).more_labels, Vec::<usize>::new());
+        let mut m = ColumnMapping { label: Some(1), ..ColumnMapping::default() };
+        m.set(Slot::MoreLabel(0), Some(3));
+        m.set(Slot::MoreLabel(5), Some(4)); // past the end: appended
+        m.set(Slot::MoreLabel(1), Some(5)); // replaces
+        m.set(Slot::MoreLabel(2), Some(6)); // beyond MORE_LABELS: ignored
+        assert_eq!(
+            (m.get(Slot::MoreLabel(0)), m.get(Slot::MoreLabel(1)), m.get(Slot::MoreLabel(2))),
+            (Some(3), Some(5), None)
+        );
+        m.more_labels.push(1); // the first label again, and a repeat, are not counted twice
+        m.more_labels.push(3);
+        assert_eq!(m.other_labels(), vec![3, 5]);
+        m.set(Slot::MoreLabel(0), None);
+        assert_eq!(m.more_labels, vec![5, 1, 3]);
+        // Not written at all when unused, so files and snapshots without them read as before.
+        let plain = serde_json::to_string(&ColumnMapping::default()).unwrap();
+        assert!(!plain.contains("more_labels"), "{plain}");
+        let back: ColumnMapping = serde_json::from_str(&plain).unwrap();
+        assert!(back.more_labels.is_empty());
     }
 
     #[test]

@@ -11,7 +11,9 @@ use thiserror::Error;
 
 use crate::pipeline::analysis::cluster::squared_distance;
 use crate::pipeline::analysis::Analysis;
-use crate::pipeline::input::columns::{extract, fold, ColumnMapping, Feature, Features, MappingError, Slot};
+use crate::pipeline::input::columns::{
+    extract, fold, ColumnMapping, Feature, Features, MappingError, Slot, MORE_LABELS,
+};
 use crate::pipeline::input::load::{decode_utf16, Table};
 use crate::pipeline::input::scale::Prepared;
 use crate::pipeline::input::scale::StandardScaler;
@@ -82,6 +84,9 @@ pub struct ModelFile {
     pub title_column: Option<String>,
     pub artist_column: Option<String>,
     pub label_column: Option<String>,
+    /// Further label columns (`ColumnMapping::more_labels`), by name; absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub more_label_columns: Vec<String>,
     /// Fitted on the training data; applied unchanged to every later CSV.
     pub scaler: StandardScaler,
     /// The settings the model was trained with; `params.k` is the `k` of the saved clustering.
@@ -269,6 +274,9 @@ impl ModelFile {
             title_column: column_name(headers, mapping.title)?,
             artist_column: column_name(headers, mapping.artist)?,
             label_column: column_name(headers, mapping.label)?,
+            more_label_columns: (mapping.other_labels().into_iter())
+                .map(|c| column_name(headers, Some(c)).map(Option::unwrap_or_default))
+                .collect::<Result<_, _>>()?,
             scaler: prepared.scaler.clone(),
             params: TrainParams { k, ..params.clone() },
             architecture: Architecture::of(params),
@@ -444,6 +452,15 @@ impl ModelFile {
                 check_length(&format!("the {what} column's name"), c, MAX_HEADER_CHARS)?;
             }
         }
+        if self.more_label_columns.len() > MORE_LABELS {
+            return Err(corrupt(format!(
+                "it names {} further label columns; at most {MORE_LABELS} are read",
+                self.more_label_columns.len()
+            )));
+        }
+        for c in &self.more_label_columns {
+            check_length("a further label column's name", c, MAX_HEADER_CHARS)?;
+        }
         for (i, name) in self.cluster_names.iter().enumerate() {
             check_length(&format!("the name of cluster {i}"), name, MAX_NAME_CHARS)?;
         }
@@ -482,6 +499,10 @@ impl ModelFile {
         mapping.title = text_column(&self.title_column, guess.title);
         mapping.artist = text_column(&self.artist_column, guess.artist);
         mapping.label = text_column(&self.label_column, guess.label);
+        mapping.more_labels = match self.more_label_columns.is_empty() {
+            true => guess.other_labels(),
+            false => self.more_label_columns.iter().filter_map(|n| by_name(n)).take(MORE_LABELS).collect(),
+        };
         Ok(mapping)
     }
 
@@ -743,6 +764,18 @@ mod tests {
         assert!((applied.recon_mse - fx.recon_mse).abs() <= 1e-6);
         assert_eq!(applied.features.n_rows(), 300);
         assert_eq!(applied.mapping, ColumnMapping::guess(&table.headers));
+    }
+
+    #[test]
+    fn further_label_columns_are_saved_by_name_and_found_again() {
+        let file = ModelFile::from_json(&edited(|v| v["more_label_columns"] = serde_json::json!(["Mood"]))).unwrap();
+        let mut headers: Vec<String> = fixture().csv.lines().next().unwrap().split(',').map(String::from).collect();
+        headers.push("mood".into());
+        let mapping = file.mapping_for(&headers).unwrap();
+        assert_eq!(mapping.more_labels, vec![headers.len() - 1], "found by its name, folded");
+        assert!(!fixture().json.contains("more_label_columns"), "not written when there are none");
+        let four = edited(|v| v["more_label_columns"] = serde_json::json!(["a", "b", "c"]));
+        assert!(ModelFile::from_json(&four).is_err(), "more than MORE_LABELS is refused");
     }
 
     #[test]
