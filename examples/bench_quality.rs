@@ -28,6 +28,7 @@ use serde_json::json;
 use songscape::pipeline::analysis::compare::{knn_rows, Representation};
 use songscape::pipeline::analysis::map_quality::map_quality;
 use songscape::pipeline::analysis::tsne::{Tsne, TsneOptions};
+use songscape::pipeline::analysis::umap::{Umap, UmapOptions};
 use songscape::pipeline::analysis::Analysis;
 use songscape::pipeline::explore::recommend::{nearest_where, Metric};
 use songscape::pipeline::input::demo::demo_csv;
@@ -118,6 +119,14 @@ fn print_map_quality(file: &Labelled, analysis: &Analysis, seed: u64) {
     tsne.place_rows(points, dim, 0..n, &mut xy);
     let tsne_ms = start.elapsed().as_secs_f64() * 1000.0;
     let tsne_quality = map_quality(points, dim, &xy);
+    let start = Instant::now();
+    let umap = Umap::new(points, dim, UmapOptions::default()).run_to_end(points, dim);
+    let umap_ms = start.elapsed().as_secs_f64() * 1000.0;
+    let umap_quality = map_quality(points, dim, &umap);
+    // The measure's 10 nearest among at most 10,000 songs are farther than UMAP's default 15
+    // nearest in a bigger file: 50 neighbours shows how much of the gap is that.
+    let wide = UmapOptions { neighbours: 50, ..UmapOptions::default() };
+    let umap_50 = map_quality(points, dim, &Umap::new(points, dim, wide).run_to_end(points, dim));
     let share =
         |p: Projection| analysis.map_quality.iter().find(|(q, _)| *q == p).map(|(_, q)| round(f64::from(q.share)));
     println!(
@@ -127,6 +136,8 @@ fn print_map_quality(file: &Labelled, analysis: &Analysis, seed: u64) {
                 "pca": share(Projection::Pca), "first_two": share(Projection::FirstTwo),
                 "tsne": tsne_quality.map(|q| round(f64::from(q.share))), "tsne_sample": tsne.sample_rows().len(),
                 "tsne_native_ms": round(tsne_ms),
+                "umap": umap_quality.map(|q| round(f64::from(q.share))), "umap_native_ms": round(umap_ms),
+                "umap_50_neighbours": umap_50.map(|q| round(f64::from(q.share))),
             }
         })
     );

@@ -11,6 +11,7 @@ use crate::pipeline::analysis::tsne::{DEFAULT_PERPLEXITY, MAX_SAMPLE, PERPLEXITY
 use crate::pipeline::analysis::umap::{
     UmapOptions, DEFAULT_MIN_DIST, DEFAULT_NEIGHBOURS, FIT_ALL_UP_TO, FIT_SAMPLE, MIN_DIST_RANGE, NEIGHBOURS_RANGE,
 };
+use crate::pipeline::limits::thousands;
 use crate::pipeline::params::Projection;
 use crate::protocol::TaskProgress;
 
@@ -93,8 +94,8 @@ pub fn MapSettings() -> impl IntoView {
                 prop:disabled=move || !state.idle.get()>
                 <option value="pca">"Principal components"</option>
                 <option value="first-two">"First two dimensions"</option>
-                <option value="tsne">{format!("t-SNE (on a sample of up to {MAX_SAMPLE} songs)")}</option>
-                <option value="umap">{format!("UMAP (all songs up to {FIT_ALL_UP_TO})")}</option>
+                <option value="tsne">{format!("t-SNE (on a sample of up to {} songs)", thousands(MAX_SAMPLE as u64))}</option>
+                <option value="umap">{format!("UMAP (all songs up to {})", thousands(FIT_ALL_UP_TO as u64))}</option>
             </select>
             <label for="colour-by">"Colour by"</label>
             <select id="colour-by" on:change=on_colour prop:value=colour_value prop:disabled=move || !state.idle.get()>
@@ -145,11 +146,9 @@ fn laid_out_sentence(state: AppState) -> String {
     let Some(map) = state.laid_out.get() else { return format!("Computing {name}…") };
     let rows = state.results.get().map_or(0, |r| r.rows);
     let placed = "every other song sits at the distance-weighted mean of its 5 nearest laid-out songs in the representation clustered";
-    match (projection, map.sample < rows) {
-        (Projection::Umap, false) => format!("UMAP laid out all {} songs.", map.sample),
-        (Projection::Umap, true) => format!("UMAP laid out {} songs picked at random (seeded); {placed}.", map.sample),
-        (_, false) => format!("t-SNE laid out all {} songs.", map.sample),
-        (_, true) => format!("t-SNE laid out {} songs picked at random (seeded); {placed}.", map.sample),
+    match map.sample < rows {
+        false => format!("{name} laid out all {} songs.", thousands(map.sample as u64)),
+        true => format!("{name} laid out {} songs picked at random (seeded); {placed}.", thousands(map.sample as u64)),
     }
 }
 
@@ -191,8 +190,8 @@ fn UmapControls() -> impl IntoView {
                 prop:value=move || options().seed.to_string() prop:disabled=move || !state.idle.get()
                 on:change=move |ev| set(ev, |o, v| UmapOptions { seed: v.max(0.0) as u64, ..o })/>
             <small id="umap-help">{format!(
-                "Neighbours: how local the map is ({}–{}, default {DEFAULT_NEIGHBOURS}); minimum distance: how tightly similar songs pack ({}–{}, default {DEFAULT_MIN_DIST}). Up to {FIT_ALL_UP_TO} songs UMAP lays out every song; above, a seeded sample of {FIT_SAMPLE} and the rest placed among their nearest. A UMAP map made with other settings is made again.",
-                NEIGHBOURS_RANGE.0, NEIGHBOURS_RANGE.1, MIN_DIST_RANGE.0, MIN_DIST_RANGE.1)}</small>
+                "Neighbours: how local the map is ({}–{}, default {DEFAULT_NEIGHBOURS}); minimum distance: how tightly similar songs pack ({}–{}, default {DEFAULT_MIN_DIST}). Up to {} songs UMAP lays out every song; above, a seeded sample of {} and the rest placed among their nearest. A UMAP map made with other settings is made again.",
+                NEIGHBOURS_RANGE.0, NEIGHBOURS_RANGE.1, MIN_DIST_RANGE.0, MIN_DIST_RANGE.1, thousands(FIT_ALL_UP_TO as u64), thousands(FIT_SAMPLE as u64))}</small>
         </fieldset>
     }
 }

@@ -20,6 +20,15 @@ function files() {
 }
 
 async function mapTime(page, projection, label) {
+  // When each phase of the progress first shows, from the choice.
+  await page.evaluate((key) => {
+    window.phaseAt = {}; window.phaseStart = performance.now();
+    new MutationObserver(() => {
+      const text = document.querySelector(`#${key}-progress label`)?.textContent;
+      const phase = text?.replace(/^.*: \d+ of \d+ /, '');
+      if (phase && !(phase in window.phaseAt)) window.phaseAt[phase] = Math.round(performance.now() - window.phaseStart);
+    }).observe(document.body, { childList: true, subtree: true, characterData: true });
+  }, projection);
   const t0 = Date.now();
   await page.getByLabel('Map projection').selectOption(projection);
   const ready = page.getByRole('status').filter({ hasText: new RegExp(`^${label} map ready`) });
@@ -27,7 +36,8 @@ async function mapTime(page, projection, label) {
   const seconds = (Date.now() - t0) / 1000;
   const status = await ready.textContent();
   const quality = await page.locator('#map-quality').filter({ hasText: /keeps/ }).textContent();
-  return { seconds: Math.round(seconds * 100) / 100, status, kept_share: Number(quality.match(/keeps (\d+)%/)[1]) / 100 };
+  const phases_first_seen_ms = await page.evaluate(() => window.phaseAt);
+  return { seconds: Math.round(seconds * 100) / 100, status, kept_share: Number(quality.match(/keeps (\d+)%/)[1]) / 100, phases_first_seen_ms };
 }
 
 const server = await serve(path.resolve(DIST));

@@ -69,7 +69,7 @@ test('UMAP: settings before it runs, progress and Cancel, a seeded map with its 
   await ready(page);
   const phases = await page.evaluate(() => [...window.phases]);
   assert.ok(phases.includes('epochs'), `progress through the epochs was shown: ${phases}`);
-  assert.equal(await page.locator('#laid-out-help').textContent(), 'UMAP laid out all 3000 songs.');
+  assert.equal(await page.locator('#laid-out-help').textContent(), 'UMAP laid out all 3,000 songs.');
   const umapKept = await kept(page);
   assert.ok(umapKept > pcaKept, `UMAP keeps more neighbours than PCA (${umapKept}% against ${pcaKept}%)`);
   const first = await coordinates(page);
