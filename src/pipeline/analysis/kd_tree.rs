@@ -184,7 +184,7 @@ mod tests {
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(3);
         let dim = 6;
         let mut points: Vec<f32> = (0..3_000 * dim).map(|_| rng.gen_range(-3.0..3.0)).collect();
-        points.extend_from_slice(&points[..10 * dim].to_vec()); // exact duplicates
+        points.extend_from_within(..10 * dim); // exact duplicates
         let n = points.len() / dim;
         let tree = KdTree::new(&points, dim);
         let row = |r: usize| &points[r * dim..(r + 1) * dim];

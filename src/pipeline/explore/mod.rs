@@ -3,6 +3,7 @@
 //! (`why`).
 
 pub mod closeness;
+pub mod playlist_match;
 pub mod recommend;
 pub mod search;
 pub mod why;
