@@ -135,6 +135,10 @@ pub enum Action {
 
     // The playlist.
     AddSong(SongRef),
+    /// "Add your playlist (CSV)": a file of the person's own songs, found in the catalogue.
+    AddPlaylistFile {
+        name: String,
+    },
     MoveSong {
         from: usize,
         to: usize,

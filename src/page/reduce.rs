@@ -267,6 +267,7 @@ impl Page {
                 add_new(songs, std::slice::from_ref(&song));
                 self.notice.status = format!("{} is in the playlist.", song.title);
             }
+            Action::AddPlaylistFile { name } => return vec![Effect::Send(Request::AddPlaylistFile { name })],
             Action::MoveSong { from, to } if from < songs.len() && to < songs.len() => songs.swap(from, to),
             Action::RemoveSong(i) if i < songs.len() => drop(songs.remove(i)),
             Action::ClearPlaylist => songs.clear(),
@@ -452,6 +453,15 @@ impl Page {
                 self.notice.status = format!("{} songs like the playlist's {} songs.", r.similar.len(), r.seeds);
                 self.playlist.more_like_these = Some(Shared::new(*r));
             }
+            Event::PlaylistFound(found) => {
+                let added = add_new(&mut self.playlist.songs, &found.songs);
+                self.notice.status = found_sentence(&found, added);
+                if !found.named_ambiguous.is_empty() {
+                    let named = found.named_ambiguous.join("; ");
+                    self.playlist.note =
+                        Some(format!("Found by title and artist among several catalogue songs: {named}."));
+                }
+            }
             Event::Picked { songs, purpose: PickFor::Playlist } => {
                 let added = add_new(&mut self.playlist.songs, &songs);
                 self.notice.status = format!("{added} songs added to the playlist from the map.");
@@ -584,6 +594,25 @@ impl Page {
         }
         self.notice.status = message;
     }
+}
+
+/// What adding a playlist file found, in one sentence.
+fn found_sentence(f: &crate::protocol::PlaylistFound, added: usize) -> String {
+    let found = f.by_id + f.by_name;
+    let how = match (f.by_id, f.by_name) {
+        (0, 0) => String::new(),
+        (i, 0) => format!(" (all {i} by Spotify track id)"),
+        (0, n) => format!(" (all {n} by title and artist)"),
+        (i, n) => format!(" ({i} by Spotify track id, {n} by title and artist)"),
+    };
+    let kept = match added == found {
+        true => String::new(),
+        false => format!(" {added} of them added to the playlist (the others were in it already)."),
+    };
+    format!(
+        "{}: {found} of {} songs found in the catalogue{how}; {} not in it (placing songs by their own features is not done yet).{kept}",
+        f.name, f.rows, f.missing
+    )
 }
 
 /// Songs in the run shown (0 without one).

@@ -628,3 +628,31 @@ fn a_cluster_looked_at_in_the_table_shows_in_focus_until_the_pointer_leaves() {
     page.reduce(Action::PreviewCluster(None));
     assert_eq!(page.shown_focus(), Some(0), "back to the cluster chosen");
 }
+
+#[test]
+fn a_playlist_file_found_in_the_catalogue_fills_the_playlist_and_says_how() {
+    let mut page = with_run();
+    let effects = page.reduce(Action::AddPlaylistFile { name: "mine.csv".into() });
+    assert_eq!(effects, send(Request::AddPlaylistFile { name: "mine.csv".into() }));
+    page.reduce(Action::AddSong(song(1, "Already")));
+    let found = crate::protocol::PlaylistFound {
+        name: "mine.csv".into(),
+        rows: 6,
+        by_id: 2,
+        by_name: 2,
+        ambiguous: 1,
+        missing: 2,
+        named_ambiguous: vec!["Intro — The xx (2 in the catalogue; the first was taken)".into()],
+        songs: vec![song(1, "Already"), song(2, "B"), song(3, "C"), song(4, "D")],
+    };
+    page.reduce(Action::Worker(Event::PlaylistFound(Box::new(found))));
+    assert_eq!(page.playlist.songs.iter().map(|s| s.title.as_str()).collect::<Vec<_>>(), ["Already", "B", "C", "D"]);
+    assert_eq!(
+        status(&page),
+        "mine.csv: 4 of 6 songs found in the catalogue (2 by Spotify track id, 2 by title and artist); 2 not in it (placing songs by their own features is not done yet). 3 of them added to the playlist (the others were in it already)."
+    );
+    assert_eq!(
+        page.playlist.note.as_deref(),
+        Some("Found by title and artist among several catalogue songs: Intro — The xx (2 in the catalogue; the first was taken).")
+    );
+}

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::kept::Keeping;
 use super::request::PickFor;
-use super::results::{DatasetInfo, Distinctive, Recommendation, RunResults, SetRecommendation, SongRef};
+use super::results::{DatasetInfo, Distinctive, PlaylistFound, Recommendation, RunResults, SetRecommendation, SongRef};
 use super::Stale;
 use crate::mapview::colours::Colouring;
 use crate::pipeline::analysis::choose_k::KScore;
@@ -52,6 +52,8 @@ pub enum Event {
         songs: Vec<SongRef>,
         purpose: PickFor,
     },
+    /// Answer to `AddPlaylistFile`: the songs of a person's playlist found in the catalogue.
+    PlaylistFound(Box<PlaylistFound>),
     /// Answer to `MoreLikeThese`.
     SetRecommended(Box<SetRecommendation>),
     Coloured(Box<Colouring>),
@@ -114,6 +116,7 @@ impl Event {
             Event::SearchResults { .. }
             | Event::Recommended(_)
             | Event::Picked { .. }
+            | Event::PlaylistFound(_)
             | Event::Described(_)
             | Event::SetRecommended(_)
             | Event::Coloured(_) => Some(Stale::Quiet),

@@ -129,6 +129,10 @@ pub enum Request {
     Tsne {
         perplexity: f32,
     },
+    /// Find the playlist file sent with the request (`file`) among the last run's songs.
+    AddPlaylistFile {
+        name: String,
+    },
     /// Compute the UMAP map of the last run with these options (clamped to their ranges).
     Umap {
         options: UmapOptions,

@@ -85,6 +85,23 @@ pub struct RunResults {
     pub umap_quality: Option<MapQuality>,
 }
 
+/// A person's playlist file matched to the run's catalogue (`explore::playlist_match`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlaylistFound {
+    pub name: String,
+    /// Rows in the playlist file.
+    pub rows: usize,
+    pub by_id: usize,
+    pub by_name: usize,
+    /// Found by title and artist among several catalogue songs with them.
+    pub ambiguous: usize,
+    pub missing: usize,
+    /// A few of the ambiguous ones, named, with what was taken.
+    pub named_ambiguous: Vec<String>,
+    /// The songs found, in the playlist's order.
+    pub songs: Vec<SongRef>,
+}
+
 /// A song's most distinctive features: those furthest from the average song, in standard
 /// deviations, with the song's value in the file's own units.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -103,12 +103,28 @@ pub fn PlaylistStorage() -> impl IntoView {
 pub fn PlaylistPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let empty = move || state.playlist.with(Vec::is_empty);
+    let on_file = move |ev: leptos::ev::Event| {
+        let Some(input) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        state.dispatch_with(Action::AddPlaylistFile { name: file.name() }, Some(file));
+        // The same file can be added again after it changed.
+        input.set_value("");
+    };
     view! {
         <section class="panel" aria-labelledby="playlist-title" hidden=move || state.dataset.get().is_none()>
             <h2 id="playlist-title">"Playlist"</h2>
             <p class="help">"Add songs from the chosen song, its similar songs or the map. The list is kept in this browser for this file."</p>
             <p id="playlist-note" class="note-warning" role="status" hidden=move || state.playlist_note.get().is_none()>
                 {move || state.playlist_note.get()}</p>
+            <div class="actions">
+                <label for="playlist-file">"Add your playlist (CSV)"</label>
+                <input id="playlist-file" type="file" accept=".csv,text/csv" aria-describedby="playlist-file-help"
+                    on:change=on_file prop:disabled=move || state.results.get().is_none()/>
+            </div>
+            <p class="help" id="playlist-file-help">"An Exportify export, a Kaggle file or this app's own playlist CSV: its songs are found in this catalogue by Spotify track id, else by title and first artist, and added to the playlist."</p>
             <p hidden=move || !empty()>"The playlist is empty."</p>
             <ol id="playlist" class="playlist" hidden=empty>{move || entries(state)}</ol>
             <div class="actions">

@@ -13,6 +13,7 @@ mod keep;
 mod load;
 mod maps;
 mod model_file;
+mod my_playlist;
 mod names;
 mod post;
 mod recluster;
@@ -125,6 +126,7 @@ fn handle(ev: MessageEvent) {
         Request::UseRepresentation { representation } => recluster::use_representation(representation),
         Request::DownloadModel => model_file::download(),
         Request::ApplyModel { name, force } => model_file::apply(&name, &data, force),
+        Request::AddPlaylistFile { name } => my_playlist::add(&name, &data),
         Request::Restore { snapshot } => model_file::restore(&snapshot, &data, run),
         Request::Tsne { perplexity } => maps::spawn_tsne(perplexity),
         Request::Umap { options } => maps::spawn_umap(options),
@@ -139,7 +141,7 @@ fn load_file(name: &str, data: &JsValue, options: CheckOptions) {
     }
 }
 
-fn file_of(data: &JsValue) -> Outcome<File> {
+pub(crate) fn file_of(data: &JsValue) -> Outcome<File> {
     let file: Option<File> = Reflect::get(data, &JsValue::from_str("file")).ok().and_then(|f| f.dyn_into().ok());
     file.ok_or_else(|| WorkerError::Browser("No file came with the request.".into()))
 }
