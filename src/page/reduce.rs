@@ -456,6 +456,12 @@ impl Page {
             Event::PlaylistFound(found) => {
                 let added = add_new(&mut self.playlist.songs, &found.songs);
                 self.notice.status = found_sentence(&found, added);
+                // The songs found stand out on the map, the rest greyed, until the selection is
+                // cleared.
+                let mut rows: Vec<usize> = found.songs.iter().map(|s| s.row).collect();
+                rows.sort_unstable();
+                rows.dedup();
+                self.set_picked(rows);
                 if !found.named_ambiguous.is_empty() {
                     let named = found.named_ambiguous.join("; ");
                     self.playlist.note =

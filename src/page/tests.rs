@@ -647,6 +647,7 @@ fn a_playlist_file_found_in_the_catalogue_fills_the_playlist_and_says_how() {
     };
     page.reduce(Action::Worker(Event::PlaylistFound(Box::new(found))));
     assert_eq!(page.playlist.songs.iter().map(|s| s.title.as_str()).collect::<Vec<_>>(), ["Already", "B", "C", "D"]);
+    assert_eq!(page.selection.picked.as_deref().map(|p| &p[..]), Some(&[1, 2, 3, 4][..]), "they stand out on the map");
     assert_eq!(
         status(&page),
         "mine.csv: 4 of 6 songs found in the catalogue (2 by Spotify track id, 2 by title and artist); 2 not in it (placing songs by their own features is not done yet). 3 of them added to the playlist (the others were in it already)."

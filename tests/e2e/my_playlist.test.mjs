@@ -42,6 +42,10 @@ test('a personal playlist file is found in the catalogue and added to the playli
   const names = await page.locator('#playlist .song-name').allTextContents();
   assert.equal(names.length, 20);
   assert.deepEqual(names, unique.map((r) => `${r[title]} — ${r[artist]}`), 'the catalogue\'s songs, in the playlist\'s order');
+  // They stand out on the map (the selection), the rest greyed, until it is cleared.
+  await page.locator('#selection-count').filter({ hasText: /^20 songs selected$/ }).waitFor();
+  await page.getByRole('button', { name: 'Clear the selection' }).click();
+  await page.locator('#selection').waitFor({ state: 'hidden' });
 
   // The same file again adds nothing twice.
   await page.getByLabel('Add your playlist (CSV)').setInputFiles(file);
