@@ -80,6 +80,8 @@ pub enum Action {
     Export,
     DownloadModel,
     ExportPlaylist,
+    /// The playlist as a `Track URI` CSV for Spotify importers.
+    ExportForSpotify,
 
     // Finding songs.
     Search(String),

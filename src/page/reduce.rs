@@ -122,6 +122,7 @@ impl Page {
             Action::ExportPlaylist => {
                 send(Request::ExportPlaylist { table_rows: self.playlist_rows(), selection: false })
             }
+            Action::ExportForSpotify => send(Request::ExportForSpotify { table_rows: self.playlist_rows() }),
             other => self.on_explore(other),
         }
     }

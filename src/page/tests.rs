@@ -389,6 +389,7 @@ fn downloads_name_no_cluster_names_the_worker_has_them() {
         page.reduce(Action::ExportPlaylist),
         send(Request::ExportPlaylist { table_rows: vec![100], selection: false })
     );
+    assert_eq!(page.reduce(Action::ExportForSpotify), send(Request::ExportForSpotify { table_rows: vec![100] }));
     let effects = page.reduce(Action::Worker(Event::Exported { file: "songscape-clusters.csv".into() }));
     assert_eq!(effects, vec![Effect::Download("songscape-clusters.csv".into())]);
     assert_eq!(status(&page), "songscape-clusters.csv is downloading.");

@@ -85,6 +85,10 @@ pub enum Request {
         rule: Rule,
     },
     /// The playlist's songs (table rows, in order) as CSV with every original column.
+    /// The playlist's songs (table rows, in order) as a `Track URI` CSV for Spotify importers.
+    ExportForSpotify {
+        table_rows: Vec<usize>,
+    },
     ExportPlaylist {
         table_rows: Vec<usize>,
         /// The songs are a selection on the map rather than the playlist (the file is named so).
@@ -178,7 +182,9 @@ impl Request {
             | Request::ColourBy { .. }
             | Request::Locate { .. } => Some(Stale::Quiet),
             Request::Export { .. } => Some(Stale::Say("Exporting")),
-            Request::ExportPlaylist { .. } => Some(Stale::Say("Exporting the playlist")),
+            Request::ExportPlaylist { .. } | Request::ExportForSpotify { .. } => {
+                Some(Stale::Say("Exporting the playlist"))
+            }
             Request::DownloadModel => Some(Stale::Say("Saving the model")),
             Request::NameCluster { .. } => Some(Stale::Say("Renaming a cluster")),
             Request::ChooseK { .. } => Some(Stale::Say("Comparing k")),

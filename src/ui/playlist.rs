@@ -132,6 +132,9 @@ pub fn PlaylistPanel() -> impl IntoView {
                     prop:disabled=move || empty() || state.results.get().is_none() || !state.idle.get()>"More like these"</button>
                 <button id="export-playlist" type="button" on:click=move |_| state.dispatch(Action::ExportPlaylist)
                     prop:disabled=move || empty() || !state.idle.get()>"Download playlist as CSV"</button>
+                <button id="export-spotify" type="button" on:click=move |_| state.dispatch(Action::ExportForSpotify)
+                    prop:disabled=move || empty() || !state.idle.get()
+                    title="Track URI, Track Name, Artist Name(s): what playlist importers for Spotify read">"Download for Spotify (Track URI CSV)"</button>
                 <button id="clear-playlist" type="button" on:click=move |_| state.dispatch(Action::ClearPlaylist)
                     prop:disabled=empty>"Clear playlist"</button>
             </div>

@@ -1,7 +1,8 @@
 //! The CSV downloads: the songs with their clusters, and the playlist.
 
 use super::{post_download, with_run, WorkerError};
-use crate::pipeline::output::export::{playlist_csv, PlaylistSong};
+use crate::pipeline::input::columns::ColumnMapping;
+use crate::pipeline::output::export::{playlist_csv, spotify_csv, PlaylistSong};
 use crate::pipeline::params::Projection;
 use crate::pipeline::run;
 use crate::protocol::Event;
@@ -27,6 +28,24 @@ pub(super) fn export_playlist(table_rows: Vec<usize>, selection: bool) {
             super::post_download(Event::Exported { file: file.into() }, &csv, "text/csv")
         }
         Err(e) => super::fail("Exporting the playlist", e),
+    }
+}
+
+/// The playlist for Spotify's playlist importers: track URIs first (`export::spotify_csv`).
+pub(super) fn export_for_spotify(table_rows: Vec<usize>) {
+    let csv = super::STATE.with(|s| {
+        let s = s.borrow();
+        let Some(table) = &s.table else { return Err(WorkerError::NoFile("No file is loaded.")) };
+        // The run's title and artist columns, else the guess a fresh load makes.
+        let mapping = s.last.as_ref().map_or_else(|| ColumnMapping::guess(&table.headers), |l| l.mapping.clone());
+        Ok(spotify_csv(table, mapping.title, mapping.artist, &table_rows)?)
+    });
+    match csv {
+        // The page says what is downloading; how many songs have a URI is in the file.
+        Ok((csv, _with_uri)) => {
+            post_download(Event::Exported { file: "songscape-playlist-spotify.csv".into() }, &csv, "text/csv")
+        }
+        Err(e) => super::fail("Exporting the playlist for Spotify", e),
     }
 }
 

@@ -121,6 +121,7 @@ fn handle(ev: MessageEvent) {
         Request::Describe { row } => similar::describe(row),
         Request::MoreLikeThese { table_rows, n, rule } => similar::more_like_these(table_rows, n, rule),
         Request::ExportPlaylist { table_rows, selection } => exports::export_playlist(table_rows, selection),
+        Request::ExportForSpotify { table_rows } => exports::export_for_spotify(table_rows),
         Request::ColourBy { column } => colour::colour_by(column),
         Request::Compare => compare::spawn_compare(),
         Request::UseRepresentation { representation } => recluster::use_representation(representation),

@@ -76,7 +76,7 @@ export async function openSetup(page) {
 }
 
 /** Which tab of the side panel holds each download. */
-const DOWNLOAD_TABS = { 'Download CSV with clusters': 'Map', 'Download model': 'Model', 'Download playlist as CSV': 'Playlist' };
+const DOWNLOAD_TABS = { 'Download CSV with clusters': 'Map', 'Download model': 'Model', 'Download playlist as CSV': 'Playlist', 'Download for Spotify (Track URI CSV)': 'Playlist' };
 
 /** Cluster sizes from the table. */
 export async function clusterSizes(page) {

@@ -47,6 +47,13 @@ test('a personal playlist file is found in the catalogue and added to the playli
   await page.getByRole('button', { name: 'Clear the selection' }).click();
   await page.locator('#selection').waitFor({ state: 'hidden' });
 
+  // For Spotify's playlist importers: Track URI first (empty: the demo has no track ids).
+  const spotify = parseCsv((await download(page, 'Download for Spotify (Track URI CSV)')).bytes.toString('utf8')).filter((r) => r.length > 1);
+  assert.deepEqual(spotify[0], ['Track URI', 'Track Name', 'Artist Name(s)']);
+  assert.deepEqual(spotify.slice(1).map((r) => `${r[1]} — ${r[2]}`), names);
+  assert.ok(spotify.slice(1).every((r) => r[0] === ''));
+  await tab(page, 'Playlist');
+
   // The same file again adds nothing twice.
   await page.getByLabel('Add your playlist (CSV)').setInputFiles(file);
   await page.getByRole('status').filter({ hasText: /0 of them added to the playlist \(the others were in it already\)\.$/ }).waitFor({ timeout: 60_000 });

@@ -4,6 +4,7 @@ use csv::{Writer, WriterBuilder};
 use thiserror::Error;
 
 use crate::pipeline::input::load::Table;
+use crate::pipeline::input::track_id::{track_id, track_id_column};
 use crate::pipeline::output::spreadsheet::guard;
 
 #[derive(Debug, Error)]
@@ -118,10 +119,46 @@ pub fn playlist_csv(table: &Table, songs: &[PlaylistSong]) -> Result<String, Exp
     w.finish()
 }
 
+/// The playlist as playlist importers for Spotify read it: `Track URI` (`spotify:track:…`, empty
+/// where the file has no id for the song) first, then `Track Name` and `Artist Name(s)`
+/// (Exportify's headers), in the playlist's order. Returns the CSV and how many songs have a URI.
+pub fn spotify_csv(
+    table: &Table,
+    title: Option<usize>,
+    artist: Option<usize>,
+    table_rows: &[usize],
+) -> Result<(String, usize), ExportError> {
+    let ids = track_id_column(&table.headers);
+    let mut w = CsvOut::with_capacity(table_rows.len() * 96 + 64);
+    w.row(["Track URI", "Track Name", "Artist Name(s)"])?;
+    let mut with_uri = 0;
+    for &row in table_rows.iter().filter(|&&r| r < table.n_rows()) {
+        let uri = ids.and_then(|c| track_id(table.cell(row, c))).map(|id| format!("spotify:track:{id}"));
+        with_uri += usize::from(uri.is_some());
+        let cell = |c: Option<usize>| c.map_or("", |c| table.cell(row, c));
+        w.row([uri.as_deref().unwrap_or(""), cell(title), cell(artist)])?;
+    }
+    Ok((w.finish()?, with_uri))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::pipeline::input::load::parse_csv;
+
+    #[test]
+    fn the_spotify_file_starts_with_track_uris() {
+        let src = "track_id,track_name,track_artist\n4uLU6hMCjMI75M1A2tKUQC,\"Song, one\",A\n,Two,B\nspotify:track:7ouMYWpwJ422jRcDASZB7P,Three,C\n";
+        let t = parse_csv(src.as_bytes()).unwrap();
+        let (csv, with_uri) = spotify_csv(&t, Some(1), Some(2), &[2, 0, 1, 9]).unwrap();
+        assert_eq!(with_uri, 2);
+        assert_eq!(
+            csv,
+            "Track URI,Track Name,Artist Name(s)\nspotify:track:7ouMYWpwJ422jRcDASZB7P,Three,C\nspotify:track:4uLU6hMCjMI75M1A2tKUQC,\"Song, one\",A\n,Two,B\n"
+        );
+        let (no_ids, none) = spotify_csv(&parse_csv(b"name\nX\n").unwrap(), Some(0), None, &[0]).unwrap();
+        assert_eq!((no_ids.as_str(), none), ("Track URI,Track Name,Artist Name(s)\n,X,\n", 0));
+    }
 
     #[test]
     fn round_trip_keeps_rows_and_adds_results() {
