@@ -9,7 +9,7 @@ use super::{cancelled, fail_task, now_ms, post, run_busy, with_run, yield_now, O
 
 use crate::pipeline::analysis::map_quality::map_quality;
 use crate::pipeline::analysis::tsne::{clamp_perplexity, Tsne, TsneOptions};
-use crate::pipeline::analysis::umap::{Stage, Umap, UmapOptions};
+use crate::pipeline::analysis::umap::{Umap, UmapOptions};
 use crate::pipeline::params::Projection;
 use crate::protocol::{Event, Task, TaskProgress};
 
@@ -27,12 +27,8 @@ struct Input {
     seed: u64,
 }
 
-fn input(stage: &str, method: &str) -> Option<Input> {
+fn input(stage: &str, no_run: &'static str) -> Option<Input> {
     let run = super::last_id();
-    let no_run = match method {
-        "UMAP" => "Train a model first: UMAP lays out its codes.",
-        _ => "Train a model first: t-SNE lays out its codes.",
-    };
     with_run(stage, no_run, |_, l| {
         Ok(Input { run, points: l.analysis.points.clone(), dim: l.analysis.point_dim, seed: l.params.seed })
     })
@@ -66,7 +62,7 @@ async fn between_slices(task: Task, progress: TaskProgress) -> bool {
 }
 
 async fn tsne(perplexity: f32) -> Outcome<()> {
-    let Some(input) = input(TSNE_STAGE, "t-SNE") else { return Ok(()) };
+    let Some(input) = input(TSNE_STAGE, "Train a model first: t-SNE lays out its codes.") else { return Ok(()) };
     post(&Event::Stage { task: Task::Tsne, step: TSNE_STAGE.into() });
     yield_now().await;
     let options = TsneOptions { perplexity: clamp_perplexity(perplexity), ..TsneOptions::default() };
@@ -89,7 +85,7 @@ async fn tsne(perplexity: f32) -> Outcome<()> {
 }
 
 async fn umap(options: UmapOptions) -> Outcome<()> {
-    let Some(input) = input(UMAP_STAGE, "UMAP") else { return Ok(()) };
+    let Some(input) = input(UMAP_STAGE, "Train a model first: UMAP lays out its codes.") else { return Ok(()) };
     post(&Event::Stage { task: Task::Umap, step: UMAP_STAGE.into() });
     yield_now().await;
     let mut umap = Umap::new(&input.points, input.dim, options);
@@ -98,11 +94,9 @@ async fn umap(options: UmapOptions) -> Outcome<()> {
         while !umap.is_done() && now_ms() - start < SLICE_MS {
             umap.work();
         }
+        // Done reads as the epochs, all of them run.
         let (stage, done, total) = umap.progress();
-        let progress = match stage {
-            Stage::Done => TaskProgress::Umap { phase: Stage::Epochs.describe().into(), done: total, total },
-            _ => TaskProgress::Umap { phase: stage.describe().into(), done, total },
-        };
+        let progress = TaskProgress::Umap { phase: stage.describe().into(), done, total };
         if !between_slices(Task::Umap, progress).await {
             return Ok(());
         }

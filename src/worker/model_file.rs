@@ -128,14 +128,10 @@ pub(super) fn rebuild(
 ) -> Outcome<LastRun> {
     let restored = run::restore(table, snapshot, labels)?;
     let rows = restored.prepared.features.n_rows();
-    let (mut tsne, mut umap) = (None, None);
-    for (projection, xy, sample) in maps.into_iter().filter(|(_, xy, _)| xy.len() == 2 * rows) {
-        let map = Some(LaidOut::measured(xy, sample, &restored.analysis));
-        match projection {
-            Projection::Umap => umap = map,
-            _ => tsne = map,
-        }
-    }
+    let measured: Vec<(Projection, LaidOut)> = (maps.into_iter())
+        .filter(|(_, xy, _)| xy.len() == 2 * rows)
+        .map(|(projection, xy, sample)| (projection, LaidOut::measured(xy, sample, &restored.analysis)))
+        .collect();
     let rebuilt = LastRun::new(
         table,
         snapshot.mapping.clone(),
@@ -145,6 +141,9 @@ pub(super) fn rebuild(
         restored.trained,
     );
     let (history, model_file) = (snapshot.history.clone(), snapshot.model_file.clone());
-    let last = LastRun { history, model_file, tsne, umap, ..rebuilt };
+    let mut last = LastRun { history, model_file, ..rebuilt };
+    for (projection, map) in measured {
+        last.set_laid_out(projection, map);
+    }
     Ok(last.with_names(&snapshot.saved_names))
 }

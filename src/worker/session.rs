@@ -97,8 +97,7 @@ impl State {
                     (last.tsne, last.umap) = (None, None);
                 }
             }
-            Change::Map(Projection::Umap, map) => last.umap = Some(map),
-            Change::Map(_, map) => last.tsne = Some(map),
+            Change::Map(projection, map) => last.set_laid_out(projection, map),
             Change::Run(_) => {}
         }
         true
@@ -157,6 +156,15 @@ impl LastRun {
             tsne: None,
             umap: None,
             lookups: RefCell::default(),
+        }
+    }
+
+    /// Keeps `map` as the run's t-SNE or UMAP map (the one place that says which slot is whose).
+    pub(super) fn set_laid_out(&mut self, projection: Projection, map: LaidOut) {
+        match projection {
+            Projection::Umap => self.umap = Some(map),
+            Projection::Tsne => self.tsne = Some(map),
+            Projection::Pca | Projection::FirstTwo => {}
         }
     }
 

@@ -203,7 +203,9 @@ impl Umap {
         match self.stage {
             Stage::Neighbours => (Stage::Neighbours, self.knn.len(), self.sample.len()),
             Stage::Graph => (Stage::Graph, 0, 1),
-            Stage::Epochs | Stage::Done => (self.stage, self.epoch, self.epochs),
+            Stage::Epochs => (Stage::Epochs, self.epoch, self.epochs),
+            // Finished, or nothing to lay out (fewer than two songs): every epoch counts as run.
+            Stage::Done => (Stage::Done, self.epochs, self.epochs),
         }
     }
 
@@ -214,11 +216,6 @@ impl Umap {
     /// The rows laid out by UMAP itself, ascending.
     pub fn sample_rows(&self) -> &[usize] {
         &self.sample
-    }
-
-    /// The a, b of the fitted curve.
-    pub fn curve(&self) -> (f32, f32) {
-        (self.a, self.b)
     }
 
     fn find_neighbours(&mut self) {
