@@ -10,3 +10,4 @@ pub mod scale;
 pub mod song_identity;
 pub mod song_name;
 pub mod track_id;
+pub mod units;

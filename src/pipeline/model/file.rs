@@ -17,6 +17,7 @@ use crate::pipeline::input::columns::{
 use crate::pipeline::input::load::{decode_utf16, Table};
 use crate::pipeline::input::scale::Prepared;
 use crate::pipeline::input::scale::StandardScaler;
+use crate::pipeline::input::units::mismatched_columns;
 use crate::pipeline::limits::{
     megabytes, thousands, MAX_FEATURE_MAGNITUDE, MAX_HEADER_CHARS, MAX_MODEL_BYTES, MAX_NAME_CHARS,
 };
@@ -596,28 +597,7 @@ impl ModelFile {
     /// model's standard deviations from its training songs, as a sentence to show before the
     /// model is applied; `None` when every column looks like the model's units.
     pub fn unit_warning(&self, table: &Table, mapping: &ColumnMapping, features: &Features) -> Option<String> {
-        let d = features.n_features();
-        let off: Vec<String> = (0..d)
-            .filter_map(|j| {
-                let (median, spread) = column_stats(&features.values, d, j)?;
-                let (mean, scale) = (*self.scaler.mean.get(j)?, *self.scaler.scale.get(j)?);
-                let z = (median - mean) / scale;
-                // Spread far narrower than the model's and a median off: values divided by 100.
-                let narrower = spread > 0.0 && spread * UNIT_WARNING_SPREAD < scale && z.abs() > 1.5;
-                (z.abs() > UNIT_WARNING_Z || narrower).then(|| {
-                    let column = mapping.get(Slot::Feature(features.features[j])).and_then(|c| table.headers.get(c));
-                    let spread_note =
-                        if narrower { format!(", spread {:.0} times narrower", scale / spread) } else { String::new() };
-                    format!(
-                        "{} (this file's median {} is {:.0} standard deviations from the model's average {}{spread_note})",
-                        column.map_or(features.features[j].name(), String::as_str),
-                        short_number(median),
-                        z.abs(),
-                        short_number(mean)
-                    )
-                })
-            })
-            .collect();
+        let off = mismatched_columns(&self.scaler, table, mapping, features, "the model's");
         (!off.is_empty()).then(|| {
             format!(
                 "This file's values look like other units than the model's: {}. Applied as they are, the songs would land in the wrong clusters. Check that these columns use the same scale as the file the model was trained on (for example 0–1 against 0–100), or apply anyway.",
@@ -639,11 +619,6 @@ impl ModelFile {
     }
 }
 
-/// A file's median more than this many of the model's standard deviations from the model's mean
-/// means other units: a 0–1 model meets 0–100 values at about 100, while a playlist of only
-/// metal or only ballads stays within about 2.
-const UNIT_WARNING_Z: f64 = 5.0;
-
 /// The model file's size within `MAX_MODEL_BYTES`, checked before a file is read.
 pub fn check_model_size(bytes: u64) -> Result<(), ModelFileError> {
     match bytes > MAX_MODEL_BYTES {
@@ -655,39 +630,6 @@ pub fn check_model_size(bytes: u64) -> Result<(), ModelFileError> {
 /// The file line of the `i`-th usable row.
 fn line_of(table: &Table, features: &Features, i: usize) -> u64 {
     features.rows.get(i).and_then(|&r| table.lines.get(r)).copied().unwrap_or(0)
-}
-
-/// A file's standard deviation under this share of the model's, with its median off too, means
-/// values on a smaller scale (0–1 against 0–100: a hundredth). A playlist of one genre is
-/// narrower than a catalogue, but by a few times, not thirty.
-const UNIT_WARNING_SPREAD: f64 = 30.0;
-
-/// Median and standard deviation of column `j` of row-major `values` (a strided sample of at
-/// most 100,001 rows, so a million-song file costs no more than a small one).
-fn column_stats(values: &[f32], d: usize, j: usize) -> Option<(f64, f64)> {
-    let n = values.len() / d.max(1);
-    let step = (n / 100_001).max(1);
-    let mut column: Vec<f32> = values.iter().skip(j).step_by(d.max(1) * step).copied().collect();
-    if column.is_empty() {
-        return None;
-    }
-    let count = column.len() as f64;
-    let mean = column.iter().map(|&v| f64::from(v)).sum::<f64>() / count;
-    let spread = (column.iter().map(|&v| (f64::from(v) - mean).powi(2)).sum::<f64>() / count).sqrt();
-    let mid = column.len() / 2;
-    let (_, median, _) = column.select_nth_unstable_by(mid, f32::total_cmp);
-    Some((f64::from(*median), spread))
-}
-
-/// A number as a person reads it in a sentence: `0.62`, `59.7`, `120`, `1.2e9`.
-fn short_number(v: f64) -> String {
-    let trimmed = |s: String| s.trim_end_matches('0').trim_end_matches('.').to_string();
-    match v.abs() {
-        a if a != 0.0 && !(1e-3..1e6).contains(&a) => format!("{v:.1e}"),
-        a if a >= 100.0 => format!("{v:.0}"),
-        a if a >= 10.0 => trimmed(format!("{v:.1}")),
-        _ => trimmed(format!("{v:.3}")),
-    }
 }
 
 #[cfg(test)]
