@@ -3,7 +3,11 @@
 //! (`why`).
 
 pub mod closeness;
+pub mod flow;
+pub mod playlist_compare;
 pub mod playlist_match;
+pub mod playlist_place;
 pub mod recommend;
 pub mod search;
+pub mod tempo;
 pub mod why;

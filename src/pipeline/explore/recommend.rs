@@ -200,17 +200,34 @@ pub fn nearest_to_set(codes: &[f32], dim: usize, rows: &[usize], n: usize, metri
     let mut members: Vec<usize> = rows.iter().copied().filter(|&r| (r + 1) * dim <= codes.len()).collect();
     members.sort_unstable();
     members.dedup();
-    if members.is_empty() || dim == 0 {
+    let seeds: Vec<&[f32]> = members.iter().map(|&r| &codes[r * dim..(r + 1) * dim]).collect();
+    nearest_to_vectors(codes, dim, &seeds, &members, n, metric, |_| true)
+}
+
+/// As `nearest_to_set`, for members given as vectors (songs that are not rows of `codes`, such
+/// as a personal playlist's songs placed from their features), among the rows outside
+/// `excluded` (sorted) for which `keep` is true.
+pub fn nearest_to_vectors(
+    codes: &[f32],
+    dim: usize,
+    seeds: &[&[f32]],
+    excluded: &[usize],
+    n: usize,
+    metric: Metric,
+    keep: impl Fn(usize) -> bool,
+) -> Vec<Neighbour> {
+    let seeds: Vec<&[f32]> = seeds.iter().copied().filter(|s| s.len() == dim).collect();
+    if seeds.is_empty() || dim == 0 {
         return Vec::new();
     }
     let centre = centre_for(codes, dim, metric);
     let mut target = vec![0.0f32; dim];
-    for &r in &members {
-        let code: Vec<f32> = codes[r * dim..(r + 1) * dim].iter().zip(&centre).map(|(v, c)| v - c).collect();
+    for seed in &seeds {
+        let code: Vec<f32> = seed.iter().zip(&centre).map(|(v, c)| v - c).collect();
         let length = if metric == Metric::Euclidean { 1.0 } else { norm(&code) };
         if length > 0.0 {
             for (t, v) in target.iter_mut().zip(&code) {
-                *t += (f64::from(*v) / length / members.len() as f64) as f32;
+                *t += (f64::from(*v) / length / seeds.len() as f64) as f32;
             }
         }
     }
@@ -220,7 +237,7 @@ pub fn nearest_to_set(codes: &[f32], dim: usize, rows: &[usize], n: usize, metri
         Metric::Cosine | Metric::CentredCosine => cosine_from(&target, 1.0, code, &centre),
         Metric::Euclidean => -euclidean(&target, code),
     };
-    ranked(codes, dim, &members, n, metric, |_| true, closeness)
+    ranked(codes, dim, excluded, n, metric, keep, closeness)
 }
 
 /// A list of similar songs with repeats of a song folded out, and how many were folded.
@@ -250,6 +267,23 @@ pub fn similar_to_set(
 ) -> Similar {
     let own: Vec<u32> = rows.iter().filter_map(|&r| identities.get(r).copied()).collect();
     fold_repeats(n, identities, &own, |m| nearest_to_set(codes, dim, rows, m, metric))
+}
+
+/// As `similar_to_set`, for members given as vectors besides rows (`rows`, sorted: left out of
+/// the list, and their songs wherever they repeat), among the rows `keep` accepts.
+#[allow(clippy::too_many_arguments)]
+pub fn similar_to_vectors(
+    codes: &[f32],
+    dim: usize,
+    seeds: &[&[f32]],
+    rows: &[usize],
+    n: usize,
+    metric: Metric,
+    identities: &[u32],
+    keep: impl Fn(usize) -> bool,
+) -> Similar {
+    let own: Vec<u32> = rows.iter().filter_map(|&r| identities.get(r).copied()).collect();
+    fold_repeats(n, identities, &own, |m| nearest_to_vectors(codes, dim, seeds, rows, m, metric, &keep))
 }
 
 /// Asks `search` for more than `n` rows and keeps the first `n` distinct songs; if repeats ate
@@ -383,6 +417,28 @@ mod tests {
         assert!((far[0].score - 4.5f32.sqrt()).abs() < 1e-6);
         assert!(nearest_to_set(&codes, 2, &[], 3, Metric::Cosine).is_empty());
         assert!(nearest_to_set(&codes, 2, &[99], 3, Metric::Cosine).is_empty(), "no such row");
+    }
+
+    #[test]
+    fn songs_given_as_vectors_count_as_members_and_filters_hold() {
+        let codes = [1.0, 0.0, 0.0, 1.0, 2.0, 2.0, 3.0, -3.0, -1.0, -1.0];
+        // A member that is no row, (0, 1), beside row 0's (1, 0): the same as rows 0 and 1.
+        let seeds: [&[f32]; 2] = [&codes[0..2], &[0.0, 1.0]];
+        let near = nearest_to_vectors(&codes, 2, &seeds, &[0], 3, Metric::Cosine, |_| true);
+        // Row 1 is (0, 1) itself but no member: it is listed, after (2, 2) on the diagonal.
+        assert_eq!(near.iter().map(|n| n.row).collect::<Vec<_>>(), vec![2, 1, 3]);
+        assert_eq!(near[0], nearest_to_set(&codes, 2, &[0, 1], 3, Metric::Cosine)[0]);
+        // Only the rows `keep` accepts.
+        let odd = nearest_to_vectors(&codes, 2, &seeds, &[0], 3, Metric::Cosine, |r| r % 2 == 1);
+        assert_eq!(odd.iter().map(|n| n.row).collect::<Vec<_>>(), vec![1, 3]);
+        // A vector of another width is no member.
+        let wrong: [&[f32]; 1] = [&[1.0, 2.0, 3.0]];
+        assert!(nearest_to_vectors(&codes, 2, &wrong, &[], 3, Metric::Cosine, |_| true).is_empty());
+        // Folded: two rows of one song give one entry.
+        let identities = [0, 1, 2, 2, 3];
+        let got = similar_to_vectors(&codes, 2, &seeds, &[0], 4, Metric::Euclidean, &identities, |_| true);
+        assert_eq!(got.neighbours.len(), 3);
+        assert_eq!(got.folded, 1);
     }
 
     #[test]
