@@ -147,6 +147,22 @@ pub enum Action {
     },
     RemoveSong(usize),
     ClearPlaylist,
+    /// The personal playlist's songs stand out on the map, or not.
+    ShowMine(bool),
+    /// Songs like the personal playlist, in a cluster and within a tempo window when given.
+    MoreLikeMine {
+        cluster: Option<usize>,
+        tempo: Option<crate::pipeline::explore::tempo::TempoWindow>,
+    },
+    /// "More like my playlist" as a Track URI CSV for Spotify.
+    ExportMoreLikeMine,
+    /// An order of the playlist for flow, proposed (not applied).
+    OrderForFlow {
+        seed: u64,
+        tempo_window: Option<f32>,
+    },
+    /// The proposed order becomes the playlist's.
+    ApplyFlow,
     MoreLikeThese,
     /// The list stored in this browser for the file just loaded.
     PlaylistStored(Vec<PlaylistEntry>),

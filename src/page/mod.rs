@@ -8,18 +8,22 @@
 mod action;
 mod kept;
 pub mod link;
+mod mine;
 pub mod merge;
 mod reduce;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_kept;
+#[cfg(test)]
+mod tests_mine;
 
 use std::ops::Deref;
 use std::sync::Arc;
 
 pub use action::{Action, Effect, MERGED, NOT_SAVED};
 pub use kept::{playlist_key, playlist_key_of, Kept, KeptNow, RESUMING_STEP};
+pub use mine::{found_sentence, Mine, MORE_LIKE_MINE};
 
 use crate::mapview::colours::{Colouring, Palette, Scale};
 use crate::pipeline::analysis::choose_k::KScore;
@@ -32,7 +36,7 @@ use crate::pipeline::input::columns::ColumnMapping;
 use crate::pipeline::model::train::EpochLoss;
 use crate::pipeline::params::{Projection, TrainParams};
 use crate::protocol::{
-    CheckOptions, DatasetInfo, Distinctive, MappingCheck, Progress, Recommendation, Request, RunResults,
+    CheckOptions, DatasetInfo, Distinctive, FlowOrdered, MappingCheck, MineRecommendation, Progress, Recommendation, Request, RunResults,
     SetRecommendation, SongRef, Task, TaskProgress,
 };
 
@@ -274,6 +278,11 @@ pub struct Playlist {
     pub note: Option<String>,
     /// Songs like the whole playlist.
     pub more_like_these: Option<Shared<SetRecommendation>>,
+    /// The person's own playlist file, found in and placed on the catalogue's map.
+    pub mine: Option<Mine>,
+    /// Songs like it, and the order for flow last proposed for the playlist.
+    pub mine_more: Option<Shared<MineRecommendation>>,
+    pub flow: Option<Shared<FlowOrdered>>,
 }
 
 /// The long task under way, and how far it has got. One at a time: the worker runs one.

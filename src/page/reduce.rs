@@ -122,7 +122,9 @@ impl Page {
             Action::ExportPlaylist => {
                 send(Request::ExportPlaylist { table_rows: self.playlist_rows(), selection: false })
             }
-            Action::ExportForSpotify => send(Request::ExportForSpotify { table_rows: self.playlist_rows() }),
+            Action::ExportForSpotify => {
+                send(Request::ExportForSpotify { table_rows: self.playlist_rows(), more_like: false })
+            }
             other => self.on_explore(other),
         }
     }
@@ -272,6 +274,11 @@ impl Page {
             Action::MoveSong { from, to } if from < songs.len() && to < songs.len() => songs.swap(from, to),
             Action::RemoveSong(i) if i < songs.len() => drop(songs.remove(i)),
             Action::ClearPlaylist => songs.clear(),
+            Action::ShowMine(_)
+            | Action::MoreLikeMine { .. }
+            | Action::OrderForFlow { .. }
+            | Action::ApplyFlow
+            | Action::ExportMoreLikeMine => return self.on_mine(action),
             Action::MoreLikeThese => {
                 let request = Request::MoreLikeThese {
                     table_rows: self.playlist_rows(),
@@ -358,7 +365,7 @@ impl Page {
         self.selection.picked = (!rows.is_empty()).then(|| Shared::new(rows));
     }
 
-    fn playlist_rows(&self) -> Vec<usize> {
+    pub(super) fn playlist_rows(&self) -> Vec<usize> {
         self.playlist.songs.iter().map(|e| e.table_row).collect()
     }
 
@@ -454,21 +461,10 @@ impl Page {
                 self.notice.status = format!("{} songs like the playlist's {} songs.", r.similar.len(), r.seeds);
                 self.playlist.more_like_these = Some(Shared::new(*r));
             }
-            Event::PlaylistFound(found) => {
-                let added = add_new(&mut self.playlist.songs, &found.songs);
-                self.notice.status = found_sentence(&found, added);
-                // The songs found stand out on the map, the rest greyed, until the selection is
-                // cleared.
-                let mut rows: Vec<usize> = found.songs.iter().map(|s| s.row).collect();
-                rows.sort_unstable();
-                rows.dedup();
-                self.set_picked(rows);
-                if !found.named_ambiguous.is_empty() {
-                    let named = found.named_ambiguous.join("; ");
-                    self.playlist.note =
-                        Some(format!("Found by title and artist among several catalogue songs: {named}."));
-                }
-            }
+            Event::PlaylistFound(_)
+            | Event::MineRecommended(_)
+            | Event::FlowOrdered(_)
+            | Event::SpotifyExported { .. } => return self.on_mine_event(event),
             Event::Picked { songs, purpose: PickFor::Playlist } => {
                 let added = add_new(&mut self.playlist.songs, &songs);
                 self.notice.status = format!("{added} songs added to the playlist from the map.");
@@ -514,6 +510,8 @@ impl Page {
         self.run = super::Run::default();
         self.view.projection = Projection::Pca;
         self.forget_songs();
+        // A personal playlist was placed on the old catalogue.
+        (self.playlist.mine, self.playlist.mine_more, self.playlist.flow) = (None, None, None);
         self.tasks = super::Tasks::default();
         self.notice.error = None;
         (self.view.link_note, self.view.zoom_to) = (None, None);
@@ -593,7 +591,7 @@ impl Page {
     }
 
     /// The task under way stopped (finished, failed or cancelled): the page is free again.
-    fn end_task(&mut self, message: String) {
+    pub(super) fn end_task(&mut self, message: String) {
         self.tasks = super::Tasks::default();
         // t-SNE or UMAP stopped before its map arrived: back to a map that exists.
         if self.run.lacks(self.view.projection) {
@@ -601,25 +599,6 @@ impl Page {
         }
         self.notice.status = message;
     }
-}
-
-/// What adding a playlist file found, in one sentence.
-fn found_sentence(f: &crate::protocol::PlaylistFound, added: usize) -> String {
-    let found = f.by_id + f.by_name;
-    let how = match (f.by_id, f.by_name) {
-        (0, 0) => String::new(),
-        (i, 0) => format!(" (all {i} by Spotify track id)"),
-        (0, n) => format!(" (all {n} by title and artist)"),
-        (i, n) => format!(" ({i} by Spotify track id, {n} by title and artist)"),
-    };
-    let kept = match added == found {
-        true => String::new(),
-        false => format!(" {added} of them added to the playlist (the others were in it already)."),
-    };
-    format!(
-        "{}: {found} of {} songs found in the catalogue{how}; {} not in it (placing songs by their own features is not done yet).{kept}",
-        f.name, f.rows, f.missing
-    )
 }
 
 /// Songs in the run shown (0 without one).
@@ -638,7 +617,7 @@ const MORE_LIKE_THESE: usize = 20;
 pub const RESTORING_STEP: &str = "Restoring after the crash";
 
 /// Adds the songs `list` does not have yet, in the order given; returns how many were added.
-fn add_new(list: &mut Vec<PlaylistEntry>, songs: &[SongRef]) -> usize {
+pub(super) fn add_new(list: &mut Vec<PlaylistEntry>, songs: &[SongRef]) -> usize {
     let before = list.len();
     for song in songs {
         if !list.iter().any(|e| e.table_row == song.table_row) {

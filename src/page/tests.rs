@@ -9,12 +9,12 @@ use crate::pipeline::input::columns::{MissingPolicy, Slot};
 use crate::pipeline::input::demo::demo_csv;
 use crate::protocol::{Event, PickFor, Request, SimilarSong};
 
-fn send(request: Request) -> Vec<Effect> {
+pub(super) fn send(request: Request) -> Vec<Effect> {
     vec![Effect::Send(request)]
 }
 
 /// A page with the worker up and the demo's 40 songs loaded.
-fn loaded() -> Page {
+pub(super) fn loaded() -> Page {
     let mut page = Page::new();
     page.reduce(Action::Worker(Event::Ready));
     let (_, info) =
@@ -37,18 +37,18 @@ fn results(run_id: u64, k: usize) -> RunResults {
 }
 
 /// A page showing run 5 (k = 2).
-fn with_run() -> Page {
+pub(super) fn with_run() -> Page {
     let mut page = loaded();
     page.reduce(Action::Train);
     page.reduce(Action::Worker(Event::Finished(Box::new(results(5, 2)))));
     page
 }
 
-fn song(row: usize, title: &str) -> SongRef {
+pub(super) fn song(row: usize, title: &str) -> SongRef {
     SongRef { row, table_row: row + 100, title: title.into(), artist: String::new(), cluster: 0, track_id: None }
 }
 
-fn status(page: &Page) -> &str {
+pub(super) fn status(page: &Page) -> &str {
     &page.notice.status
 }
 
@@ -389,7 +389,7 @@ fn downloads_name_no_cluster_names_the_worker_has_them() {
         page.reduce(Action::ExportPlaylist),
         send(Request::ExportPlaylist { table_rows: vec![100], selection: false })
     );
-    assert_eq!(page.reduce(Action::ExportForSpotify), send(Request::ExportForSpotify { table_rows: vec![100] }));
+    assert_eq!(page.reduce(Action::ExportForSpotify), send(Request::ExportForSpotify { table_rows: vec![100], more_like: false }));
     let effects = page.reduce(Action::Worker(Event::Exported { file: "songscape-clusters.csv".into() }));
     assert_eq!(effects, vec![Effect::Download("songscape-clusters.csv".into())]);
     assert_eq!(status(&page), "songscape-clusters.csv is downloading.");
@@ -636,6 +636,14 @@ fn a_playlist_file_found_in_the_catalogue_fills_the_playlist_and_says_how() {
     let effects = page.reduce(Action::AddPlaylistFile { name: "mine.csv".into() });
     assert_eq!(effects, send(Request::AddPlaylistFile { name: "mine.csv".into() }));
     page.reduce(Action::AddSong(song(1, "Already")));
+    let placed = crate::protocol::PlacedSong {
+        title: "New".into(),
+        artist: "Someone".into(),
+        track_id: None,
+        cluster: 1,
+        near: vec![(0, 0.5), (1, 0.5)],
+        scaled: vec![0.0; 12],
+    };
     let found = crate::protocol::PlaylistFound {
         name: "mine.csv".into(),
         rows: 6,
@@ -644,17 +652,32 @@ fn a_playlist_file_found_in_the_catalogue_fills_the_playlist_and_says_how() {
         ambiguous: 1,
         missing: 2,
         named_ambiguous: vec!["Intro — The xx (2 in the catalogue; the first was taken)".into()],
-        songs: vec![song(1, "Already"), song(2, "B"), song(3, "C"), song(4, "D")],
+        songs: vec![song(3, "C"), song(1, "Already"), song(2, "B"), song(4, "D"), song(3, "C")],
+        placed: vec![placed],
+        without_features: 1,
+        notes: vec![],
+        profile: Default::default(),
+        again: false,
     };
-    page.reduce(Action::Worker(Event::PlaylistFound(Box::new(found))));
-    assert_eq!(page.playlist.songs.iter().map(|s| s.title.as_str()).collect::<Vec<_>>(), ["Already", "B", "C", "D"]);
-    assert_eq!(page.selection.picked.as_deref().map(|p| &p[..]), Some(&[1, 2, 3, 4][..]), "they stand out on the map");
+    page.reduce(Action::Worker(Event::PlaylistFound(Box::new(found.clone()))));
+    assert_eq!(page.playlist.songs.iter().map(|s| s.title.as_str()).collect::<Vec<_>>(), ["Already", "C", "B", "D"]);
+    let mine = page.playlist.mine.clone().expect("the playlist is on the map");
+    assert_eq!((&mine.rows[..], mine.shown), (&[1, 2, 3, 4][..], true), "its songs stand out, each once");
+    assert_eq!(page.view.tab, Tab::Playlist);
     assert_eq!(
         status(&page),
-        "mine.csv: 4 of 6 songs found in the catalogue (2 by Spotify track id, 2 by title and artist); 2 not in it (placing songs by their own features is not done yet). 3 of them added to the playlist (the others were in it already)."
+        "mine.csv: 4 of 6 songs found in the catalogue (2 by Spotify track id, 2 by title and artist), 1 placed from their features, 1 without audio features. 3 of those found were added to the playlist (the others were in it already)."
     );
     assert_eq!(
         page.playlist.note.as_deref(),
         Some("Found by title and artist among several catalogue songs: Intro — The xx (2 in the catalogue; the first was taken).")
     );
+    // The toggle hides it; a new run's placement keeps the toggle and says nothing.
+    page.reduce(Action::ShowMine(false));
+    page.reduce(Action::ClearPlaylist);
+    let before = status(&page).to_string();
+    page.reduce(Action::Worker(Event::PlaylistFound(Box::new(crate::protocol::PlaylistFound { again: true, ..found }))));
+    assert_eq!(page.playlist.mine.as_ref().map(|m| m.shown), Some(false));
+    assert!(page.playlist.songs.is_empty(), "a new run's placement adds nothing to the playlist");
+    assert_eq!(status(&page), before);
 }

@@ -4,7 +4,10 @@ use serde::{Deserialize, Serialize};
 
 use super::kept::Keeping;
 use super::request::PickFor;
-use super::results::{DatasetInfo, Distinctive, PlaylistFound, Recommendation, RunResults, SetRecommendation, SongRef};
+use super::results::{
+    DatasetInfo, Distinctive, FlowOrdered, MineRecommendation, PlaylistFound, Recommendation, RunResults,
+    SetRecommendation, SongRef,
+};
 use super::Stale;
 use crate::mapview::colours::Colouring;
 use crate::pipeline::analysis::choose_k::KScore;
@@ -45,6 +48,12 @@ pub enum Event {
     Exported {
         file: String,
     },
+    /// Answer to `ExportForSpotify`: the file, and how many of its songs have a track URI.
+    SpotifyExported {
+        file: String,
+        songs: usize,
+        with_uri: usize,
+    },
     /// Answer to `Describe`.
     Described(Box<Distinctive>),
     /// Answer to `Pick`, with what the songs are for.
@@ -56,6 +65,10 @@ pub enum Event {
     PlaylistFound(Box<PlaylistFound>),
     /// Answer to `MoreLikeThese`.
     SetRecommended(Box<SetRecommendation>),
+    /// Answer to `MoreLikeMine`.
+    MineRecommended(Box<MineRecommendation>),
+    /// Answer to `FlowOrder`.
+    FlowOrdered(Box<FlowOrdered>),
     Coloured(Box<Colouring>),
     /// Answer to `Compare`; `label` names the label column the scores were measured against.
     Compared {
@@ -119,8 +132,10 @@ impl Event {
             | Event::PlaylistFound(_)
             | Event::Described(_)
             | Event::SetRecommended(_)
+            | Event::MineRecommended(_)
+            | Event::FlowOrdered(_)
             | Event::Coloured(_) => Some(Stale::Quiet),
-            Event::Exported { .. } => Some(Stale::Say("Exporting")),
+            Event::Exported { .. } | Event::SpotifyExported { .. } => Some(Stale::Say("Exporting")),
             Event::ModelSaved { .. } => Some(Stale::Say("Saving the model")),
             Event::KScores { .. } => Some(Stale::Say("Comparing k")),
             Event::Compared { .. } => Some(Stale::Say("Comparing representations")),

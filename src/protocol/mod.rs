@@ -16,7 +16,7 @@ pub use event::{Event, Progress, Task, TaskProgress};
 pub use kept::{fingerprint, Keeping, KeptRun, KeptSession, KeptSource, KeptTable, KEPT_FORMAT};
 pub use request::{CheckOptions, MappingCheck, PickFor, Request};
 pub use results::{
-    DatasetInfo, Distinctive, PlaylistFound, Recommendation, RunResults, SetRecommendation, SimilarSong, SongKey,
+    DatasetInfo, Distinctive, FlowOrdered, MineRecommendation, PlacedSong, PlaylistFound, Recommendation, RunResults, SetRecommendation, SimilarSong, SongKey,
     SongRef, Timings,
 };
 pub use transfer::{song_name_ranges, song_names};

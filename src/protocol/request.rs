@@ -7,6 +7,7 @@ use super::Stale;
 use crate::pipeline::analysis::compare::Representation;
 use crate::pipeline::analysis::umap::UmapOptions;
 use crate::pipeline::explore::recommend::Rule;
+use crate::pipeline::explore::tempo::TempoWindow;
 use crate::pipeline::input::columns::ColumnMapping;
 use crate::pipeline::params::{Projection, TrainParams};
 use crate::pipeline::run::RunSnapshot;
@@ -84,10 +85,27 @@ pub enum Request {
         n: usize,
         rule: Rule,
     },
-    /// The playlist's songs (table rows, in order) as CSV with every original column.
+    /// The `n` catalogue songs most like the personal playlist added last (found and placed
+    /// songs alike), in cluster `cluster` and within `tempo` when given.
+    MoreLikeMine {
+        n: usize,
+        rule: Rule,
+        cluster: Option<usize>,
+        tempo: Option<TempoWindow>,
+    },
+    /// An order of the playlist's songs (table rows) with small steps between them.
+    FlowOrder {
+        table_rows: Vec<usize>,
+        seed: u64,
+        /// Percent: consecutive songs within it of each other's tempo where they can be.
+        tempo_window: Option<f32>,
+    },
     /// The playlist's songs (table rows, in order) as a `Track URI` CSV for Spotify importers.
     ExportForSpotify {
         table_rows: Vec<usize>,
+        /// The songs are "more like my playlist", not the playlist (the file is named so).
+        #[serde(default)]
+        more_like: bool,
     },
     ExportPlaylist {
         table_rows: Vec<usize>,
@@ -179,6 +197,8 @@ impl Request {
             | Request::Pick { .. }
             | Request::Describe { .. }
             | Request::MoreLikeThese { .. }
+            | Request::MoreLikeMine { .. }
+            | Request::FlowOrder { .. }
             | Request::ColourBy { .. }
             | Request::Locate { .. } => Some(Stale::Quiet),
             Request::Export { .. } => Some(Stale::Say("Exporting")),

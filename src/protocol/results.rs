@@ -6,6 +6,7 @@ use crate::pipeline::analysis::compare::Representation;
 use crate::pipeline::analysis::map_quality::MapQuality;
 use crate::pipeline::analysis::naming::ClusterName;
 use crate::pipeline::analysis::summary::ClusterSummary;
+use crate::pipeline::explore::playlist_compare::PlaylistProfile;
 use crate::pipeline::explore::recommend::Rule;
 use crate::pipeline::model::train::EpochLoss;
 use crate::pipeline::params::Projection;
@@ -100,6 +101,65 @@ pub struct PlaylistFound {
     pub named_ambiguous: Vec<String>,
     /// The songs found, in the playlist's order.
     pub songs: Vec<SongRef>,
+    /// The songs not in the catalogue, placed from their own features.
+    #[serde(default)]
+    pub placed: Vec<PlacedSong>,
+    /// Songs neither found nor placeable (no audio features in the file).
+    #[serde(default)]
+    pub without_features: usize,
+    /// How the placed songs' values were read: conversions, features filled, units that still
+    /// look off, a playlist larger than the catalogue. Each a sentence.
+    #[serde(default)]
+    pub notes: Vec<String>,
+    /// The playlist against the catalogue.
+    #[serde(default)]
+    pub profile: PlaylistProfile,
+    /// Sent again for a new run of the same catalogue (the playlist was added before): the page
+    /// updates the overlay without adding songs or saying it again.
+    #[serde(default)]
+    pub again: bool,
+}
+
+/// A playlist song the catalogue does not hold, placed from its features.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlacedSong {
+    pub title: String,
+    pub artist: String,
+    #[serde(default)]
+    pub track_id: Option<String>,
+    pub cluster: usize,
+    /// Its nearest catalogue songs (run rows) and their weights: it sits at their weighted mean
+    /// on every map (`explore::playlist_place::position`).
+    pub near: Vec<(u32, f32)>,
+    /// Its features scaled with the catalogue's scaler, for songs like the playlist.
+    pub scaled: Vec<f32>,
+}
+
+/// Songs like a personal playlist, and the filters they were found under.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MineRecommendation {
+    pub list: SetRecommendation,
+    /// The playlist's songs placed from their features among the seeds.
+    pub placed: usize,
+    /// The filters in words ("in cluster loud · energetic, tempo within 8% of 128 BPM …"), or empty.
+    pub filters: String,
+}
+
+/// An order of the playlist for flow (`explore::flow`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlowOrdered {
+    /// The playlist's songs that are in the run (table rows), in the new order.
+    pub table_rows: Vec<usize>,
+    /// Total step length in the scaled audio features, before and after.
+    pub before: f64,
+    pub after: f64,
+    /// Steps outside the tempo window, before and after (0 without a window).
+    pub off_tempo: (usize, usize),
+    pub tempo_window: Option<f32>,
+    pub seed: u64,
+    /// Energy and tempo along the new order, in the file's units (empty without the column).
+    pub energy: Vec<f32>,
+    pub tempo: Vec<f32>,
 }
 
 /// A song's most distinctive features: those furthest from the average song, in standard

@@ -154,7 +154,7 @@ fn recommendation_view(state: AppState, r: &Recommendation) -> impl IntoView {
     view! {
         <div id="selected-song">
             <h3>{describe(&r.song)}</h3>
-            <div class="actions">{add_button(state, r.song.clone())}</div>
+            <div class="actions">{add_button(state, r.song.clone())}{spotify_link(r.song.track_id.as_deref())}</div>
             <dl class="metrics">{features}</dl>
         </div>
         <h3 id="similar-title">{heading(r.rule)}</h3>
@@ -170,6 +170,18 @@ fn recommendation_view(state: AppState, r: &Recommendation) -> impl IntoView {
             </table>
         </div>
     }
+}
+
+/// The song on Spotify, when the file gives its track id (checked as 22 base-62 characters by
+/// `input::track_id`, so it is safe in the address). A plain link: the page never fetches it; the
+/// browser opens it only when the person clicks, in a new tab that is not told where it came from.
+fn spotify_link(id: Option<&str>) -> impl IntoView {
+    id.map(|id| {
+        view! {
+            <a id="spotify-link" class="button-link" href=format!("https://open.spotify.com/track/{id}")
+                target="_blank" rel="noopener noreferrer">"Open on Spotify ↗"</a>
+        }
+    })
 }
 
 /// "Similar songs", saying so when they are found by the audio features rather than the codes.

@@ -17,7 +17,8 @@ use crate::mapview::lasso::{songs_inside, Combine};
 use crate::mapview::svg::{map_svg, SvgMap, SVG_MAX_SONGS};
 use crate::mapview::Viewport;
 use crate::page::link::MapZoom;
-use crate::page::Action;
+use crate::page::{Action, Mine};
+use crate::pipeline::explore::playlist_place::position;
 use crate::pipeline::input::song_name::song_label;
 use crate::pipeline::params::Projection;
 use crate::protocol::{PickFor, RunResults};
@@ -99,8 +100,32 @@ fn dot_colours(state: AppState, results: &RunResults, names: &[String]) -> (Vec<
     let colouring = state.colouring.get_untracked();
     let (mut colours, legend) = colours_and_legend(results, colouring.as_deref(), names, palette, scale);
     let picked = state.picked.get_untracked();
-    dim(&mut colours, &results.labels, state.focus.get_untracked(), picked.as_deref().map(|p| &p[..]));
+    // A selection made on the map comes first; else the person's own playlist stands out.
+    let mine = state.mine.get_untracked().filter(|m| m.shown).map(|m| m.rows);
+    let highlight = picked.or(mine);
+    dim(&mut colours, &results.labels, state.focus.get_untracked(), highlight.as_deref().map(|p| &p[..]));
     (colours, legend)
+}
+
+/// The person's playlist songs that the catalogue does not hold, where their nearest catalogue
+/// songs are on this map: squares in their cluster's colour with a dark edge, so they read as
+/// "not one of the catalogue's dots".
+fn draw_placed(ctx: &CanvasRenderingContext2d, (area, view): (&PlotArea, &Viewport), xy: &[f32], mine: &Mine, palette: Palette) {
+    if !mine.shown {
+        return;
+    }
+    let r = area.ratio;
+    let side = 7.0 * r;
+    ctx.set_line_width(1.5 * r);
+    ctx.set_stroke_style_str("#1b1f24");
+    for song in &mine.found.placed {
+        let Some(p) = position(&song.near, xy) else { continue };
+        let (x, y) = area.canvas_point(view, p);
+        let [cr, cg, cb] = categorical(song.cluster, palette);
+        ctx.set_fill_style_str(&format!("rgb({cr},{cg},{cb})"));
+        ctx.fill_rect(x - side / 2.0, y - side / 2.0, side, side);
+        ctx.stroke_rect(x - side / 2.0, y - side / 2.0, side, side);
+    }
 }
 
 /// The grey of songs outside the focus.
@@ -313,6 +338,9 @@ pub fn MapView() -> impl IntoView {
             let Some(off) = off_page_canvas() else { return };
             let Some(area) = draw_map_sized(&off, &data, size, ratio) else { return };
             if let Some(ctx) = context(&off) {
+                if let Some(m) = state.mine.get_untracked() {
+                    draw_placed(&ctx, (&area, &v), xy, &m, state.palette.get_untracked());
+                }
                 draw_names(&ctx, (&area, &v), &centres, (&names, &results), focus);
             }
             let name = match ratio as u32 {
@@ -330,6 +358,7 @@ pub fn MapView() -> impl IntoView {
         state.projection.track();
         state.focus.track();
         state.picked.track();
+        state.mine.track();
         state.palette.track();
         state.scale.track();
         state.colouring.track();
@@ -411,6 +440,7 @@ pub fn MapView() -> impl IntoView {
         let hovered = hover.get();
         let dragged_box = rectangle.get();
         let lasso = lasso_path.get();
+        let mine = state.mine.get();
         let (Some(base), Some(top)) = (canvas.get(), overlay.get()) else { return };
         let Some(area) = local.with_value(|l| l.area) else { return };
         let v = view.get_untracked().unwrap_or_else(whole);
@@ -436,6 +466,9 @@ pub fn MapView() -> impl IntoView {
                     ring(p, 10.0, 3.0, "#000");
                     ring(p, 2.5, 3.0, "#000");
                 }
+            }
+            if let Some(m) = &mine {
+                draw_placed(&ctx, (&area, &v), xy, m, state.palette.get_untracked());
             }
             if let Some(p) = hovered.and_then(at) {
                 ring(p, 7.0, 2.0, "#d00");

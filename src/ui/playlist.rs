@@ -6,6 +6,8 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::flow::FlowPanel;
+use super::my_playlist::MinePanel;
 use super::song_rows::{add_button, folded_note, similar_cells, CLOSENESS_HEADER};
 use super::state::AppState;
 use crate::page::merge::merge;
@@ -124,7 +126,8 @@ pub fn PlaylistPanel() -> impl IntoView {
                 <input id="playlist-file" type="file" accept=".csv,text/csv" aria-describedby="playlist-file-help"
                     on:change=on_file prop:disabled=move || state.results.get().is_none()/>
             </div>
-            <p class="help" id="playlist-file-help">"An Exportify export, a Kaggle file or this app's own playlist CSV: its songs are found in this catalogue by Spotify track id, else by title and first artist, and added to the playlist."</p>
+            <p class="help" id="playlist-file-help">"An Exportify export, a Kaggle file or this app's own playlist CSV: its songs are found in this catalogue by Spotify track id, else by title and first artist, and added to the playlist; songs the catalogue does not hold are placed on the map from their own audio features. The file is kept with the session and placed again on each new run."</p>
+            <MinePanel/>
             <p hidden=move || !empty()>"The playlist is empty."</p>
             <ol id="playlist" class="playlist" hidden=empty>{move || entries(state)}</ol>
             <div class="actions">
@@ -140,6 +143,7 @@ pub fn PlaylistPanel() -> impl IntoView {
             </div>
             <p class="help">"“More like these” ranks every other song by its average cosine similarity to the playlist's songs, so each song counts equally."</p>
             {move || state.more_like_these.get().map(|r| more_view(state, &r))}
+            <FlowPanel/>
         </section>
     }
 }

@@ -74,6 +74,10 @@ pub struct AppState {
     pub playlist: Memo<Vec<PlaylistEntry>>,
     pub playlist_note: Memo<Option<String>>,
     pub more_like_these: Memo<Option<Shared<SetRecommendation>>>,
+    /// The person's own playlist file on the catalogue's map.
+    pub mine: Memo<Option<crate::page::Mine>>,
+    pub mine_more: Memo<Option<Shared<crate::protocol::MineRecommendation>>>,
+    pub flow: Memo<Option<Shared<crate::protocol::FlowOrdered>>>,
     /// The running task, if any, and the progress of one other than training.
     pub running: Memo<Option<crate::page::Running>>,
     pub task_progress: Memo<Option<TaskProgress>>,
@@ -140,6 +144,9 @@ impl AppState {
             playlist: part(page, |p| p.playlist.songs.clone()),
             playlist_note: part(page, |p| p.playlist.note.clone()),
             more_like_these: part(page, |p| p.playlist.more_like_these.clone()),
+            mine: part(page, |p| p.playlist.mine.clone()),
+            mine_more: part(page, |p| p.playlist.mine_more.clone()),
+            flow: part(page, |p| p.playlist.flow.clone()),
             running: part(page, |p| p.tasks.running.clone()),
             task_progress: part(page, |p| p.tasks.progress.clone()),
             kept: part(page, |p| p.kept.clone()),

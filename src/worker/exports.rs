@@ -32,7 +32,7 @@ pub(super) fn export_playlist(table_rows: Vec<usize>, selection: bool) {
 }
 
 /// The playlist for Spotify's playlist importers: track URIs first (`export::spotify_csv`).
-pub(super) fn export_for_spotify(table_rows: Vec<usize>) {
+pub(super) fn export_for_spotify(table_rows: Vec<usize>, more_like: bool) {
     let csv = super::STATE.with(|s| {
         let s = s.borrow();
         let Some(table) = &s.table else { return Err(WorkerError::NoFile("No file is loaded.")) };
@@ -40,10 +40,14 @@ pub(super) fn export_for_spotify(table_rows: Vec<usize>) {
         let mapping = s.last.as_ref().map_or_else(|| ColumnMapping::guess(&table.headers), |l| l.mapping.clone());
         Ok(spotify_csv(table, mapping.title, mapping.artist, &table_rows)?)
     });
+    let file = match more_like {
+        true => "songscape-more-like-my-playlist-spotify.csv",
+        false => "songscape-playlist-spotify.csv",
+    };
     match csv {
-        // The page says what is downloading; how many songs have a URI is in the file.
-        Ok((csv, _with_uri)) => {
-            post_download(Event::Exported { file: "songscape-playlist-spotify.csv".into() }, &csv, "text/csv")
+        Ok((csv, with_uri)) => {
+            let event = Event::SpotifyExported { file: file.into(), songs: table_rows.len(), with_uri };
+            post_download(event, &csv, "text/csv")
         }
         Err(e) => super::fail("Exporting the playlist for Spotify", e),
     }

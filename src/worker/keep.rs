@@ -17,7 +17,7 @@ use web_sys::{BroadcastChannel, File, IdbTransactionMode, MessageEvent};
 use super::idb::{self, IdbError};
 use super::model_file::rebuild;
 use super::session::{LastRun, STATE};
-use super::{fail_task, install_table, load, now_ms, offer_resumed, post, run_busy, Outcome, WorkerError};
+use super::{fail_task, install_table, load, my_playlist, now_ms, offer_resumed, post, run_busy, Outcome, WorkerError};
 use crate::pipeline::input::demo::demo_csv;
 use crate::pipeline::input::load::{parse_csv, Table};
 use crate::pipeline::params::Projection;
@@ -160,6 +160,28 @@ pub(super) fn run_changed() {
     spawn_write(false);
 }
 
+/// A playlist file was added to the catalogue: it is kept with the session (record `mine`), so
+/// "Resume" places it again. Its own transaction: a playlist that cannot be kept loses nothing
+/// of the session.
+pub(super) fn mine_added(name: &str, file: &File) {
+    if KEEP.with(|k| k.borrow().paused || k.borrow().table.is_none()) {
+        return;
+    }
+    let record = record(&[("name", JsValue::from_str(name)), ("file", file.into())]);
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Err(e) = write_mine(&record).await {
+            post(&Event::Keeping(Keeping::Failed { message: format!("Your playlist could not be kept with the session: {}.", e.message) }));
+        }
+    });
+}
+
+async fn write_mine(record: &Object) -> Result<(), IdbError> {
+    let db = idb::database().await?;
+    let (tx, store) = idb::transaction(&db, IdbTransactionMode::Readwrite)?;
+    idb::put(&store, "mine", record)?;
+    idb::committed(&tx).await
+}
+
 /// "Keep this tab's session": written whole again, in place of whatever is kept.
 pub(super) fn keep_here() {
     KEEP.with(|k| k.borrow_mut().paused = false);
@@ -252,6 +274,10 @@ async fn write(meta: &KeptSession, table: Option<&TableRecord>, run: Option<&Run
             let _ = Reflect::set(&record, &"file".into(), f);
         }
         idb::put(&store, "table", &record)?;
+        // A new file is a new catalogue: the playlist placed on the old one is not kept for it.
+        if run.is_none() {
+            drop(idb::result(store.delete(&"mine".into())).await);
+        }
     }
     match run {
         Some(r) => {
@@ -317,6 +343,7 @@ async fn resumed(table_only: bool, expect: Option<String>) -> Outcome<bool> {
     let meta = idb::get(&store, "meta").await.map_err(stored)?;
     let table_record = idb::get(&store, "table").await.map_err(stored)?;
     let run_record = idb::get(&store, "run").await.map_err(stored)?;
+    let mine_record = idb::get(&store, "mine").await.map_err(stored)?;
     let meta = read_meta(&meta.as_string().ok_or(NOTHING_KEPT)?).map_err(WorkerError::Invalid)?;
     if expect.as_ref().is_some_and(|e| *e != meta.file) {
         return Err(WorkerError::Moved(
@@ -337,6 +364,8 @@ async fn resumed(table_only: bool, expect: Option<String>) -> Outcome<bool> {
         let table = s.table.as_ref().ok_or(NOTHING_KEPT)?;
         run_of(table, &run_record)
     })?;
+    let mine = field(&mine_record, "name").as_string().zip(field(&mine_record, "file").dyn_into::<File>().ok());
+    my_playlist::resumed(mine);
     offer_resumed(run, RESUMING);
     Ok(true)
 }

@@ -92,6 +92,7 @@ fn handle(ev: MessageEvent) {
             let committed = STATE.with(|s| s.borrow_mut().commit(id));
             if committed {
                 keep::run_changed();
+                my_playlist::again();
             }
         }
         Request::Discard { id } => STATE.with(|s| {
@@ -121,7 +122,9 @@ fn handle(ev: MessageEvent) {
         Request::Describe { row } => similar::describe(row),
         Request::MoreLikeThese { table_rows, n, rule } => similar::more_like_these(table_rows, n, rule),
         Request::ExportPlaylist { table_rows, selection } => exports::export_playlist(table_rows, selection),
-        Request::ExportForSpotify { table_rows } => exports::export_for_spotify(table_rows),
+        Request::ExportForSpotify { table_rows, more_like } => exports::export_for_spotify(table_rows, more_like),
+        Request::MoreLikeMine { n, rule, cluster, tempo } => my_playlist::more_like_mine(n, rule, cluster, tempo),
+        Request::FlowOrder { table_rows, seed, tempo_window } => similar::flow(table_rows, seed, tempo_window),
         Request::ColourBy { column } => colour::colour_by(column),
         Request::Compare => compare::spawn_compare(),
         Request::UseRepresentation { representation } => recluster::use_representation(representation),
@@ -195,6 +198,7 @@ fn install_table(
         let mut s = s.borrow_mut();
         (s.table, s.last, s.pending, s.last_id) = (Some(table), None, None, 0);
     });
+    my_playlist::forget();
     post(&Event::Loaded(Box::new(info)));
     if let Some(record) = record {
         keep::table_loaded(record, true);

@@ -11,7 +11,9 @@ use crate::pipeline::explore::recommend::{similar, similar_to_set, Neighbour, Ru
 use crate::pipeline::explore::why::why_similar;
 use crate::pipeline::input::load::Table;
 use crate::pipeline::input::song_identity::identities;
-use crate::protocol::{Distinctive, Event, Recommendation, SetRecommendation, SimilarSong};
+use crate::pipeline::explore::flow::{flow_order, FlowOptions};
+use crate::pipeline::input::columns::Feature;
+use crate::protocol::{Distinctive, Event, FlowOrdered, Recommendation, SetRecommendation, SimilarSong};
 
 /// What similar songs need beyond the run, worked out on the first request and kept: which rows
 /// are the same song, and each rule's closeness scale (a few hundred searches: too slow to
@@ -24,14 +26,14 @@ pub(super) struct Lookups {
 
 impl LastRun {
     /// The vectors `space` names, and their width.
-    fn space(&self, space: Space) -> (&[f32], usize) {
+    pub(super) fn space(&self, space: Space) -> (&[f32], usize) {
         match space {
             Space::Codes => (&self.analysis.points, self.analysis.point_dim),
             Space::Features => (&self.prepared.scaled, self.prepared.features.n_features()),
         }
     }
 
-    fn identities(&self, table: &Table) -> Rc<Vec<u32>> {
+    pub(super) fn identities(&self, table: &Table) -> Rc<Vec<u32>> {
         let mut lookups = self.lookups.borrow_mut();
         let rows = &self.prepared.features.rows;
         lookups.identities.get_or_insert_with(|| Rc::new(identities(table, &self.mapping, rows))).clone()
@@ -76,19 +78,19 @@ pub(super) fn recommend(row: usize, n: usize, rule: Rule) {
     }
 }
 
-fn too_many(n: usize) -> WorkerError {
+pub(super) fn too_many(n: usize) -> WorkerError {
     WorkerError::Invalid(format!("The number of similar songs must be between 1 and {MAX_NEIGHBOURS} (got {n})."))
 }
 
 /// The run row of each table row that the run kept (rows with bad values were set aside).
-fn run_rows(last: &LastRun, table_rows: &[usize]) -> Vec<usize> {
+pub(super) fn run_rows(last: &LastRun, table_rows: &[usize]) -> Vec<usize> {
     let rows = &last.prepared.features.rows;
     table_rows.iter().filter_map(|t| rows.binary_search(t).ok()).collect()
 }
 
 /// The neighbours as the page lists them: each with its closeness on the file's scale and, when
 /// there is one chosen song (`from`), why it is like it.
-fn listing(table: &Table, last: &LastRun, rule: Rule, found: &[Neighbour], from: Option<usize>) -> Vec<SimilarSong> {
+pub(super) fn listing(table: &Table, last: &LastRun, rule: Rule, found: &[Neighbour], from: Option<usize>) -> Vec<SimilarSong> {
     let scale = last.closeness_scale(table, rule);
     let f = &last.prepared.features;
     let d = f.n_features();
@@ -155,5 +157,43 @@ pub(super) fn describe(row: usize) {
     });
     if let Some(d) = found {
         post(&Event::Described(Box::new(d)));
+    }
+}
+
+/// "Order for flow": the playlist's songs in the run, ordered with small steps in the scaled
+/// audio features (`explore::flow`), with energy and tempo along the order for the chart.
+pub(super) fn flow(table_rows: Vec<usize>, seed: u64, tempo_window: Option<f32>) {
+    let found = with_run("Ordering the playlist", NO_RUN, |_, last| {
+        let rows = run_rows(last, &table_rows);
+        if rows.len() < 2 {
+            return Err(WorkerError::Invalid("Ordering needs at least two of the playlist's songs in this run.".into()));
+        }
+        let f = &last.prepared.features;
+        let d = f.n_features();
+        let column = |feature: Feature| -> Vec<f32> {
+            let Some(j) = f.features.iter().position(|x| *x == feature) else { return Vec::new() };
+            rows.iter().map(|&r| f.values[r * d + j]).collect()
+        };
+        let tempo = column(Feature::Tempo);
+        if tempo_window.is_some() && tempo.is_empty() {
+            return Err(WorkerError::Invalid("The catalogue has no Tempo column, so there is no tempo to keep.".into()));
+        }
+        let points: Vec<f32> = rows.iter().flat_map(|&r| last.prepared.scaled[r * d..(r + 1) * d].iter().copied()).collect();
+        let options = FlowOptions { seed, tempo_window };
+        let flow = flow_order(&points, d, (!tempo.is_empty()).then_some(&tempo[..]), options);
+        let along = |v: Vec<f32>| if v.is_empty() { v } else { flow.order.iter().map(|&i| v[i]).collect() };
+        Ok(FlowOrdered {
+            table_rows: flow.order.iter().map(|&i| f.rows[rows[i]]).collect(),
+            before: flow.before,
+            after: flow.after,
+            off_tempo: flow.off_tempo,
+            tempo_window,
+            seed,
+            energy: along(column(Feature::Energy)),
+            tempo: along(tempo),
+        })
+    });
+    if let Some(f) = found {
+        post(&Event::FlowOrdered(Box::new(f)));
     }
 }
