@@ -140,6 +140,8 @@ pub enum Action {
     /// "Add your playlist (CSV)": a file of the person's own songs, found in the catalogue.
     AddPlaylistFile {
         name: String,
+        /// A second playlist, to compare with the first.
+        second: bool,
     },
     MoveSong {
         from: usize,

@@ -58,6 +58,12 @@ impl Page {
 
     pub(super) fn on_mine_event(&mut self, event: Event) -> Vec<Effect> {
         match event {
+            Event::PlaylistFound(found) if found.second => {
+                if !found.again {
+                    self.notice.status = format!("Second playlist, to compare: {}", found_sentence(&found, found.by_id + found.by_name));
+                }
+                self.playlist.second = Some(Mine::of(*found, false));
+            }
             Event::PlaylistFound(found) if found.again => {
                 let shown = self.playlist.mine.as_ref().is_none_or(|m| m.shown);
                 self.playlist.mine = Some(Mine::of(*found, shown));
@@ -140,4 +146,49 @@ pub fn found_sentence(f: &PlaylistFound, added: usize) -> String {
         f.placed.len(),
         f.without_features
     )
+}
+
+/// Two personal playlists side by side.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TwoPlaylists {
+    /// Songs in both, and in one only (each song once, by catalogue row, else track id, else
+    /// title and artist).
+    pub both: usize,
+    pub first_only: usize,
+    pub second_only: usize,
+    /// (cluster, share of the first, share of the second), the largest difference first.
+    pub shares: Vec<(usize, f32, f32)>,
+    /// Between the two playlists' average songs, in the catalogue's standard deviations over
+    /// all its features.
+    pub distance: f32,
+}
+
+pub fn two_playlists(a: &PlaylistFound, b: &PlaylistFound) -> TwoPlaylists {
+    let (ka, kb) = (song_keys(a), song_keys(b));
+    let both = ka.intersection(&kb).count();
+    let share = |p: &PlaylistFound, c: usize| p.profile.shares.iter().find(|s| s.cluster == c).map_or(0.0, |s| s.playlist);
+    let clusters: std::collections::BTreeSet<usize> =
+        a.profile.shares.iter().chain(&b.profile.shares).map(|s| s.cluster).collect();
+    let mut shares: Vec<(usize, f32, f32)> = clusters.into_iter().map(|c| (c, share(a, c), share(b, c))).collect();
+    shares.sort_by(|x, y| (y.1 - y.2).abs().total_cmp(&(x.1 - x.2).abs()));
+    let z = |p: &PlaylistFound, f| p.profile.features.iter().find(|c| c.feature == f).map(|c| c.z);
+    let distance = a
+        .profile
+        .features
+        .iter()
+        .filter_map(|c| Some((c.z - z(b, c.feature)?).powi(2)))
+        .sum::<f32>()
+        .sqrt();
+    TwoPlaylists { both, first_only: ka.len() - both, second_only: kb.len() - both, shares, distance }
+}
+
+/// Each song of a playlist once: catalogue songs by their row, placed ones by track id or by
+/// title and artist as written.
+fn song_keys(p: &PlaylistFound) -> std::collections::HashSet<String> {
+    let found = p.songs.iter().map(|s| format!("row {}", s.table_row));
+    let placed = p.placed.iter().map(|s| match &s.track_id {
+        Some(id) => format!("id {id}"),
+        None => format!("name {}\u{1f}{}", s.title.to_lowercase(), s.artist.to_lowercase()),
+    });
+    found.chain(placed).collect()
 }

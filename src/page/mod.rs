@@ -23,7 +23,7 @@ use std::sync::Arc;
 
 pub use action::{Action, Effect, MERGED, NOT_SAVED};
 pub use kept::{playlist_key, playlist_key_of, Kept, KeptNow, RESUMING_STEP};
-pub use mine::{found_sentence, Mine, MORE_LIKE_MINE};
+pub use mine::{found_sentence, two_playlists, Mine, TwoPlaylists, MORE_LIKE_MINE};
 
 use crate::mapview::colours::{Colouring, Palette, Scale};
 use crate::pipeline::analysis::choose_k::KScore;
@@ -280,6 +280,8 @@ pub struct Playlist {
     pub more_like_these: Option<Shared<SetRecommendation>>,
     /// The person's own playlist file, found in and placed on the catalogue's map.
     pub mine: Option<Mine>,
+    /// Another personal playlist, compared with the first.
+    pub second: Option<Mine>,
     /// Songs like it, and the order for flow last proposed for the playlist.
     pub mine_more: Option<Shared<MineRecommendation>>,
     pub flow: Option<Shared<FlowOrdered>>,

@@ -270,7 +270,9 @@ impl Page {
                 add_new(songs, std::slice::from_ref(&song));
                 self.notice.status = format!("{} is in the playlist.", song.title);
             }
-            Action::AddPlaylistFile { name } => return vec![Effect::Send(Request::AddPlaylistFile { name })],
+            Action::AddPlaylistFile { name, second } => {
+                return vec![Effect::Send(Request::AddPlaylistFile { name, second })]
+            }
             Action::MoveSong { from, to } if from < songs.len() && to < songs.len() => songs.swap(from, to),
             Action::RemoveSong(i) if i < songs.len() => drop(songs.remove(i)),
             Action::ClearPlaylist => songs.clear(),
@@ -512,6 +514,7 @@ impl Page {
         self.forget_songs();
         // A personal playlist was placed on the old catalogue.
         (self.playlist.mine, self.playlist.mine_more, self.playlist.flow) = (None, None, None);
+        self.playlist.second = None;
         self.tasks = super::Tasks::default();
         self.notice.error = None;
         (self.view.link_note, self.view.zoom_to) = (None, None);

@@ -633,8 +633,8 @@ fn a_cluster_looked_at_in_the_table_shows_in_focus_until_the_pointer_leaves() {
 #[test]
 fn a_playlist_file_found_in_the_catalogue_fills_the_playlist_and_says_how() {
     let mut page = with_run();
-    let effects = page.reduce(Action::AddPlaylistFile { name: "mine.csv".into() });
-    assert_eq!(effects, send(Request::AddPlaylistFile { name: "mine.csv".into() }));
+    let effects = page.reduce(Action::AddPlaylistFile { name: "mine.csv".into(), second: false });
+    assert_eq!(effects, send(Request::AddPlaylistFile { name: "mine.csv".into(), second: false }));
     page.reduce(Action::AddSong(song(1, "Already")));
     let placed = crate::protocol::PlacedSong {
         title: "New".into(),
@@ -658,6 +658,7 @@ fn a_playlist_file_found_in_the_catalogue_fills_the_playlist_and_says_how() {
         notes: vec![],
         profile: Default::default(),
         again: false,
+        second: false,
     };
     page.reduce(Action::Worker(Event::PlaylistFound(Box::new(found.clone()))));
     assert_eq!(page.playlist.songs.iter().map(|s| s.title.as_str()).collect::<Vec<_>>(), ["Already", "C", "B", "D"]);

@@ -21,6 +21,7 @@ fn found() -> PlaylistFound {
         notes: vec![],
         profile: Default::default(),
         again: false,
+        second: false,
     }
 }
 
@@ -90,4 +91,39 @@ fn a_new_file_forgets_the_personal_playlist() {
     let info = super::tests::loaded().dataset.info.clone().map(|i| (*i).clone());
     page.reduce(Action::Worker(Event::Loaded(Box::new(info.expect("a file")))));
     assert!(page.playlist.mine.is_none());
+}
+
+#[test]
+fn a_second_playlist_is_compared_not_added() {
+    use crate::pipeline::explore::playlist_compare::{ClusterShare, FeatureContrast, PlaylistProfile};
+    use crate::pipeline::input::columns::Feature;
+    let mut page = with_run();
+    page.reduce(Action::Worker(Event::PlaylistFound(Box::new(found()))));
+    let profile = |shares: [f32; 2], z: [f32; 2]| PlaylistProfile {
+        songs: 2,
+        shares: (0..2).map(|c| ClusterShare { cluster: c, playlist: shares[c], catalogue: 0.5 }).collect(),
+        features: [Feature::Energy, Feature::Tempo]
+            .iter()
+            .zip(z)
+            .map(|(&feature, z)| FeatureContrast { feature, playlist: 0.0, catalogue: 0.0, z })
+            .collect(),
+        typical: 50.0,
+    };
+    let first = PlaylistFound { profile: profile([1.0, 0.0], [1.0, 0.0]), ..found() };
+    page.reduce(Action::Worker(Event::PlaylistFound(Box::new(first.clone()))));
+    let other = PlaylistFound {
+        name: "yours.csv".into(),
+        songs: vec![song(2, "B"), song(3, "C")],
+        profile: profile([0.25, 0.75], [-2.0, 4.0]),
+        second: true,
+        ..found()
+    };
+    page.reduce(Action::Worker(Event::PlaylistFound(Box::new(other.clone()))));
+    assert_eq!(page.playlist.songs.len(), 2, "the second playlist's songs are not added");
+    assert!(status(&page).starts_with("Second playlist, to compare: yours.csv: 2 of 2 songs found"), "{}", status(&page));
+    let two = two_playlists(&first, &other);
+    assert_eq!((two.both, two.first_only, two.second_only), (1, 1, 1));
+    assert_eq!(two.shares, vec![(0, 1.0, 0.25), (1, 0.0, 0.75)]);
+    assert!((two.distance - 5.0).abs() < 1e-6, "3 and 4 apart: {}", two.distance);
+    assert_eq!(page.playlist.second.as_ref().map(|m| m.found.name.as_str()), Some("yours.csv"));
 }

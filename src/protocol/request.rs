@@ -154,6 +154,9 @@ pub enum Request {
     /// Find the playlist file sent with the request (`file`) among the last run's songs.
     AddPlaylistFile {
         name: String,
+        /// A second playlist, compared with the first rather than added to the page's playlist.
+        #[serde(default)]
+        second: bool,
     },
     /// Compute the UMAP map of the last run with these options (clamped to their ranges).
     Umap {

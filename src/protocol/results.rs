@@ -118,6 +118,9 @@ pub struct PlaylistFound {
     /// updates the overlay without adding songs or saying it again.
     #[serde(default)]
     pub again: bool,
+    /// The second playlist, compared with the first (not added to the page's playlist).
+    #[serde(default)]
+    pub second: bool,
 }
 
 /// A playlist song the catalogue does not hold, placed from its features.

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::song_rows::{add_button, folded_note, similar_cells, CLOSENESS_HEADER};
 use super::state::AppState;
-use crate::page::{found_sentence, Action, Mine};
+use crate::page::{found_sentence, two_playlists, Action, Mine};
 use crate::pipeline::explore::playlist_compare::PlaylistProfile;
 use crate::pipeline::explore::tempo::TempoWindow;
 use crate::pipeline::input::columns::Feature;
@@ -43,6 +43,7 @@ fn mine_view(state: AppState, m: &Mine) -> impl IntoView {
             {profile_view(&f.profile, &name_of)}
             {placed_view(m, &name_of)}
             <MoreLikeMine/>
+            <SecondPlaylist/>
         </section>
     }
 }
@@ -112,7 +113,7 @@ fn more_view(state: AppState, r: &MineRecommendation) -> impl IntoView {
         .collect_view();
     let filters = if r.filters.is_empty() { String::new() } else { format!(" Only songs {}.", r.filters) };
     let caption = format!(
-        "The {} catalogue songs most like your playlist's {} songs on the map ({} placed from their features), by {}.{filters}{}",
+        "The {} catalogue songs most like your playlist's {} songs on the map ({} placed from their features) on average, by {}; closeness is to the one of your songs nearest each.{filters}{}",
         list.similar.len(),
         list.seeds,
         r.placed,
@@ -218,5 +219,68 @@ fn placed_view(m: &Mine, name_of: &dyn Fn(usize) -> String) -> impl IntoView {
             <ol>{items}</ol>
             <p hidden=more == 0>{format!("… and {more} more, all on the map.")}</p>
         </details>
+    }
+}
+
+/// Another personal playlist, compared with the first: overlap, cluster shares side by side,
+/// the distance between their average songs.
+#[component]
+fn SecondPlaylist() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let on_file = move |ev: leptos::ev::Event| {
+        let Some(input) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        state.dispatch_with(Action::AddPlaylistFile { name: file.name(), second: true }, Some(file));
+        input.set_value("");
+    };
+    view! {
+        <h4 id="second-title">"Compare with another playlist"</h4>
+        <div class="actions">
+            <label for="playlist-file-2">"Another playlist (CSV)"</label>
+            <input id="playlist-file-2" type="file" accept=".csv,text/csv" on:change=on_file
+                prop:disabled=move || !state.idle.get()/>
+        </div>
+        {move || {
+            let (first, second) = (state.mine.get()?, state.second.get()?);
+            Some(two_view(state, &first, &second))
+        }}
+    }
+}
+
+fn two_view(state: AppState, first: &Mine, second: &Mine) -> impl IntoView {
+    let (a, b) = (&first.found, &second.found);
+    let two = two_playlists(a, b);
+    let names = state.cluster_names.get_untracked();
+    let name_of = |c: usize| names.get(c).cloned().unwrap_or_else(|| format!("Cluster {}", c + 1));
+    let rows = two
+        .shares
+        .iter()
+        .take(SHARES_SHOWN)
+        .map(|(c, x, y)| view! { <tr><th scope="row">{name_of(*c)}</th><td>{percent(*x)}</td><td>{percent(*y)}</td></tr> })
+        .collect_view();
+    let overlap = format!(
+        "{} songs in both, {} only in {}, {} only in {}.",
+        two.both, two.first_only, a.name, two.second_only, b.name
+    );
+    let distance = format!(
+        "Their average songs are {:.2} of the catalogue's standard deviations apart (over all its features; {} is more typical than {:.0}% of the catalogue's songs, {} than {:.0}%).",
+        two.distance, a.name, a.profile.typical, b.name, b.profile.typical
+    );
+    view! {
+        <div id="two-playlists">
+            <p id="second-sentence">{found_sentence(b, b.by_id + b.by_name)}</p>
+            <p id="two-overlap">{overlap}</p>
+            <p id="two-distance">{distance}</p>
+            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="two-caption">
+                <table id="two-clusters">
+                    <caption id="two-caption">"Each cluster's share of the two playlists, the largest difference first."</caption>
+                    <thead><tr><th scope="col">"Cluster"</th><th scope="col">{a.name.clone()}</th><th scope="col">{b.name.clone()}</th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </div>
     }
 }

@@ -111,7 +111,7 @@ pub fn PlaylistPanel() -> impl IntoView {
             return;
         };
         let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
-        state.dispatch_with(Action::AddPlaylistFile { name: file.name() }, Some(file));
+        state.dispatch_with(Action::AddPlaylistFile { name: file.name(), second: false }, Some(file));
         // The same file can be added again after it changed.
         input.set_value("");
     };
@@ -189,7 +189,7 @@ fn more_view(state: AppState, r: &SetRecommendation) -> impl IntoView {
         <h3 id="more-title">"More like these"</h3>
         <div class="table-scroll" tabindex="0" role="region" aria-labelledby="more-title">
             <table id="more-table">
-                <caption>{format!("The {} songs most like the {} playlist songs in this run on average, by {}.{}", r.similar.len(), r.seeds, r.rule.label().to_lowercase(), folded_note(r.folded))}</caption>
+                <caption>{format!("The {} songs most like the {} playlist songs in this run on average, by {}; closeness is to the playlist's song nearest each.{}", r.similar.len(), r.seeds, r.rule.label().to_lowercase(), folded_note(r.folded))}</caption>
                 <thead><tr>
                     <th scope="col">"#"</th><th scope="col">"Title"</th><th scope="col">"Artist"</th>
                     <th scope="col">{CLOSENESS_HEADER}</th><th scope="col">"Cluster"</th><th scope="col">"Playlist"</th>

@@ -76,6 +76,7 @@ pub struct AppState {
     pub more_like_these: Memo<Option<Shared<SetRecommendation>>>,
     /// The person's own playlist file on the catalogue's map.
     pub mine: Memo<Option<crate::page::Mine>>,
+    pub second: Memo<Option<crate::page::Mine>>,
     pub mine_more: Memo<Option<Shared<crate::protocol::MineRecommendation>>>,
     pub flow: Memo<Option<Shared<crate::protocol::FlowOrdered>>>,
     /// The running task, if any, and the progress of one other than training.
@@ -145,6 +146,7 @@ impl AppState {
             playlist_note: part(page, |p| p.playlist.note.clone()),
             more_like_these: part(page, |p| p.playlist.more_like_these.clone()),
             mine: part(page, |p| p.playlist.mine.clone()),
+            second: part(page, |p| p.playlist.second.clone()),
             mine_more: part(page, |p| p.playlist.mine_more.clone()),
             flow: part(page, |p| p.playlist.flow.clone()),
             running: part(page, |p| p.tasks.running.clone()),

@@ -160,25 +160,28 @@ pub(super) fn run_changed() {
     spawn_write(false);
 }
 
-/// A playlist file was added to the catalogue: it is kept with the session (record `mine`), so
-/// "Resume" places it again. Its own transaction: a playlist that cannot be kept loses nothing
-/// of the session.
-pub(super) fn mine_added(name: &str, file: &File) {
+/// A playlist file was added to the catalogue: it is kept with the session (records `mine` and
+/// `mine2`, by `slot`), so "Resume" places it again. Its own transaction: a playlist that cannot
+/// be kept loses nothing of the session.
+pub(super) fn mine_added(slot: usize, name: &str, file: &File) {
     if KEEP.with(|k| k.borrow().paused || k.borrow().table.is_none()) {
         return;
     }
     let record = record(&[("name", JsValue::from_str(name)), ("file", file.into())]);
     wasm_bindgen_futures::spawn_local(async move {
-        if let Err(e) = write_mine(&record).await {
+        if let Err(e) = write_mine(MINE_KEYS[slot.min(1)], &record).await {
             post(&Event::Keeping(Keeping::Failed { message: format!("Your playlist could not be kept with the session: {}.", e.message) }));
         }
     });
 }
 
-async fn write_mine(record: &Object) -> Result<(), IdbError> {
+/// The records the two playlists are kept under.
+const MINE_KEYS: [&str; 2] = ["mine", "mine2"];
+
+async fn write_mine(key: &str, record: &Object) -> Result<(), IdbError> {
     let db = idb::database().await?;
     let (tx, store) = idb::transaction(&db, IdbTransactionMode::Readwrite)?;
-    idb::put(&store, "mine", record)?;
+    idb::put(&store, key, record)?;
     idb::committed(&tx).await
 }
 
@@ -276,7 +279,9 @@ async fn write(meta: &KeptSession, table: Option<&TableRecord>, run: Option<&Run
         idb::put(&store, "table", &record)?;
         // A new file is a new catalogue: the playlist placed on the old one is not kept for it.
         if run.is_none() {
-            drop(idb::result(store.delete(&"mine".into())).await);
+            for key in MINE_KEYS {
+                drop(idb::result(store.delete(&key.into())).await);
+            }
         }
     }
     match run {
@@ -343,7 +348,7 @@ async fn resumed(table_only: bool, expect: Option<String>) -> Outcome<bool> {
     let meta = idb::get(&store, "meta").await.map_err(stored)?;
     let table_record = idb::get(&store, "table").await.map_err(stored)?;
     let run_record = idb::get(&store, "run").await.map_err(stored)?;
-    let mine_record = idb::get(&store, "mine").await.map_err(stored)?;
+    let mine_records = [idb::get(&store, MINE_KEYS[0]).await.map_err(stored)?, idb::get(&store, MINE_KEYS[1]).await.map_err(stored)?];
     let meta = read_meta(&meta.as_string().ok_or(NOTHING_KEPT)?).map_err(WorkerError::Invalid)?;
     if expect.as_ref().is_some_and(|e| *e != meta.file) {
         return Err(WorkerError::Moved(
@@ -364,7 +369,7 @@ async fn resumed(table_only: bool, expect: Option<String>) -> Outcome<bool> {
         let table = s.table.as_ref().ok_or(NOTHING_KEPT)?;
         run_of(table, &run_record)
     })?;
-    let mine = field(&mine_record, "name").as_string().zip(field(&mine_record, "file").dyn_into::<File>().ok());
+    let mine = mine_records.map(|r| field(&r, "name").as_string().zip(field(&r, "file").dyn_into::<File>().ok()));
     my_playlist::resumed(mine);
     offer_resumed(run, RESUMING);
     Ok(true)

@@ -130,7 +130,7 @@ fn handle(ev: MessageEvent) {
         Request::UseRepresentation { representation } => recluster::use_representation(representation),
         Request::DownloadModel => model_file::download(),
         Request::ApplyModel { name, force } => model_file::apply(&name, &data, force),
-        Request::AddPlaylistFile { name } => my_playlist::add(&name, &data),
+        Request::AddPlaylistFile { name, second } => my_playlist::add(&name, second, &data),
         Request::Restore { snapshot } => model_file::restore(&snapshot, &data, run),
         Request::Tsne { perplexity } => maps::spawn_tsne(perplexity),
         Request::Umap { options } => maps::spawn_umap(options),

@@ -11,7 +11,7 @@ use wasm_bindgen::JsValue;
 use web_sys::File;
 
 use super::session::LastRun;
-use super::similar::{listing, too_many};
+use super::similar::{set_listing, too_many};
 use super::songs::NO_RUN;
 use super::{fail, file_of, keep, names, post, read_whole, with_run, Outcome, WorkerError};
 use crate::pipeline::explore::playlist_compare::{compare, Member};
@@ -29,10 +29,13 @@ const STAGE: &str = "Adding your playlist";
 /// Ambiguous titles named in the page's note, at most.
 const NAMED: usize = 5;
 
+/// The first playlist and the second (compared with the first).
+const SLOTS: usize = 2;
+
 thread_local! {
-    /// The playlist file last added to this catalogue, placed again on every new run.
-    static MINE: RefCell<Option<(String, File)>> = const { RefCell::new(None) };
-    /// Where it is on the current run: what "More like my playlist" starts from.
+    /// The playlist files added to this catalogue, placed again on every new run.
+    static MINE: RefCell<[Option<(String, File)>; SLOTS]> = const { RefCell::new([None, None]) };
+    /// Where the first is on the current run: what "More like my playlist" starts from.
     static ON_RUN: RefCell<Option<OnRun>> = const { RefCell::new(None) };
 }
 
@@ -43,27 +46,41 @@ struct OnRun {
     placed: Vec<Placed>,
 }
 
-pub(super) fn add(name: &str, data: &JsValue) {
-    match file_of(data).and_then(|file| read(name, &file, false).map(|found| (found, file))) {
+pub(super) fn add(name: &str, second: bool, data: &JsValue) {
+    match file_of(data).and_then(|file| read(name, &file, false, second).map(|found| (found, file))) {
         Ok((Some(found), file)) => {
             post(&Event::PlaylistFound(Box::new(found)));
-            MINE.with(|m| *m.borrow_mut() = Some((name.to_string(), file.clone())));
-            keep::mine_added(name, &file);
+            MINE.with(|m| m.borrow_mut()[usize::from(second)] = Some((name.to_string(), file.clone())));
+            keep::mine_added(usize::from(second), name, &file);
         }
         Ok((None, _)) => {}
         Err(message) => fail(STAGE, message),
     }
 }
 
-/// A new run of the catalogue was committed: the playlist added before is placed on it.
+/// A new run of the catalogue was committed: the playlists added before are placed on it.
 pub(super) fn again() {
     ON_RUN.with(|r| *r.borrow_mut() = None);
-    let Some((name, file)) = MINE.with(|m| m.borrow().clone()) else { return };
-    match read(&name, &file, true) {
-        Ok(Some(found)) => post(&Event::PlaylistFound(Box::new(found))),
-        Ok(None) => {}
-        Err(message) => fail(STAGE, message),
+    let kept = MINE.with(|m| m.borrow().clone());
+    for (slot, mine) in kept.into_iter().enumerate() {
+        let Some((name, file)) = mine else { continue };
+        match read(&name, &file, true, slot == 1) {
+            Ok(Some(found)) => post(&Event::PlaylistFound(Box::new(found))),
+            Ok(None) => {}
+            Err(message) => fail(STAGE, message),
+        }
     }
+}
+
+/// The playlists kept with the session, read back on "Resume": placed once the run is committed.
+pub(super) fn resumed(mine: [Option<(String, File)>; SLOTS]) {
+    MINE.with(|m| *m.borrow_mut() = mine);
+}
+
+/// A new catalogue: the playlists belonged to the old one.
+pub(super) fn forget() {
+    MINE.with(|m| *m.borrow_mut() = [None, None]);
+    ON_RUN.with(|r| *r.borrow_mut() = None);
 }
 
 /// "More like my playlist": catalogue songs outside it, like its songs found and placed alike,
@@ -113,7 +130,7 @@ fn recommend(
             && tempo.is_none_or(|w| tempo_at.is_some_and(|j| w.holds(f.values[r * d + j])))
     };
     let found = similar_to_vectors(points, dim, &seeds, &on.rows, n, rule.metric, &last.identities(table), keep);
-    let similar = listing(table, last, rule, &found.neighbours, None);
+    let similar = set_listing(table, last, rule, &found.neighbours, &seeds);
     let mut filters = Vec::new();
     if let Some(c) = cluster {
         filters.push(format!("in cluster {}", last.names.get(c).cloned().unwrap_or_else(|| format!("{}", c + 1))));
@@ -126,25 +143,16 @@ fn recommend(
     })
 }
 
-/// The playlist kept with the session, read back on "Resume": placed once the run is committed.
-pub(super) fn resumed(mine: Option<(String, File)>) {
-    MINE.with(|m| *m.borrow_mut() = mine);
-}
-
-/// A new catalogue: the playlist belonged to the old one.
-pub(super) fn forget() {
-    MINE.with(|m| *m.borrow_mut() = None);
-    ON_RUN.with(|r| *r.borrow_mut() = None);
-}
-
-fn read(name: &str, file: &File, again: bool) -> Outcome<Option<PlaylistFound>> {
+fn read(name: &str, file: &File, again: bool, second: bool) -> Outcome<Option<PlaylistFound>> {
     let bytes = read_whole(name, file)?;
     let playlist = parse_csv(&bytes).map_err(|e| WorkerError::in_file(name, e))?;
     let mapping = ColumnMapping::guess(&playlist.headers);
     Ok(with_run(STAGE, "Train a model on a catalogue first: your playlist is found among its songs.", |table, last| {
         let (found, on_run) = found_in(table, last, name, &playlist, &mapping)?;
-        ON_RUN.with(|r| *r.borrow_mut() = Some(on_run));
-        Ok(PlaylistFound { again, ..found })
+        if !second {
+            ON_RUN.with(|r| *r.borrow_mut() = Some(on_run));
+        }
+        Ok(PlaylistFound { again, second, ..found })
     }))
 }
 
@@ -186,6 +194,7 @@ fn found_in(
         placed,
         profile,
         again: false,
+        second: false,
     };
     Ok((found, OnRun { rows, placed: placement.placed }))
 }

@@ -7,7 +7,9 @@ use super::names::song;
 use super::songs::NO_RUN;
 use super::{post, with_run, LastRun, WorkerError};
 use crate::pipeline::explore::closeness::ClosenessScale;
-use crate::pipeline::explore::recommend::{similar, similar_to_set, Neighbour, Rule, Space, MAX_NEIGHBOURS};
+use crate::pipeline::explore::recommend::{
+    nearest_seed_scores, similar, similar_to_set, Neighbour, Rule, Space, MAX_NEIGHBOURS,
+};
 use crate::pipeline::explore::why::why_similar;
 use crate::pipeline::input::load::Table;
 use crate::pipeline::input::song_identity::identities;
@@ -109,6 +111,26 @@ pub(super) fn listing(table: &Table, last: &LastRun, rule: Rule, found: &[Neighb
         .collect()
 }
 
+/// The neighbours of a set (`seeds`, in the rule's space) as the page lists them: each song's
+/// score and closeness are to the set's song nearest it (`nearest_seed_scores`), so closeness
+/// reads on the file's scale as for one song.
+pub(super) fn set_listing(table: &Table, last: &LastRun, rule: Rule, found: &[Neighbour], seeds: &[&[f32]]) -> Vec<SimilarSong> {
+    let (points, dim) = last.space(rule.space);
+    let rows: Vec<usize> = found.iter().map(|nb| nb.row).collect();
+    let nearest = nearest_seed_scores(points, dim, rule.metric, &rows, seeds);
+    let scale = last.closeness_scale(table, rule);
+    found
+        .iter()
+        .zip(nearest)
+        .map(|(nb, score)| SimilarSong {
+            song: song(table, last, nb.row),
+            score,
+            closeness: scale.closeness(score),
+            why: String::new(),
+        })
+        .collect()
+}
+
 pub(super) fn more_like_these(table_rows: Vec<usize>, n: usize, rule: Rule) {
     let found = with_run("Recommending for the playlist", NO_RUN, |table, last| {
         if !(1..=MAX_NEIGHBOURS).contains(&n) {
@@ -122,7 +144,8 @@ pub(super) fn more_like_these(table_rows: Vec<usize>, n: usize, rule: Rule) {
         }
         let (points, dim) = last.space(rule.space);
         let found = similar_to_set(points, dim, &seeds, n, rule.metric, &last.identities(table));
-        let listed = listing(table, last, rule, &found.neighbours, None);
+        let members: Vec<&[f32]> = seeds.iter().map(|&r| &points[r * dim..(r + 1) * dim]).collect();
+        let listed = set_listing(table, last, rule, &found.neighbours, &members);
         Ok(SetRecommendation { seeds: seeds.len(), rule, similar: listed, folded: found.folded })
     });
     if let Some(r) = found {

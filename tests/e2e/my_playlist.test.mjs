@@ -157,6 +157,20 @@ test('a personal playlist file is found in the catalogue, placed, compared, kept
   assert.equal(await page.locator('#mine-sentence').textContent(), sentence, 'the playlist placed before is still there');
   assert.match(await page.locator('#run-header').textContent(), /3000 songs/);
 
+  // A second playlist, compared with the first: ten songs in both, ten of its own.
+  const secondLines = [lines[0]];
+  [...found.slice(10, 20), ...unique.slice(30, 40)].forEach((r, i) => secondLines.push(exportifyLine(cellsOf(r), `spotify:track:${String(100 + i).padStart(22, '0')}`, r[title], r[artist], true)));
+  const secondFile = path.join(dir, 'Friend.csv');
+  fs.writeFileSync(secondFile, '\ufeff' + secondLines.join('\n').replace(/^\ufeff/, '') + '\n');
+  await page.getByLabel('Another playlist (CSV)').setInputFiles(secondFile);
+  await page.locator('#two-overlap').waitFor({ timeout: 60_000 });
+  assert.equal(await page.locator('#second-sentence').textContent(), 'Friend.csv: 20 of 20 songs found in the catalogue (all 20 by title and artist), 0 placed from their features, 0 without audio features.');
+  assert.equal(await page.locator('#two-overlap').textContent(), '10 songs in both, 15 only in My playlist.csv, 10 only in Friend.csv.');
+  assert.match(await page.locator('#two-distance').textContent(), /^Their average songs are \d+\.\d\d of the catalogue's standard deviations apart/);
+  const two = await page.locator('#two-clusters tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((c) => parseFloat(c.textContent))));
+  assert.ok(Math.abs(two.reduce((s, r) => s + r[1], 0) - 100) <= two.length, 'the second playlist\'s shares add up to 100%');
+  assert.equal(await page.locator('#playlist .song-name').count(), 20, 'the second playlist is compared, not added');
+
   // A new run of the catalogue places it again, by itself.
   await openSetup(page);
   await setSetting(page, 'Clusters (k)', '6');
@@ -176,6 +190,8 @@ test('a personal playlist file is found in the catalogue, placed, compared, kept
   await tab(page, 'Playlist');
   await page.locator('#mine-sentence').waitFor({ timeout: 60_000 });
   assert.equal(await page.locator('#mine-sentence').textContent(), sentence);
+  await page.locator('#two-overlap').waitFor({ timeout: 60_000 });
+  assert.equal(await page.locator('#two-overlap').textContent(), '10 songs in both, 15 only in My playlist.csv, 10 only in Friend.csv.');
   assert.deepEqual(errors, []);
   await context.close();
 });

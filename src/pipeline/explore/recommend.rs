@@ -240,6 +240,36 @@ pub fn nearest_to_vectors(
     ranked(codes, dim, excluded, n, metric, keep, closeness)
 }
 
+/// For each of `rows`, its score (by `metric`) to the nearest of `seeds`: how close a song
+/// recommended for a whole set is to the set's song most like it. A set's mean score says little
+/// on the file's scale (the mean cosine to 400 varied songs is far below any one song's 10th
+/// nearest), the nearest member's does.
+pub fn nearest_seed_scores(codes: &[f32], dim: usize, metric: Metric, rows: &[usize], seeds: &[&[f32]]) -> Vec<f32> {
+    let centre = centre_for(codes, dim, metric);
+    let seeds: Vec<(&[f32], f64)> = seeds
+        .iter()
+        .filter(|s| s.len() == dim)
+        .map(|s| {
+            let centred: Vec<f32> = s.iter().zip(&centre).map(|(v, c)| v - c).collect();
+            (*s, norm(&centred))
+        })
+        .collect();
+    rows.iter()
+        .map(|&r| {
+            let Some(v) = codes.get(r * dim..(r + 1) * dim) else { return f32::NAN };
+            let scores = seeds.iter().map(|(s, length)| match metric {
+                Metric::Cosine | Metric::CentredCosine => {
+                    let centred: Vec<f32> = s.iter().zip(&centre).map(|(x, c)| x - c).collect();
+                    cosine_from(&centred, *length, v, &centre)
+                }
+                Metric::Euclidean => -euclidean(s, v),
+            });
+            let best = scores.fold(f64::NEG_INFINITY, f64::max);
+            (if metric == Metric::Euclidean { -best } else { best }) as f32
+        })
+        .collect()
+}
+
 /// A list of similar songs with repeats of a song folded out, and how many were folded.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Similar {
@@ -439,6 +469,17 @@ mod tests {
         let got = similar_to_vectors(&codes, 2, &seeds, &[0], 4, Metric::Euclidean, &identities, |_| true);
         assert_eq!(got.neighbours.len(), 3);
         assert_eq!(got.folded, 1);
+    }
+
+    #[test]
+    fn a_set_songs_closeness_is_to_its_nearest_member() {
+        let codes = [1.0, 0.0, 0.0, 1.0, 2.0, 2.0, 3.0, -3.0];
+        let seeds: [&[f32]; 2] = [&[1.0, 0.0], &[0.0, 1.0]];
+        let cos = nearest_seed_scores(&codes, 2, Metric::Cosine, &[2, 3], &seeds);
+        assert!((cos[0] - 0.5f32.sqrt()).abs() < 1e-6 && (cos[1] - 0.5f32.sqrt()).abs() < 1e-6, "{cos:?}");
+        let far = nearest_seed_scores(&codes, 2, Metric::Euclidean, &[0, 2], &seeds);
+        assert!(far[0].abs() < 1e-6 && (far[1] - 5.0f32.sqrt()).abs() < 1e-6, "{far:?}");
+        assert!(nearest_seed_scores(&codes, 2, Metric::Cosine, &[9], &seeds)[0].is_nan(), "no such row");
     }
 
     #[test]
