@@ -162,9 +162,13 @@ pub enum Action {
     OrderForFlow {
         seed: u64,
         tempo_window: Option<f32>,
+        /// The personal playlist file's songs rather than the page's playlist.
+        mine: bool,
     },
     /// The proposed order becomes the playlist's.
     ApplyFlow,
+    /// The personal playlist in its proposed order, as a Track URI CSV for Spotify.
+    ExportMineFlow,
     MoreLikeThese,
     /// The list stored in this browser for the file just loaded.
     PlaylistStored(Vec<PlaylistEntry>),

@@ -47,8 +47,13 @@ impl Page {
                 let table_rows = more.list.similar.iter().map(|s| s.song.table_row).collect();
                 return send(Request::ExportForSpotify { table_rows, more_like: true });
             }
-            Action::OrderForFlow { seed, tempo_window } => {
-                return send(Request::FlowOrder { table_rows: self.playlist_rows(), seed, tempo_window });
+            Action::OrderForFlow { seed, tempo_window, mine } => {
+                let table_rows = if mine { Vec::new() } else { self.playlist_rows() };
+                return send(Request::FlowOrder { table_rows, seed, tempo_window, mine });
+            }
+            Action::ExportMineFlow => {
+                let Some(flow) = &self.playlist.mine_flow else { return vec![] };
+                return send(Request::ExportMineForSpotify { playlist_rows: flow.playlist_rows.clone() });
             }
             Action::ApplyFlow => self.apply_flow(),
             _ => {}
@@ -67,8 +72,8 @@ impl Page {
             Event::PlaylistFound(found) if found.again => {
                 let shown = self.playlist.mine.as_ref().is_none_or(|m| m.shown);
                 self.playlist.mine = Some(Mine::of(*found, shown));
-                // Songs like it on the last run are not on this one's terms.
-                self.playlist.mine_more = None;
+                // Songs like it, and its order, on the last run are not on this one's terms.
+                (self.playlist.mine_more, self.playlist.mine_flow) = (None, None);
             }
             Event::PlaylistFound(found) => {
                 let added = add_new(&mut self.playlist.songs, &found.songs);
@@ -79,12 +84,19 @@ impl Page {
                 });
                 // Its songs stand out on the map (the rest greyed) until the toggle hides them.
                 self.playlist.mine = Some(Mine::of(*found, true));
-                self.playlist.mine_more = None;
+                (self.playlist.mine_more, self.playlist.mine_flow) = (None, None);
                 self.view.tab = Tab::Playlist;
             }
             Event::MineRecommended(r) => {
                 self.notice.status = format!("{} songs like your playlist.", r.list.similar.len());
                 self.playlist.mine_more = Some(Shared::new(*r));
+            }
+            Event::FlowOrdered(f) if f.mine => {
+                self.notice.status = format!(
+                    "An order for flow of your playlist: the steps between songs add up to {:.1} instead of {:.1}.",
+                    f.after, f.before
+                );
+                self.playlist.mine_flow = Some(Shared::new(*f));
             }
             Event::FlowOrdered(f) => {
                 self.notice.status = format!(

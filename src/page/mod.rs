@@ -285,6 +285,8 @@ pub struct Playlist {
     /// Songs like it, and the order for flow last proposed for the playlist.
     pub mine_more: Option<Shared<MineRecommendation>>,
     pub flow: Option<Shared<FlowOrdered>>,
+    /// The order for flow last proposed for the personal playlist file.
+    pub mine_flow: Option<Shared<FlowOrdered>>,
 }
 
 /// The long task under way, and how far it has got. One at a time: the worker runs one.

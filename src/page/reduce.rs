@@ -280,6 +280,7 @@ impl Page {
             | Action::MoreLikeMine { .. }
             | Action::OrderForFlow { .. }
             | Action::ApplyFlow
+            | Action::ExportMineFlow
             | Action::ExportMoreLikeMine => return self.on_mine(action),
             Action::MoreLikeThese => {
                 let request = Request::MoreLikeThese {

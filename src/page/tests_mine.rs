@@ -61,8 +61,11 @@ fn the_order_for_flow_is_proposed_then_applied_keeping_songs_it_did_not_order() 
     for (i, t) in ["A", "B", "C", "D"].iter().enumerate() {
         page.reduce(Action::AddSong(song(i, t)));
     }
-    let effects = page.reduce(Action::OrderForFlow { seed: 7, tempo_window: Some(5.0) });
-    assert_eq!(effects, send(Request::FlowOrder { table_rows: vec![100, 101, 102, 103], seed: 7, tempo_window: Some(5.0) }));
+    let effects = page.reduce(Action::OrderForFlow { seed: 7, tempo_window: Some(5.0), mine: false });
+    assert_eq!(
+        effects,
+        send(Request::FlowOrder { table_rows: vec![100, 101, 102, 103], seed: 7, tempo_window: Some(5.0), mine: false })
+    );
     // Song D (103) was not in the run: it is not in the order.
     let flow = FlowOrdered {
         table_rows: vec![102, 100, 101],
@@ -73,14 +76,23 @@ fn the_order_for_flow_is_proposed_then_applied_keeping_songs_it_did_not_order() 
         seed: 7,
         energy: vec![],
         tempo: vec![],
+        mine: false,
+        playlist_rows: vec![],
     };
-    page.reduce(Action::Worker(Event::FlowOrdered(Box::new(flow))));
+    page.reduce(Action::Worker(Event::FlowOrdered(Box::new(flow.clone()))));
     assert_eq!(status(&page), "An order for flow: the steps between songs add up to 4.5 instead of 9.0. Apply it to use it.");
     assert_eq!(page.playlist.songs.iter().map(|s| s.title.as_str()).collect::<Vec<_>>(), ["A", "B", "C", "D"], "not applied yet");
     page.reduce(Action::ApplyFlow);
     assert_eq!(page.playlist.songs.iter().map(|s| s.title.as_str()).collect::<Vec<_>>(), ["C", "A", "B", "D"]);
     assert!(page.playlist.flow.is_none());
     assert!(page.reduce(Action::ApplyFlow).is_empty(), "nothing left to apply");
+    // The personal playlist's order is downloaded in that order, never applied to the page's.
+    let effects = page.reduce(Action::OrderForFlow { seed: 2, tempo_window: None, mine: true });
+    assert_eq!(effects, send(Request::FlowOrder { table_rows: vec![], seed: 2, tempo_window: None, mine: true }));
+    let mine = FlowOrdered { mine: true, playlist_rows: vec![4, 0, 2], table_rows: vec![], ..flow };
+    page.reduce(Action::Worker(Event::FlowOrdered(Box::new(mine))));
+    assert!(page.playlist.flow.is_none());
+    assert_eq!(page.reduce(Action::ExportMineFlow), send(Request::ExportMineForSpotify { playlist_rows: vec![4, 0, 2] }));
 }
 
 #[test]

@@ -99,6 +99,13 @@ pub enum Request {
         seed: u64,
         /// Percent: consecutive songs within it of each other's tempo where they can be.
         tempo_window: Option<f32>,
+        /// Order the personal playlist file's songs (found and placed) instead of `table_rows`.
+        #[serde(default)]
+        mine: bool,
+    },
+    /// The personal playlist file's rows (in this order) as a `Track URI` CSV for Spotify.
+    ExportMineForSpotify {
+        playlist_rows: Vec<usize>,
     },
     /// The playlist's songs (table rows, in order) as a `Track URI` CSV for Spotify importers.
     ExportForSpotify {
@@ -205,7 +212,7 @@ impl Request {
             | Request::ColourBy { .. }
             | Request::Locate { .. } => Some(Stale::Quiet),
             Request::Export { .. } => Some(Stale::Say("Exporting")),
-            Request::ExportPlaylist { .. } | Request::ExportForSpotify { .. } => {
+            Request::ExportPlaylist { .. } | Request::ExportForSpotify { .. } | Request::ExportMineForSpotify { .. } => {
                 Some(Stale::Say("Exporting the playlist"))
             }
             Request::DownloadModel => Some(Stale::Say("Saving the model")),

@@ -163,6 +163,11 @@ pub struct FlowOrdered {
     /// Energy and tempo along the new order, in the file's units (empty without the column).
     pub energy: Vec<f32>,
     pub tempo: Vec<f32>,
+    /// The personal playlist file was ordered: its rows (with features) in the new order.
+    #[serde(default)]
+    pub mine: bool,
+    #[serde(default)]
+    pub playlist_rows: Vec<usize>,
 }
 
 /// A song's most distinctive features: those furthest from the average song, in standard

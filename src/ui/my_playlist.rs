@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use super::flow::FlowPanel;
 use super::song_rows::{add_button, folded_note, similar_cells, CLOSENESS_HEADER};
 use super::state::AppState;
 use crate::page::{found_sentence, two_playlists, Action, Mine};
@@ -17,6 +18,19 @@ use crate::pipeline::input::song_name::song_label;
 const SHARES_SHOWN: usize = 10;
 /// Placed songs listed by name, at most (the map shows all).
 const PLACED_LISTED: usize = 50;
+
+/// A personal playlist file chosen in an `<input type=file>` (`second`: the one compared with
+/// the first), sent with its request.
+pub fn add_playlist_file(state: AppState, ev: &leptos::ev::Event, second: bool) {
+    let Some(input) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok())
+    else {
+        return;
+    };
+    let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+    state.dispatch_with(Action::AddPlaylistFile { name: file.name(), second }, Some(file));
+    // The same file can be added again after it changed.
+    input.set_value("");
+}
 
 #[component]
 pub fn MinePanel() -> impl IntoView {
@@ -43,6 +57,7 @@ fn mine_view(state: AppState, m: &Mine) -> impl IntoView {
             {profile_view(&f.profile, &name_of)}
             {placed_view(m, &name_of)}
             <MoreLikeMine/>
+            <FlowPanel mine=true/>
             <SecondPlaylist/>
         </section>
     }
@@ -113,7 +128,7 @@ fn more_view(state: AppState, r: &MineRecommendation) -> impl IntoView {
         .collect_view();
     let filters = if r.filters.is_empty() { String::new() } else { format!(" Only songs {}.", r.filters) };
     let caption = format!(
-        "The {} catalogue songs most like your playlist's {} songs on the map ({} placed from their features) on average, by {}; closeness is to the one of your songs nearest each.{filters}{}",
+        "The {} catalogue songs most like your playlist's {} songs on the map ({} placed from their features) on average, by {}.{filters}{}",
         list.similar.len(),
         list.seeds,
         r.placed,
@@ -227,15 +242,7 @@ fn placed_view(m: &Mine, name_of: &dyn Fn(usize) -> String) -> impl IntoView {
 #[component]
 fn SecondPlaylist() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let on_file = move |ev: leptos::ev::Event| {
-        let Some(input) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok())
-        else {
-            return;
-        };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
-        state.dispatch_with(Action::AddPlaylistFile { name: file.name(), second: true }, Some(file));
-        input.set_value("");
-    };
+    let on_file = move |ev: leptos::ev::Event| add_playlist_file(state, &ev, true);
     view! {
         <h4 id="second-title">"Compare with another playlist"</h4>
         <div class="actions">

@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::flow::FlowPanel;
-use super::my_playlist::MinePanel;
+use super::my_playlist::{add_playlist_file, MinePanel};
 use super::song_rows::{add_button, folded_note, similar_cells, CLOSENESS_HEADER};
 use super::state::AppState;
 use crate::page::merge::merge;
@@ -105,16 +105,7 @@ pub fn PlaylistStorage() -> impl IntoView {
 pub fn PlaylistPanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let empty = move || state.playlist.with(Vec::is_empty);
-    let on_file = move |ev: leptos::ev::Event| {
-        let Some(input) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok())
-        else {
-            return;
-        };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
-        state.dispatch_with(Action::AddPlaylistFile { name: file.name(), second: false }, Some(file));
-        // The same file can be added again after it changed.
-        input.set_value("");
-    };
+    let on_file = move |ev: leptos::ev::Event| add_playlist_file(state, &ev, false);
     view! {
         <section class="panel" aria-labelledby="playlist-title" hidden=move || state.dataset.get().is_none()>
             <h2 id="playlist-title">"Playlist"</h2>
@@ -143,7 +134,7 @@ pub fn PlaylistPanel() -> impl IntoView {
             </div>
             <p class="help">"“More like these” ranks every other song by its average cosine similarity to the playlist's songs, so each song counts equally."</p>
             {move || state.more_like_these.get().map(|r| more_view(state, &r))}
-            <FlowPanel/>
+            <FlowPanel mine=false/>
         </section>
     }
 }
@@ -189,7 +180,7 @@ fn more_view(state: AppState, r: &SetRecommendation) -> impl IntoView {
         <h3 id="more-title">"More like these"</h3>
         <div class="table-scroll" tabindex="0" role="region" aria-labelledby="more-title">
             <table id="more-table">
-                <caption>{format!("The {} songs most like the {} playlist songs in this run on average, by {}; closeness is to the playlist's song nearest each.{}", r.similar.len(), r.seeds, r.rule.label().to_lowercase(), folded_note(r.folded))}</caption>
+                <caption>{format!("The {} songs most like the {} playlist songs in this run on average, by {}.{}", r.similar.len(), r.seeds, r.rule.label().to_lowercase(), folded_note(r.folded))}</caption>
                 <thead><tr>
                     <th scope="col">"#"</th><th scope="col">"Title"</th><th scope="col">"Artist"</th>
                     <th scope="col">{CLOSENESS_HEADER}</th><th scope="col">"Cluster"</th><th scope="col">"Playlist"</th>

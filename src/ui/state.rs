@@ -79,6 +79,7 @@ pub struct AppState {
     pub second: Memo<Option<crate::page::Mine>>,
     pub mine_more: Memo<Option<Shared<crate::protocol::MineRecommendation>>>,
     pub flow: Memo<Option<Shared<crate::protocol::FlowOrdered>>>,
+    pub mine_flow: Memo<Option<Shared<crate::protocol::FlowOrdered>>>,
     /// The running task, if any, and the progress of one other than training.
     pub running: Memo<Option<crate::page::Running>>,
     pub task_progress: Memo<Option<TaskProgress>>,
@@ -149,6 +150,7 @@ impl AppState {
             second: part(page, |p| p.playlist.second.clone()),
             mine_more: part(page, |p| p.playlist.mine_more.clone()),
             flow: part(page, |p| p.playlist.flow.clone()),
+            mine_flow: part(page, |p| p.playlist.mine_flow.clone()),
             running: part(page, |p| p.tasks.running.clone()),
             task_progress: part(page, |p| p.tasks.progress.clone()),
             kept: part(page, |p| p.kept.clone()),

@@ -124,13 +124,19 @@ fn handle(ev: MessageEvent) {
         Request::ExportPlaylist { table_rows, selection } => exports::export_playlist(table_rows, selection),
         Request::ExportForSpotify { table_rows, more_like } => exports::export_for_spotify(table_rows, more_like),
         Request::MoreLikeMine { n, rule, cluster, tempo } => my_playlist::more_like_mine(n, rule, cluster, tempo),
-        Request::FlowOrder { table_rows, seed, tempo_window } => similar::flow(table_rows, seed, tempo_window),
+        Request::FlowOrder { seed, tempo_window, mine: true, .. } => my_playlist::flow_mine(seed, tempo_window),
+        Request::FlowOrder { table_rows, seed, tempo_window, mine: false } => similar::flow(table_rows, seed, tempo_window),
+        Request::ExportMineForSpotify { playlist_rows } => my_playlist::export_for_spotify(&playlist_rows),
         Request::ColourBy { column } => colour::colour_by(column),
         Request::Compare => compare::spawn_compare(),
         Request::UseRepresentation { representation } => recluster::use_representation(representation),
         Request::DownloadModel => model_file::download(),
         Request::ApplyModel { name, force } => model_file::apply(&name, &data, force),
-        Request::AddPlaylistFile { name, second } => my_playlist::add(&name, second, &data),
+        Request::AddPlaylistFile { name, second } => {
+            if let Some((slot, file)) = my_playlist::add(&name, second, &data) {
+                keep::mine_added(slot, &name, &file);
+            }
+        }
         Request::Restore { snapshot } => model_file::restore(&snapshot, &data, run),
         Request::Tsne { perplexity } => maps::spawn_tsne(perplexity),
         Request::Umap { options } => maps::spawn_umap(options),

@@ -11,9 +11,9 @@ use wasm_bindgen::JsValue;
 use web_sys::File;
 
 use super::session::LastRun;
-use super::similar::{set_listing, too_many};
+use super::similar::{flow_of, listing, too_many, FlowSong};
 use super::songs::NO_RUN;
-use super::{fail, file_of, keep, names, post, read_whole, with_run, Outcome, WorkerError};
+use super::{fail, file_of, names, post, post_download, read_whole, with_run, Outcome, WorkerError};
 use crate::pipeline::explore::playlist_compare::{compare, Member};
 use crate::pipeline::explore::playlist_match::{match_playlist, CatalogueIndex, Found, MatchCounts};
 use crate::pipeline::explore::playlist_place::{nothing_shared, place, Catalogue, Placed, Placement};
@@ -23,7 +23,8 @@ use crate::pipeline::input::columns::{ColumnMapping, Feature};
 use crate::pipeline::input::load::{parse_csv, Table};
 use crate::pipeline::input::song_name::song_label;
 use crate::pipeline::input::track_id::{track_id_column, track_id_of};
-use crate::protocol::{Event, MineRecommendation, PlacedSong, PlaylistFound, SetRecommendation, SongRef};
+use crate::pipeline::output::export::spotify_csv;
+use crate::protocol::{Event, FlowOrdered, MineRecommendation, PlacedSong, PlaylistFound, SetRecommendation, SongRef};
 
 const STAGE: &str = "Adding your playlist";
 /// Ambiguous titles named in the page's note, at most.
@@ -44,17 +45,81 @@ struct OnRun {
     /// The catalogue songs found (run rows, ascending, each once).
     rows: Vec<usize>,
     placed: Vec<Placed>,
+    /// Every playlist row on the map, in the file's order, and where its features are.
+    seats: Vec<(usize, Seat)>,
 }
 
-pub(super) fn add(name: &str, second: bool, data: &JsValue) {
+#[derive(Clone, Copy)]
+enum Seat {
+    /// A catalogue song (run row).
+    Found(usize),
+    /// `placed[i]`.
+    Placed(usize),
+}
+
+/// "Order for flow" of the personal playlist: every song of it on the map (found and placed).
+pub(super) fn flow_mine(seed: u64, tempo_window: Option<f32>) {
+    let found = with_run("Ordering your playlist", NO_RUN, |_, last| {
+        ON_RUN.with(|r| {
+            let on = r.borrow();
+            let Some(on) = on.as_ref() else { return Err(WorkerError::Invalid("Add your playlist (CSV) first.".into())) };
+            let d = last.prepared.features.n_features();
+            let songs: Vec<FlowSong> = on
+                .seats
+                .iter()
+                .map(|(_, seat)| match *seat {
+                    Seat::Found(r) => FlowSong {
+                        scaled: &last.prepared.scaled[r * d..(r + 1) * d],
+                        values: &last.prepared.features.values[r * d..(r + 1) * d],
+                    },
+                    Seat::Placed(i) => FlowSong { scaled: &on.placed[i].scaled, values: &on.placed[i].values },
+                })
+                .collect();
+            let (ordered, order) = flow_of(last, &songs, seed, tempo_window)?;
+            let playlist_rows = order.iter().map(|&i| on.seats[i].0).collect();
+            Ok(FlowOrdered { mine: true, playlist_rows, ..ordered })
+        })
+    });
+    if let Some(f) = found {
+        post(&Event::FlowOrdered(Box::new(f)));
+    }
+}
+
+/// The personal playlist file's rows, in the order given, as a `Track URI` CSV (its own ids,
+/// titles and artists).
+pub(super) fn export_for_spotify(playlist_rows: &[usize]) {
+    let Some((name, file)) = MINE.with(|m| m.borrow()[0].clone()) else {
+        return fail("Exporting your playlist for Spotify", WorkerError::Invalid("Add your playlist (CSV) first.".into()));
+    };
+    let csv = read_whole(&name, &file).and_then(|bytes| {
+        let table = parse_csv(&bytes).map_err(|e| WorkerError::in_file(&name, e))?;
+        let mapping = ColumnMapping::guess(&table.headers);
+        Ok(spotify_csv(&table, mapping.title, mapping.artist, playlist_rows)?)
+    });
+    match csv {
+        Ok((csv, with_uri)) => {
+            let file = "songscape-my-playlist-in-flow-order-spotify.csv".to_string();
+            post_download(Event::SpotifyExported { file, songs: playlist_rows.len(), with_uri }, &csv, "text/csv");
+        }
+        Err(e) => fail("Exporting your playlist for Spotify", e),
+    }
+}
+
+/// Adds the playlist file sent with the request; the file, once placed, for the session kept
+/// in the browser to hold too (in which of the two places, and the file).
+pub(super) fn add(name: &str, second: bool, data: &JsValue) -> Option<(usize, File)> {
     match file_of(data).and_then(|file| read(name, &file, false, second).map(|found| (found, file))) {
         Ok((Some(found), file)) => {
             post(&Event::PlaylistFound(Box::new(found)));
-            MINE.with(|m| m.borrow_mut()[usize::from(second)] = Some((name.to_string(), file.clone())));
-            keep::mine_added(usize::from(second), name, &file);
+            let slot = usize::from(second);
+            MINE.with(|m| m.borrow_mut()[slot] = Some((name.to_string(), file.clone())));
+            Some((slot, file))
         }
-        Ok((None, _)) => {}
-        Err(message) => fail(STAGE, message),
+        Ok((None, _)) => None,
+        Err(message) => {
+            fail(STAGE, message);
+            None
+        }
     }
 }
 
@@ -130,7 +195,7 @@ fn recommend(
             && tempo.is_none_or(|w| tempo_at.is_some_and(|j| w.holds(f.values[r * d + j])))
     };
     let found = similar_to_vectors(points, dim, &seeds, &on.rows, n, rule.metric, &last.identities(table), keep);
-    let similar = set_listing(table, last, rule, &found.neighbours, &seeds);
+    let similar = listing(table, last, rule, &found.neighbours, None);
     let mut filters = Vec::new();
     if let Some(c) = cluster {
         filters.push(format!("in cluster {}", last.names.get(c).cloned().unwrap_or_else(|| format!("{}", c + 1))));
@@ -180,6 +245,7 @@ fn found_in(
     let mut rows: Vec<usize> = songs.iter().map(|s| s.row).collect();
     rows.sort_unstable();
     rows.dedup();
+    let seats = seats(&found, &placement);
     let found = PlaylistFound {
         name: name.to_string(),
         rows: playlist.n_rows(),
@@ -196,7 +262,22 @@ fn found_in(
         again: false,
         second: false,
     };
-    Ok((found, OnRun { rows, placed: placement.placed }))
+    Ok((found, OnRun { rows, placed: placement.placed, seats }))
+}
+
+/// Every playlist row on the map, in the file's order: found in the catalogue or placed.
+fn seats(found: &[Found], placement: &Placement) -> Vec<(usize, Seat)> {
+    let mut placed = placement.placed.iter().enumerate().map(|(i, p)| (p.row, i)).peekable();
+    let mut seats = Vec::new();
+    for (row, f) in found.iter().enumerate() {
+        if let Some(song) = f.song() {
+            seats.push((row, Seat::Found(song)));
+        } else if placed.peek().is_some_and(|&(r, _)| r == row) {
+            let (_, i) = placed.next().unwrap_or((row, 0));
+            seats.push((row, Seat::Placed(i)));
+        }
+    }
+    seats
 }
 
 /// The catalogue songs found, and a few of those found among several with their title and artist.

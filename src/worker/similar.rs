@@ -5,11 +5,9 @@ use std::rc::Rc;
 
 use super::names::song;
 use super::songs::NO_RUN;
-use super::{post, with_run, LastRun, WorkerError};
+use super::{post, with_run, LastRun, Outcome, WorkerError};
 use crate::pipeline::explore::closeness::ClosenessScale;
-use crate::pipeline::explore::recommend::{
-    nearest_seed_scores, similar, similar_to_set, Neighbour, Rule, Space, MAX_NEIGHBOURS,
-};
+use crate::pipeline::explore::recommend::{similar, similar_to_set, Neighbour, Rule, Space, MAX_NEIGHBOURS};
 use crate::pipeline::explore::why::why_similar;
 use crate::pipeline::input::load::Table;
 use crate::pipeline::input::song_identity::identities;
@@ -111,26 +109,6 @@ pub(super) fn listing(table: &Table, last: &LastRun, rule: Rule, found: &[Neighb
         .collect()
 }
 
-/// The neighbours of a set (`seeds`, in the rule's space) as the page lists them: each song's
-/// score and closeness are to the set's song nearest it (`nearest_seed_scores`), so closeness
-/// reads on the file's scale as for one song.
-pub(super) fn set_listing(table: &Table, last: &LastRun, rule: Rule, found: &[Neighbour], seeds: &[&[f32]]) -> Vec<SimilarSong> {
-    let (points, dim) = last.space(rule.space);
-    let rows: Vec<usize> = found.iter().map(|nb| nb.row).collect();
-    let nearest = nearest_seed_scores(points, dim, rule.metric, &rows, seeds);
-    let scale = last.closeness_scale(table, rule);
-    found
-        .iter()
-        .zip(nearest)
-        .map(|(nb, score)| SimilarSong {
-            song: song(table, last, nb.row),
-            score,
-            closeness: scale.closeness(score),
-            why: String::new(),
-        })
-        .collect()
-}
-
 pub(super) fn more_like_these(table_rows: Vec<usize>, n: usize, rule: Rule) {
     let found = with_run("Recommending for the playlist", NO_RUN, |table, last| {
         if !(1..=MAX_NEIGHBOURS).contains(&n) {
@@ -144,8 +122,7 @@ pub(super) fn more_like_these(table_rows: Vec<usize>, n: usize, rule: Rule) {
         }
         let (points, dim) = last.space(rule.space);
         let found = similar_to_set(points, dim, &seeds, n, rule.metric, &last.identities(table));
-        let members: Vec<&[f32]> = seeds.iter().map(|&r| &points[r * dim..(r + 1) * dim]).collect();
-        let listed = set_listing(table, last, rule, &found.neighbours, &members);
+        let listed = listing(table, last, rule, &found.neighbours, None);
         Ok(SetRecommendation { seeds: seeds.len(), rule, similar: listed, folded: found.folded })
     });
     if let Some(r) = found {
@@ -188,35 +165,57 @@ pub(super) fn describe(row: usize) {
 pub(super) fn flow(table_rows: Vec<usize>, seed: u64, tempo_window: Option<f32>) {
     let found = with_run("Ordering the playlist", NO_RUN, |_, last| {
         let rows = run_rows(last, &table_rows);
-        if rows.len() < 2 {
-            return Err(WorkerError::Invalid("Ordering needs at least two of the playlist's songs in this run.".into()));
-        }
-        let f = &last.prepared.features;
-        let d = f.n_features();
-        let column = |feature: Feature| -> Vec<f32> {
-            let Some(j) = f.features.iter().position(|x| *x == feature) else { return Vec::new() };
-            rows.iter().map(|&r| f.values[r * d + j]).collect()
-        };
-        let tempo = column(Feature::Tempo);
-        if tempo_window.is_some() && tempo.is_empty() {
-            return Err(WorkerError::Invalid("The catalogue has no Tempo column, so there is no tempo to keep.".into()));
-        }
-        let points: Vec<f32> = rows.iter().flat_map(|&r| last.prepared.scaled[r * d..(r + 1) * d].iter().copied()).collect();
-        let options = FlowOptions { seed, tempo_window };
-        let flow = flow_order(&points, d, (!tempo.is_empty()).then_some(&tempo[..]), options);
-        let along = |v: Vec<f32>| if v.is_empty() { v } else { flow.order.iter().map(|&i| v[i]).collect() };
-        Ok(FlowOrdered {
-            table_rows: flow.order.iter().map(|&i| f.rows[rows[i]]).collect(),
-            before: flow.before,
-            after: flow.after,
-            off_tempo: flow.off_tempo,
-            tempo_window,
-            seed,
-            energy: along(column(Feature::Energy)),
-            tempo: along(tempo),
-        })
+        let d = last.prepared.features.n_features();
+        let songs: Vec<FlowSong> = rows
+            .iter()
+            .map(|&r| FlowSong { scaled: &last.prepared.scaled[r * d..(r + 1) * d], values: &last.prepared.features.values[r * d..(r + 1) * d] })
+            .collect();
+        let (mut ordered, order) = flow_of(last, &songs, seed, tempo_window)?;
+        ordered.table_rows = order.iter().map(|&i| last.prepared.features.rows[rows[i]]).collect();
+        Ok(ordered)
     });
     if let Some(f) = found {
         post(&Event::FlowOrdered(Box::new(f)));
     }
+}
+
+/// A song to order: its scaled features (the space of the steps) and its values in the
+/// catalogue's units (tempo and energy).
+pub(super) struct FlowSong<'a> {
+    pub(super) scaled: &'a [f32],
+    pub(super) values: &'a [f32],
+}
+
+/// `songs` ordered for flow: the answer without its rows (the caller names them), and the order
+/// as positions into `songs`.
+pub(super) fn flow_of(last: &LastRun, songs: &[FlowSong], seed: u64, tempo_window: Option<f32>) -> Outcome<(FlowOrdered, Vec<usize>)> {
+    if songs.len() < 2 {
+        return Err(WorkerError::Invalid("Ordering needs at least two songs on the map.".into()));
+    }
+    let features = &last.prepared.features.features;
+    let column = |feature: Feature| -> Vec<f32> {
+        let Some(j) = features.iter().position(|x| *x == feature) else { return Vec::new() };
+        songs.iter().map(|s| s.values[j]).collect()
+    };
+    let tempo = column(Feature::Tempo);
+    if tempo_window.is_some() && tempo.is_empty() {
+        return Err(WorkerError::Invalid("The catalogue has no Tempo column, so there is no tempo to keep.".into()));
+    }
+    let d = last.prepared.features.n_features();
+    let points: Vec<f32> = songs.iter().flat_map(|s| s.scaled.iter().copied()).collect();
+    let flow = flow_order(&points, d, (!tempo.is_empty()).then_some(&tempo[..]), FlowOptions { seed, tempo_window });
+    let along = |v: Vec<f32>| if v.is_empty() { v } else { flow.order.iter().map(|&i| v[i]).collect() };
+    let ordered = FlowOrdered {
+        table_rows: Vec::new(),
+        before: flow.before,
+        after: flow.after,
+        off_tempo: flow.off_tempo,
+        tempo_window,
+        seed,
+        energy: along(column(Feature::Energy)),
+        tempo: along(tempo),
+        mine: false,
+        playlist_rows: Vec::new(),
+    };
+    Ok((ordered, flow.order))
 }

@@ -120,6 +120,19 @@ test('a personal playlist file is found in the catalogue, placed, compared, kept
   assert.deepEqual([...ordered].sort(), [...names].sort(), 'the same songs');
   assert.notDeepEqual(ordered, names, 'in another order');
 
+  // Your playlist file in an order for flow, all its songs on the map, for Spotify with its own URIs.
+  await page.getByRole('button', { name: 'Order your playlist for flow' }).click();
+  await page.locator('#mine-flow-summary').waitFor({ timeout: 60_000 });
+  const mineFlow = await page.locator('#mine-flow-summary').textContent();
+  const [, mineAfter, mineBefore] = mineFlow.match(/^25 songs: the steps between them add up to ([0-9.]+) instead of ([0-9.]+) /);
+  assert.ok(Number(mineAfter) <= Number(mineBefore), mineFlow);
+  const flowCsv = parseCsv((await download(page, 'Download in this order for Spotify (Track URI CSV)')).bytes.toString('utf8')).filter((r) => r.length > 1);
+  assert.deepEqual(flowCsv[0], ['Track URI', 'Track Name', 'Artist Name(s)']);
+  const uris = lines.slice(1, 26).map((l) => l.split(',')[0]);
+  assert.deepEqual(flowCsv.slice(1).map((r) => r[0]).sort(), [...uris].sort(), 'the 25 songs with features, each once, by their own URIs');
+  await page.getByRole('status').filter({ hasText: 'songscape-my-playlist-in-flow-order-spotify.csv is downloading: all 25 songs have a Spotify track URI.' }).waitFor();
+  await tab(page, 'Playlist');
+
   // On the map: the catalogue's songs found stand out, the placed ones are drawn over it; the
   // toggle takes both away.
   const overlay = async () => paintedPixels(page, '#map-overlay');
@@ -192,6 +205,15 @@ test('a personal playlist file is found in the catalogue, placed, compared, kept
   assert.equal(await page.locator('#mine-sentence').textContent(), sentence);
   await page.locator('#two-overlap').waitFor({ timeout: 60_000 });
   assert.equal(await page.locator('#two-overlap').textContent(), '10 songs in both, 15 only in My playlist.csv, 10 only in Friend.csv.');
+
+  // A "playlist" larger than the catalogue (the catalogue itself and one song more) is taken,
+  // with a warning.
+  const whole = path.join(dir, 'Everything.csv');
+  fs.writeFileSync(whole, [csv[0], ...csv.slice(1), csv[1].map((c, i) => (i === title ? 'One More Song' : c))].map((r) => r.map(quote).join(',')).join('\n') + '\n');
+  await page.getByLabel('Add your playlist (CSV)').setInputFiles(whole);
+  await page.locator('#mine-title').filter({ hasText: 'Everything.csv' }).waitFor({ timeout: 60_000 });
+  assert.match(await page.locator('#mine-sentence').textContent(), /^Everything\.csv: 3000 of 3001 songs found in the catalogue .*, 1 placed from their features, 0 without audio features\.$/);
+  assert.ok((await page.locator('#mine-notes li').allTextContents()).includes('This playlist has more songs (3001) than the catalogue (3000): it is compared all the same; check that the two files were not swapped.'));
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -194,7 +194,7 @@ fn centre_for(codes: &[f32], dim: usize, metric: Metric) -> Vec<f32> {
 /// vectors; for Euclidean, the distance to the members' centroid ranks rows exactly as their
 /// mean squared distance to the members does. So each member counts equally, whatever its
 /// place in the list, and the whole search is one pass over the codes (a per-member search
-/// would be `rows.len()` passes). Scores are the mean cosine similarity, or the distance to
+/// would be `rows.len()` passes). Scores are the cosine to the members' mean direction, or the distance to
 /// the centroid.
 pub fn nearest_to_set(codes: &[f32], dim: usize, rows: &[usize], n: usize, metric: Metric) -> Vec<Neighbour> {
     let mut members: Vec<usize> = rows.iter().copied().filter(|&r| (r + 1) * dim <= codes.len()).collect();
@@ -231,43 +231,16 @@ pub fn nearest_to_vectors(
             }
         }
     }
+    // The mean of unit vectors dotted with a unit vector is the mean cosine to the members;
+    // divided by the mean's length it is the cosine to the members' mean direction, which ranks
+    // the rows the same and reads on the file's closeness scale like one song's cosine (a
+    // varied playlist's mean cosine is far below any song's 10th nearest, so all read 0).
+    let target_norm = norm(&target);
     let closeness = |code: &[f32]| match metric {
-        // Not normalised by the target's length: the mean of unit vectors, dotted with a unit
-        // vector, is the mean cosine to the members.
-        Metric::Cosine | Metric::CentredCosine => cosine_from(&target, 1.0, code, &centre),
+        Metric::Cosine | Metric::CentredCosine => cosine_from(&target, target_norm, code, &centre),
         Metric::Euclidean => -euclidean(&target, code),
     };
     ranked(codes, dim, excluded, n, metric, keep, closeness)
-}
-
-/// For each of `rows`, its score (by `metric`) to the nearest of `seeds`: how close a song
-/// recommended for a whole set is to the set's song most like it. A set's mean score says little
-/// on the file's scale (the mean cosine to 400 varied songs is far below any one song's 10th
-/// nearest), the nearest member's does.
-pub fn nearest_seed_scores(codes: &[f32], dim: usize, metric: Metric, rows: &[usize], seeds: &[&[f32]]) -> Vec<f32> {
-    let centre = centre_for(codes, dim, metric);
-    let seeds: Vec<(&[f32], f64)> = seeds
-        .iter()
-        .filter(|s| s.len() == dim)
-        .map(|s| {
-            let centred: Vec<f32> = s.iter().zip(&centre).map(|(v, c)| v - c).collect();
-            (*s, norm(&centred))
-        })
-        .collect();
-    rows.iter()
-        .map(|&r| {
-            let Some(v) = codes.get(r * dim..(r + 1) * dim) else { return f32::NAN };
-            let scores = seeds.iter().map(|(s, length)| match metric {
-                Metric::Cosine | Metric::CentredCosine => {
-                    let centred: Vec<f32> = s.iter().zip(&centre).map(|(x, c)| x - c).collect();
-                    cosine_from(&centred, *length, v, &centre)
-                }
-                Metric::Euclidean => -euclidean(s, v),
-            });
-            let best = scores.fold(f64::NEG_INFINITY, f64::max);
-            (if metric == Metric::Euclidean { -best } else { best }) as f32
-        })
-        .collect()
 }
 
 /// A list of similar songs with repeats of a song folded out, and how many were folded.
@@ -438,8 +411,9 @@ mod tests {
         let codes = [1.0, 0.0, 0.0, 1.0, 2.0, 2.0, 3.0, -3.0, -1.0, -1.0];
         let near = nearest_to_set(&codes, 2, &[1, 0, 1], 3, Metric::Cosine);
         assert_eq!(near.iter().map(|n| n.row).collect::<Vec<_>>(), vec![2, 3, 4]);
-        // Mean cosine of (2, 2) to the members is (0.707 + 0.707) / 2.
-        assert!((near[0].score - 0.5f32.sqrt()).abs() < 1e-6);
+        // (2, 2) lies along the members' mean direction, the diagonal: cosine 1 (its mean cosine
+        // to the members is 0.707, which ranks the same).
+        assert!((near[0].score - 1.0).abs() < 1e-6);
         assert!(near[1].score.abs() < 1e-6, "(3, -3) is at +45 and -135 degrees: mean 0");
         // Euclidean: centroid (0.5, 0.5); (2, 2) is sqrt(4.5) away, (-1, -1) too: earlier row first.
         let far = nearest_to_set(&codes, 2, &[0, 1], 2, Metric::Euclidean);
@@ -469,17 +443,6 @@ mod tests {
         let got = similar_to_vectors(&codes, 2, &seeds, &[0], 4, Metric::Euclidean, &identities, |_| true);
         assert_eq!(got.neighbours.len(), 3);
         assert_eq!(got.folded, 1);
-    }
-
-    #[test]
-    fn a_set_songs_closeness_is_to_its_nearest_member() {
-        let codes = [1.0, 0.0, 0.0, 1.0, 2.0, 2.0, 3.0, -3.0];
-        let seeds: [&[f32]; 2] = [&[1.0, 0.0], &[0.0, 1.0]];
-        let cos = nearest_seed_scores(&codes, 2, Metric::Cosine, &[2, 3], &seeds);
-        assert!((cos[0] - 0.5f32.sqrt()).abs() < 1e-6 && (cos[1] - 0.5f32.sqrt()).abs() < 1e-6, "{cos:?}");
-        let far = nearest_seed_scores(&codes, 2, Metric::Euclidean, &[0, 2], &seeds);
-        assert!(far[0].abs() < 1e-6 && (far[1] - 5.0f32.sqrt()).abs() < 1e-6, "{far:?}");
-        assert!(nearest_seed_scores(&codes, 2, Metric::Cosine, &[9], &seeds)[0].is_nan(), "no such row");
     }
 
     #[test]
