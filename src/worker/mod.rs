@@ -89,10 +89,17 @@ fn handle(ev: MessageEvent) {
     match request {
         Request::Cancel => schedule::cancel(),
         Request::Commit { id } => {
-            let committed = STATE.with(|s| s.borrow_mut().commit(id));
+            let (map, committed) = STATE.with(|s| {
+                let mut s = s.borrow_mut();
+                (s.pending_is_map(id), s.commit(id))
+            });
             if committed {
                 keep::run_changed();
-                my_playlist::again();
+                // New songs or clusters: the personal playlists are placed again (a new map
+                // needs nothing: their places follow their nearest songs).
+                if !map {
+                    my_playlist::again();
+                }
             }
         }
         Request::Discard { id } => STATE.with(|s| {

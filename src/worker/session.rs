@@ -75,6 +75,11 @@ impl State {
 
     /// Makes the pending results numbered `id` the last run; anything else is ignored (an
     /// acknowledgement of results already replaced). `true` when the run changed.
+    /// The pending change `id` is only a map of the run shown: its songs and clusters stay.
+    pub(super) fn pending_is_map(&self, id: u64) -> bool {
+        self.pending.as_ref().is_some_and(|p| p.id == id && matches!(p.change, Change::Map(..)))
+    }
+
     pub(super) fn commit(&mut self, id: u64) -> bool {
         let Some(pending) = self.pending.take_if(|p| p.id == id) else { return false };
         let change = match pending.change {

@@ -11,7 +11,7 @@ use crate::pipeline::explore::recommend::{similar, similar_to_set, Neighbour, Ru
 use crate::pipeline::explore::why::why_similar;
 use crate::pipeline::input::load::Table;
 use crate::pipeline::input::song_identity::identities;
-use crate::pipeline::explore::flow::{flow_order, FlowOptions};
+use crate::pipeline::explore::flow::{flow_order, FlowOptions, MAX_SONGS};
 use crate::pipeline::input::columns::Feature;
 use crate::protocol::{Distinctive, Event, FlowOrdered, Recommendation, SetRecommendation, SimilarSong};
 
@@ -191,6 +191,12 @@ pub(super) struct FlowSong<'a> {
 pub(super) fn flow_of(last: &LastRun, songs: &[FlowSong], seed: u64, tempo_window: Option<f32>) -> Outcome<(FlowOrdered, Vec<usize>)> {
     if songs.len() < 2 {
         return Err(WorkerError::Invalid("Ordering needs at least two songs on the map.".into()));
+    }
+    if songs.len() > MAX_SONGS {
+        return Err(WorkerError::Invalid(format!(
+            "Ordering for flow takes at most {MAX_SONGS} songs at once; this playlist has {} on the map.",
+            songs.len()
+        )));
     }
     let features = &last.prepared.features.features;
     let column = |feature: Feature| -> Vec<f32> {

@@ -15,6 +15,13 @@ use super::tempo::close;
 /// Most 2-opt passes over the whole path (each finds every improving reversal it meets).
 const MAX_PASSES: usize = 50;
 
+/// Most step costs 2-opt evaluates in all (about a second in wasm): a long playlist gets fewer
+/// passes rather than a worker busy for minutes.
+const MAX_EVALUATIONS: usize = 60_000_000;
+
+/// Most songs ordered at once: nearest neighbour alone is `n²` steps.
+pub const MAX_SONGS: usize = 5_000;
+
 /// A step outside the tempo window costs this many times the input order's median step.
 const TEMPO_PENALTY: f64 = 4.0;
 
@@ -140,7 +147,8 @@ fn two_opt(steps: &Steps, order: &mut [usize]) {
         (Some(a), Some(b)) => steps.cost(order[a], order[b]),
         _ => 0.0,
     };
-    for _ in 0..MAX_PASSES {
+    let passes = (MAX_EVALUATIONS / (n * n)).clamp(1, MAX_PASSES);
+    for _ in 0..passes {
         let mut improved = false;
         // Reverse order[i..=j]: the steps (i-1, i) and (j, j+1) become (i-1, j) and (i, j+1).
         for i in 0..n - 1 {
