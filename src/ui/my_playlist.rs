@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::flow::FlowPanel;
-use super::song_rows::{add_button, folded_note, similar_cells, CLOSENESS_HEADER};
+use super::song_rows::{folded_note, set_table};
 use super::state::AppState;
 use crate::page::{found_sentence, two_playlists, Action, Mine};
 use crate::pipeline::explore::playlist_compare::PlaylistProfile;
@@ -120,12 +120,6 @@ fn MoreLikeMine() -> impl IntoView {
 
 fn more_view(state: AppState, r: &MineRecommendation) -> impl IntoView {
     let list = &r.list;
-    let rows = list
-        .similar
-        .iter()
-        .enumerate()
-        .map(|(i, s)| view! { <tr>{similar_cells(i, s, list.rule)}<td>{add_button(state, s.song.clone())}</td></tr> })
-        .collect_view();
     let filters = if r.filters.is_empty() { String::new() } else { format!(" Only songs {}.", r.filters) };
     let caption = format!(
         "The {} catalogue songs most like your playlist's {} songs on the map ({} placed from their features) on average, by {}.{filters}{}",
@@ -139,14 +133,7 @@ fn more_view(state: AppState, r: &MineRecommendation) -> impl IntoView {
     view! {
         <p hidden=!empty id="mine-more-none">"No catalogue song passes these filters: widen the tempo window or choose another cluster."</p>
         <div class="table-scroll" tabindex="0" role="region" aria-labelledby="mine-more-caption" hidden=empty>
-            <table id="mine-more-table">
-                <caption id="mine-more-caption">{caption}</caption>
-                <thead><tr>
-                    <th scope="col">"#"</th><th scope="col">"Title"</th><th scope="col">"Artist"</th>
-                    <th scope="col">{CLOSENESS_HEADER}</th><th scope="col">"Cluster"</th><th scope="col">"Playlist"</th>
-                </tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
+            {set_table(state, list, "mine-more-table", ("mine-more-caption", caption))}
         </div>
         <div class="actions" hidden=empty>
             <button id="export-mine-more" type="button" on:click=move |_| state.dispatch(Action::ExportMoreLikeMine)

@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 
 use super::flow::FlowPanel;
 use super::my_playlist::{add_playlist_file, MinePanel};
-use super::song_rows::{add_button, folded_note, similar_cells, CLOSENESS_HEADER};
+use super::song_rows::{folded_note, set_table};
 use super::state::AppState;
 use crate::page::merge::merge;
 use crate::page::{playlist_key_of, Action, KeptNow, PlaylistEntry};
@@ -163,30 +163,17 @@ fn entries(state: AppState) -> impl IntoView {
 }
 
 fn more_view(state: AppState, r: &SetRecommendation) -> impl IntoView {
-    let rows = r
-        .similar
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            view! {
-                <tr>
-                    {similar_cells(i, s, r.rule)}
-                    <td>{add_button(state, s.song.clone())}</td>
-                </tr>
-            }
-        })
-        .collect_view();
+    let caption = format!(
+        "The {} songs most like the {} playlist songs in this run on average, by {}.{}",
+        r.similar.len(),
+        r.seeds,
+        r.rule.label().to_lowercase(),
+        folded_note(r.folded)
+    );
     view! {
         <h3 id="more-title">"More like these"</h3>
         <div class="table-scroll" tabindex="0" role="region" aria-labelledby="more-title">
-            <table id="more-table">
-                <caption>{format!("The {} songs most like the {} playlist songs in this run on average, by {}.{}", r.similar.len(), r.seeds, r.rule.label().to_lowercase(), folded_note(r.folded))}</caption>
-                <thead><tr>
-                    <th scope="col">"#"</th><th scope="col">"Title"</th><th scope="col">"Artist"</th>
-                    <th scope="col">{CLOSENESS_HEADER}</th><th scope="col">"Cluster"</th><th scope="col">"Playlist"</th>
-                </tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
+            {set_table(state, r, "more-table", ("more-caption", caption))}
         </div>
     }
 }

@@ -1,12 +1,12 @@
-//! Pieces of the song tables that more than one panel shows: the cells of a similar song, and
-//! the button that adds a song to the playlist.
+//! Pieces of the song tables that more than one panel shows: the cells of a similar song, the
+//! button that adds a song to the playlist, and the table of songs like a set.
 
 use leptos::prelude::*;
 
 use super::state::AppState;
 use crate::page::Action;
 use crate::pipeline::explore::recommend::{Metric, Rule};
-use crate::protocol::{SimilarSong, SongRef};
+use crate::protocol::{SetRecommendation, SimilarSong, SongRef};
 
 /// Rank, title, artist, closeness and cluster: the first cells of a row of similar songs (here
 /// and under "More like these"). Closeness is on the file's scale (`explore::closeness`); the
@@ -54,5 +54,26 @@ pub fn add_button(state: AppState, song: SongRef) -> impl IntoView {
     view! {
         <button type="button" class="add-song" aria-label=label prop:disabled=inside
             on:click=move |_| state.dispatch(Action::AddSong(song.clone()))>{move || if inside() { "In playlist" } else { "Add" }}</button>
+    }
+}
+
+/// The table of songs like a set ("More like these", "More like my playlist"): each with its
+/// closeness and a button to add it to the playlist.
+pub fn set_table(state: AppState, r: &SetRecommendation, id: &'static str, caption: (&'static str, String)) -> impl IntoView {
+    let rows = r
+        .similar
+        .iter()
+        .enumerate()
+        .map(|(i, s)| view! { <tr>{similar_cells(i, s, r.rule)}<td>{add_button(state, s.song.clone())}</td></tr> })
+        .collect_view();
+    view! {
+        <table id=id>
+            <caption id=caption.0>{caption.1}</caption>
+            <thead><tr>
+                <th scope="col">"#"</th><th scope="col">"Title"</th><th scope="col">"Artist"</th>
+                <th scope="col">{CLOSENESS_HEADER}</th><th scope="col">"Cluster"</th><th scope="col">"Playlist"</th>
+            </tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
     }
 }
