@@ -53,14 +53,26 @@ pub fn is_share(feature: Feature) -> bool {
 /// column alone, because a 0–100 column can hold only small values (instrumentalness is 0 for
 /// most songs) while a file writes all its shares one way. `None` without share columns.
 pub fn share_scale(features: &[Feature], columns: &[Vec<f32>]) -> Option<ShareScale> {
+    vote(features.iter().zip(columns).map(|(f, values)| (*f, (!values.is_empty()).then(|| values.iter().any(|v| *v > 1.5)))))
+}
+
+/// The scale of the share columns of row-major `values` (`features` wide), read in place (a
+/// catalogue's million rows are not copied out column by column).
+pub fn share_scale_of(features: &[Feature], values: &[f32]) -> Option<ShareScale> {
+    let d = features.len().max(1);
+    let above = |j: usize| (values.len() > j).then(|| values.iter().skip(j).step_by(d).any(|v| *v > 1.5));
+    vote(features.iter().enumerate().map(|(j, f)| (*f, above(j))))
+}
+
+/// Share columns with a value above 1.5 (`Some(true)`) vote for 0–100, the others for 0–1;
+/// columns without values (`None`) and other features do not vote.
+fn vote(columns: impl Iterator<Item = (Feature, Option<bool>)>) -> Option<ShareScale> {
     let (mut percent, mut fraction) = (0usize, 0usize);
-    for (feature, values) in features.iter().zip(columns) {
-        if !is_share(*feature) || values.is_empty() {
-            continue;
-        }
-        match values.iter().any(|v| *v > 1.5) {
-            true => percent += 1,
-            false => fraction += 1,
+    for (feature, above) in columns {
+        match (is_share(feature), above) {
+            (true, Some(true)) => percent += 1,
+            (true, Some(false)) => fraction += 1,
+            _ => {}
         }
     }
     match (percent, fraction) {
@@ -68,13 +80,6 @@ pub fn share_scale(features: &[Feature], columns: &[Vec<f32>]) -> Option<ShareSc
         (p, f) if p >= f => Some(ShareScale::Percent),
         _ => Some(ShareScale::Fraction),
     }
-}
-
-/// The scale of the share columns of row-major `values` (`features` wide).
-pub fn share_scale_of(features: &[Feature], values: &[f32]) -> Option<ShareScale> {
-    let d = features.len().max(1);
-    let columns: Vec<Vec<f32>> = (0..features.len()).map(|j| values.iter().skip(j).step_by(d).copied().collect()).collect();
-    share_scale(features, &columns)
 }
 
 /// A file's median more than this many of the other's standard deviations from its mean means
