@@ -14,7 +14,7 @@ SUBPATH_DIST := $(CARGO_TARGET_DIR)/e2e-dist-subpath
 SECONDS ?= 60
 FUZZ_CORPUS := $(CURDIR)/fuzz/corpus
 
-.PHONY: setup setup-test setup-fuzz serve build test test-native test-e2e dist-e2e fuzz bench bench-reference bench-data bench-find bench-quality bench-models bench-maps clean
+.PHONY: setup setup-test setup-fuzz serve build test test-native test-e2e dist-e2e fuzz bench bench-reference bench-data bench-find bench-quality bench-models bench-maps bench-train clean
 
 setup:
 	@bash scripts/setup.sh
@@ -87,6 +87,16 @@ bench-maps: setup-test
 	@$(MAKE) --no-print-directory bench-data BENCH_SIZES=$(BENCH_MAP_SIZES)
 	trunk build index.html --release --dist $(BENCH_DIST)
 	cd tests/e2e && BENCH_DIST=$(BENCH_DIST) BENCH_DATA=$(BENCH_DATA) BENCH_MAP_SIZES=$(BENCH_MAP_SIZES) node bench_maps.mjs
+
+# Training alone on the real data (../shared), natively and as wasm (SIMD) in Node: samples/s and
+# the loss curve, one JSON line each.
+BENCH_TRAIN_WASM := $(CARGO_TARGET_DIR)/bench-train-wasm
+bench-train: setup-test
+	cargo run --quiet --release --example bench_train
+	cargo rustc --quiet --release --target wasm32-unknown-unknown --example bench_train -- \
+		-C link-arg=--export=bench_out_ptr -C link-arg=--export=bench_out_len
+	wasm-bindgen --target nodejs --out-dir $(BENCH_TRAIN_WASM) $(CARGO_TARGET_DIR)/wasm32-unknown-unknown/release/examples/bench_train.wasm
+	node tests/e2e/bench_train_wasm.mjs $(BENCH_TRAIN_WASM)
 
 # Search and recommendation times at 1M songs, native (JSON lines).
 bench-find: setup

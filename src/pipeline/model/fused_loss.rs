@@ -104,11 +104,8 @@ impl Forward {
             let mut out = vec![0.0f32; outputs * batch];
             for (o, z) in out.chunks_exact_mut(batch.max(1)).enumerate() {
                 let row = &packed[(offsets[l] + o) * cols..][..=inputs];
-                z.fill(row[inputs]);
-                for (&w, h) in row[..inputs].iter().zip(acts[l].chunks_exact(batch.max(1))) {
-                    // Over the batch, contiguous: the compiler vectorises this (wasm simd128).
-                    z.iter_mut().zip(h).for_each(|(z, h)| *z += w * h);
-                }
+                let weights = row[..inputs].iter().copied().enumerate();
+                combine(z, row[inputs], weights, &acts[l], batch);
                 if l < 3 {
                     // Not `f32::max`: it would turn NaN into 0 where burn's relu keeps it (so a
                     // blown-up model is still caught), and in wasm it is a call, not a vector op.
@@ -146,17 +143,42 @@ impl Forward {
                 break;
             }
             let mut g_h = vec![0.0f32; inputs * b];
-            for (o, g) in g_z.chunks_exact(b).enumerate() {
-                let row = &self.packed[(offsets[l] + o) * cols..][..inputs];
-                for (&w, gh) in row.iter().zip(g_h.chunks_exact_mut(b)) {
-                    gh.iter_mut().zip(g).for_each(|(gh, g)| *gh += w * g);
-                }
+            let outputs = g_z.len() / b;
+            for (i, gh) in g_h.chunks_exact_mut(b).enumerate() {
+                // Column `i` of the layer's block: the weights from input `i` to each output.
+                let weights = (0..outputs).map(|o| (o, self.packed[(offsets[l] + o) * cols + i]));
+                combine(gh, 0.0, weights, &g_z, b);
             }
             // relu's derivative: nothing flows back where the activation was clipped to 0.
             g_h.iter_mut().zip(h).filter(|(_, &a)| a <= 0.0).for_each(|(g, _)| *g = 0.0);
             g_z = g_h;
         }
         grad
+    }
+}
+
+/// Songs per block in `combine`: sixteen accumulators fit the registers (four wasm vectors).
+const BLOCK: usize = 16;
+
+/// `out[s] = start + Σ w · rows[r][s]` for each song `s`, over the `(r, w)` pairs in order, where
+/// `rows` holds `batch` values per row. Blocks of songs keep their sums in registers across the
+/// rows (a loop over the whole batch per row would load and store every sum once per row, which
+/// was most of the work); each sum still adds its terms in the same order, so the results are
+/// the same to the bit.
+fn combine(out: &mut [f32], start: f32, weights: impl Iterator<Item = (usize, f32)> + Clone, rows: &[f32], batch: usize) {
+    let full = out.len() / BLOCK * BLOCK;
+    for (block, sums) in out[..full].chunks_exact_mut(BLOCK).enumerate() {
+        let mut acc = [start; BLOCK];
+        for (r, w) in weights.clone() {
+            let h = &rows[r * batch + block * BLOCK..][..BLOCK];
+            for k in 0..BLOCK {
+                acc[k] += w * h[k];
+            }
+        }
+        sums.copy_from_slice(&acc);
+    }
+    for (s, sum) in out.iter_mut().enumerate().skip(full) {
+        *sum = weights.clone().fold(start, |acc, (r, w)| acc + w * rows[r * batch + s]);
     }
 }
 

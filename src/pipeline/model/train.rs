@@ -6,7 +6,7 @@
 use std::sync::Mutex;
 
 use burn::module::Module;
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::optim::{GradientsParams, ModuleOptimizer};
 use burn::tensor::{Device, Tensor, TensorData};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
@@ -14,6 +14,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::pipeline::model::fused_adam::FusedAdam;
 use crate::pipeline::model::network::{Autoencoder, DenseWeights, ModelConfig};
 use crate::pipeline::params::ValidParams;
 
@@ -113,7 +114,8 @@ impl Trainer {
             device.seed(params.seed);
             config.init(&device)
         };
-        let optim = AdamConfig::new().with_beta_1(0.9).with_beta_2(0.999).with_epsilon(1e-7).init();
+        // Keras' Adam defaults; burn's Adam in one operation per step (see `fused_adam`).
+        let optim = FusedAdam::new(0.9, 0.999, 1e-7).init();
         let order = (0..train.len() / inputs).collect();
         let mean_square = train.iter().map(|v| f64::from(*v).powi(2)).sum::<f64>() / train.len().max(1) as f64;
         Ok(Trainer {
