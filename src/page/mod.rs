@@ -80,6 +80,8 @@ impl<T> Deref for Shared<T> {
 pub struct Page {
     /// The worker has started and takes requests.
     pub ready: bool,
+    /// The worker could not be started, or restarted after crashes: nothing can be loaded.
+    pub worker_lost: bool,
     pub notice: Notice,
     pub settings: Settings,
     pub dataset: Dataset,
@@ -353,6 +355,13 @@ impl Page {
     /// A step may start: the worker is up and nothing else runs.
     pub fn idle(&self) -> bool {
         self.ready && self.tasks.running.is_none()
+    }
+
+    /// A file or the demo may be chosen. Unlike `idle`, also while the worker is still starting:
+    /// the bridge holds the request until it is up, so the first screen never waits for the
+    /// worker's wasm (which is fetched after the first paint).
+    pub fn can_load(&self) -> bool {
+        !self.worker_lost && self.tasks.running.is_none()
     }
 
     /// The task under way, if any.

@@ -24,6 +24,7 @@ impl Page {
         match action {
             Action::Worker(event) => self.on_event(event),
             Action::WorkerRefused(message) => {
+                self.worker_lost = true;
                 self.notice.error = Some(("Starting the background worker".into(), message));
                 vec![]
             }
@@ -37,7 +38,7 @@ impl Page {
                 vec![]
             }
             Action::WorkerGaveUp(text) => {
-                (self.tasks.running, self.ready) = (None, false);
+                (self.tasks.running, self.ready, self.worker_lost) = (None, false, true);
                 self.notice.error = Some((CRASH_STAGE.into(), text));
                 vec![]
             }
@@ -62,8 +63,12 @@ impl Page {
     /// What the person did.
     fn on_person(&mut self, action: Action) -> Effects {
         match action {
-            Action::LoadFile { name } => vec![Effect::Send(Request::LoadFile { name, options: self.check_options() })],
+            Action::LoadFile { name } => {
+                self.wait_for_worker(&name);
+                vec![Effect::Send(Request::LoadFile { name, options: self.check_options() })]
+            }
             Action::LoadDemo => {
+                self.wait_for_worker("the demo dataset");
                 let (rows, seed) = (DEMO_ROWS, DEMO_SEED);
                 vec![Effect::Send(Request::LoadDemo { rows, seed, options: self.check_options() })]
             }
@@ -372,12 +377,25 @@ impl Page {
         self.playlist.songs.iter().map(|e| e.table_row).collect()
     }
 
+    /// A load asked for before the worker is up: the page says so and takes no second one (the
+    /// bridge sends the request when the worker is ready; its first stage replaces this line).
+    fn wait_for_worker(&mut self, what: &str) {
+        if !self.ready {
+            let step = format!("Starting the background worker; {what} is read as soon as it is up");
+            self.notice.status = format!("{step}…");
+            self.tasks.running = Some(Running { task: Task::Reading, step });
+        }
+    }
+
     /// What the worker said.
     fn on_event(&mut self, event: Event) -> Effects {
         match event {
             Event::Ready => {
                 self.ready = true;
-                self.notice.status = "Ready. Choose a CSV file or try the demo dataset.".into();
+                // A file chosen while the worker started is being read now: its line stays.
+                if self.tasks.running.is_none() {
+                    self.notice.status = "Ready. Choose a CSV file or try the demo dataset.".into();
+                }
             }
             Event::Stage { task, step } => {
                 self.notice.status = format!("{step}…");

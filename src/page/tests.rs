@@ -489,7 +489,36 @@ fn a_crash_holds_the_page_until_the_worker_has_its_data_back() {
     assert!(page.idle());
     assert_eq!(status(&page), "The background worker was restarted; nothing was lost.");
     page.reduce(Action::WorkerGaveUp("gone".into()));
-    assert!(!page.ready && !page.idle());
+    assert!(!page.ready && !page.idle() && !page.can_load(), "with no worker nothing can be read");
+}
+
+#[test]
+fn the_demo_can_be_chosen_before_the_worker_is_up_and_waits_for_it() {
+    let mut page = Page::new();
+    assert!(page.can_load() && !page.idle(), "the first screen does not wait for the worker");
+    let sent = page.reduce(Action::LoadDemo);
+    assert!(matches!(sent.as_slice(), [Effect::Send(Request::LoadDemo { .. })]), "the bridge holds it: {sent:?}");
+    assert!(!page.can_load(), "a second click does not queue a second load");
+    assert_eq!(status(&page), "Starting the background worker; the demo dataset is read as soon as it is up…");
+    page.reduce(Action::Worker(Event::Ready));
+    assert!(page.running(Task::Reading), "the load is still under way");
+    assert_eq!(status(&page), "Starting the background worker; the demo dataset is read as soon as it is up…");
+}
+
+#[test]
+fn a_load_once_the_worker_is_up_leaves_its_status_to_the_worker() {
+    let mut page = Page::new();
+    page.reduce(Action::Worker(Event::Ready));
+    page.reduce(Action::LoadFile { name: "a.csv".into() });
+    assert!(page.tasks.running.is_none() && page.can_load());
+    assert_eq!(status(&page), "Ready. Choose a CSV file or try the demo dataset.");
+}
+
+#[test]
+fn a_worker_the_browser_refused_takes_no_file() {
+    let mut page = Page::new();
+    page.reduce(Action::WorkerRefused("no".into()));
+    assert!(!page.can_load());
 }
 
 #[test]

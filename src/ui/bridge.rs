@@ -77,7 +77,10 @@ impl Bridge {
             Effect::Download(_) => {}
             Effect::ForgetPlaylist(key) => super::playlist::forget(&key),
         }));
-        bridge.spawn();
+        // The worker's wasm is three times the page's: fetching and compiling it after the first
+        // paint keeps it off the first screen. A file chosen meanwhile waits in the queue.
+        let starter = bridge.clone();
+        super::charts::after_paint(move || starter.spawn());
         bridge
     }
 

@@ -50,7 +50,7 @@ pub fn DataPanel() -> impl IntoView {
         ev.prevent_default();
         dragging.set(false);
         // As the file input is disabled meanwhile: a step (reading another file) is running.
-        if !state.idle.get_untracked() {
+        if !state.can_load.get_untracked() {
             state.dispatch(Action::DroppedWhileBusy);
             return;
         }
@@ -71,10 +71,10 @@ pub fn DataPanel() -> impl IntoView {
             >
                 <label for="csv-file" class="file-label">"CSV file"</label>
                 <input id="csv-file" type="file" accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values"
-                    aria-describedby="csv-help" on:change=on_change prop:disabled=move || !state.idle.get() />
+                    aria-describedby="csv-help" on:change=on_change prop:disabled=move || !state.can_load.get() />
                 <p id="csv-help" class="help">"Choose a file or drop it here: a Spotify or Kaggle export, an Exportify playlist, or any CSV with columns such as energy, danceability, valence, tempo."</p>
                 <p class="or">"or"</p>
-                <button id="demo" type="button" prop:disabled=move || !state.idle.get()
+                <button id="demo" type="button" prop:disabled=move || !state.can_load.get()
                     on:click=move |_| state.dispatch(Action::LoadDemo)>
                     "Try the demo dataset"
                 </button>

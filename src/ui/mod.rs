@@ -35,7 +35,8 @@ mod workspace;
 pub fn start() {
     panic::install_page_hook();
     leptos::mount::mount_to_body(app::App);
-    offline::register_service_worker();
+    // Its install fetches every file, the worker's wasm too: not before the first screen is up.
+    charts::after_paint(offline::register_service_worker);
 }
 
 /// The CSS class for a line of a check or a note.

@@ -31,6 +31,8 @@ pub struct AppState {
     /// out of the page's plain state).
     pub song_names: RwSignal<Option<SongNames>, LocalStorage>,
     pub idle: Memo<bool>,
+    /// A file or the demo may be chosen (also while the worker starts: `Page::can_load`).
+    pub can_load: Memo<bool>,
     pub status: Memo<String>,
     pub error: Memo<Option<(String, String)>>,
     pub dataset: Memo<Option<Shared<DatasetInfo>>>,
@@ -108,6 +110,7 @@ impl AppState {
             sender: StoredValue::new_local(None),
             song_names: RwSignal::new_local(None),
             idle: part(page, Page::idle),
+            can_load: part(page, Page::can_load),
             status: part(page, |p| p.notice.status.clone()),
             error: part(page, |p| p.notice.error.clone()),
             dataset: part(page, |p| p.dataset.info.clone()),

@@ -51,6 +51,25 @@ test('demo: load, train, map, cluster table, CSV and PNG export, no console erro
   await context.close();
 });
 
+test('the first screen does not wait for the worker: the demo clicked at once loads when it is up', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  // The worker fetches its own wasm: the page's resource timing does not list it, the driver does.
+  let workerWasmAsked = null;
+  context.on('request', (r) => { if (r.url().endsWith('worker_bg.wasm')) workerWasmAsked ??= Date.now(); });
+  await page.goto(server.url);
+  // As soon as the page is there, before the worker has said it is ready.
+  await page.locator('#demo:enabled').click();
+  await page.locator('#dataset-summary').filter({ hasText: '3000 rows' }).waitFor({ timeout: 60_000 });
+  const paintedAt = await page.evaluate(() => performance.timeOrigin + performance.getEntriesByName('first-contentful-paint')[0]?.startTime);
+  assert.ok(paintedAt > 0 && workerWasmAsked > 0, `both seen: paint ${paintedAt}, worker wasm ${workerWasmAsked}`);
+  assert.ok(workerWasmAsked >= paintedAt, `the worker's wasm is asked for ${Math.round(workerWasmAsked - paintedAt)} ms after the first paint`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('every integrity hash in the built index.html matches its file', () => {
   // post_build.py rewrites the .wasm files after Trunk hashed them; a stale hash makes the browser
   // refuse the preloaded copy and fetch the file again.
