@@ -8,6 +8,10 @@ use std::collections::BinaryHeap;
 
 use serde::{Deserialize, Serialize};
 
+// Euclidean rankings compare squared distances (the same order, without a square root per row);
+// `ranked` takes the root of the few it keeps.
+use crate::pipeline::analysis::cluster::squared_distance;
+
 /// Most neighbours the page asks for at once.
 pub const MAX_NEIGHBOURS: usize = 1000;
 
@@ -374,11 +378,6 @@ fn cosine_from(target: &[f32], target_norm: f64, b: &[f32], centre: &[f32]) -> f
     dot / denominator
 }
 
-/// Euclidean rankings compare squared distances (the same order, without a square root per
-/// row); `ranked` takes the root of the few it keeps.
-fn squared_distance(a: &[f32], b: &[f32]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| f64::from(x - y).powi(2)).sum::<f64>()
-}
 
 #[cfg(test)]
 mod tests {

@@ -15,10 +15,11 @@
 // ndarray is deprecated in favour of flex, which is no faster here and twice the wasm size.
 #![allow(deprecated)]
 
-use burn::backend::ndarray::NdArrayTensor;
 use burn::backend::ops::FloatTensorOps;
 use burn::backend::tensor::FloatTensor;
 use burn::backend::{backend_extension, Backend, Dispatch, NdArray, TensorMetadata};
+
+use crate::pipeline::model::fused_loss::with_values;
 use burn::optim::{AdamState, AdaptiveMomentumState, LearningRate, ModuleOptimizer, Optimizer};
 use burn::tensor::{Device, Tensor, TensorData};
 
@@ -109,21 +110,6 @@ impl Optimizer for FusedAdam {
     fn to_device<const D: usize>(mut state: Self::State<D>, device: &Device) -> Self::State<D> {
         state.momentum = state.momentum.to_device(device);
         state
-    }
-}
-
-/// The f32 values of an ndarray tensor in row-major order, without a copy when it is contiguous.
-fn with_values<R>(t: &NdArrayTensor, f: impl FnOnce(&[f32]) -> R) -> R {
-    match t {
-        NdArrayTensor::F32(s) => {
-            let view = s.view();
-            match view.as_slice() {
-                Some(slice) => f(slice),
-                None => f(&view.iter().copied().collect::<Vec<_>>()),
-            }
-        }
-        // The model is built in f32 only; anything else is a programming error upstream.
-        other => unreachable!("the autoencoder trains in f32, got {:?}", other.dtype()),
     }
 }
 

@@ -60,12 +60,18 @@ pub fn loss(packed: Tensor<2>, batch_t: Tensor<2>, shapes: Shapes) -> Tensor<1> 
 
 /// The f32 values of an ndarray tensor in row-major order.
 fn values(t: &NdArrayTensor) -> Vec<f32> {
+    with_values(t, <[f32]>::to_vec)
+}
+
+/// `f` of the f32 values of an ndarray tensor in row-major order, without a copy when the tensor
+/// is contiguous.
+pub(crate) fn with_values<R>(t: &NdArrayTensor, f: impl FnOnce(&[f32]) -> R) -> R {
     match t {
         NdArrayTensor::F32(s) => {
             let view = s.view();
             match view.as_slice() {
-                Some(slice) => slice.to_vec(),
-                None => view.iter().copied().collect(),
+                Some(slice) => f(slice),
+                None => f(&view.iter().copied().collect::<Vec<_>>()),
             }
         }
         // The model is built in f32 only; anything else is a programming error upstream.
