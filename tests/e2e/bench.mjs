@@ -29,7 +29,8 @@ function wasmSizes() {
 
 function files() {
   const list = [];
-  if (fs.existsSync(SHARED_DATA)) list.push({ name: 'light_spotify_subset.csv', file: SHARED_DATA });
+  if (process.env.BENCH_REAL === '0') console.error('[bench] BENCH_REAL=0: the real dataset is skipped');
+  else if (fs.existsSync(SHARED_DATA)) list.push({ name: 'light_spotify_subset.csv', file: SHARED_DATA });
   else console.error('[bench] ../shared/data is absent: the real dataset is skipped');
   for (const n of SIZES) list.push({ name: `synthetic_${n}.csv`, file: path.join(DATA_DIR, `synthetic_${n}.csv`) });
   return list;
@@ -107,6 +108,7 @@ async function runOne(browser, url, { name, file }) {
   const run = JSON.parse(await page.locator('#run-json').textContent());
   const long = await page.evaluate(() => ({ count: window.__long, longest_ms: window.__longest }));
   const hover = await hoverLatency(page);
+  const motion = await motionFrames(page);
   const resume = await resumeTime(page, trainPressed);
   await context.close();
   const t = run.timings;
@@ -122,6 +124,7 @@ async function runOne(browser, url, { name, file }) {
     recon_mse: run.recon_mse,
     hover_ms_median: round(median(hover.times)), hover_ms_max: round(hover.times.length ? Math.max(...hover.times) : null),
     hover_from_event_ms_median: round(median(hover.fromEvent)), hover_samples: hover.times.length,
+    ...motion,
     resume_ms: resume,
   };
 }
@@ -185,6 +188,49 @@ async function hoverLatency(page) {
   return { times, fromEvent };
 }
 
+/**
+ * The map followed by the pointer: a drag of 40 real (trusted) pointer moves across the map, then
+ * 12 wheel steps in, while an animation-frame loop in the page notes the time between frames.
+ * A frame that takes the map's whole redraw shows as a gap of that redraw; 16.7 ms is 60 fps.
+ * The long tasks counted are those of the drag and the wheel; the 400 ms after each, when the map
+ * is drawn in full at rest, are recorded apart (`*_rest_frame_ms_max`, `*_rest_longest_task_ms`).
+ */
+async function motionFrames(page) {
+  await page.locator('#map-overlay').scrollIntoViewIfNeeded();
+  const box = await page.locator('#map-overlay').boundingBox();
+  const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2];
+  const record = () => page.evaluate(() => {
+    window.__long = 0; window.__longest = 0; window.__frames = []; window.__recording = true;
+    let last = performance.now();
+    const tick = (t) => { window.__frames.push(t - last); last = t; if (window.__recording) requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  });
+  const stop = () => page.evaluate(() => { window.__recording = false; return { frames: window.__frames.slice(1), long: window.__long, longest: window.__longest }; });
+  const summary = (kind, { frames, long, longest }) => ({
+    [`${kind}_frames`]: frames.length, [`${kind}_frame_ms_median`]: round(median(frames)),
+    [`${kind}_frame_ms_p90`]: round(percentile(frames, 0.9)), [`${kind}_frame_ms_max`]: round(frames.length ? Math.max(...frames) : null),
+    [`${kind}_long_tasks`]: long, [`${kind}_longest_task_ms`]: round(longest),
+  });
+  const atRest = async () => { await record(); await page.waitForTimeout(400); return stop(); };
+  const rest = (kind, { frames, longest }) => ({
+    [`${kind}_rest_frame_ms_max`]: round(frames.length ? Math.max(...frames) : null), [`${kind}_rest_longest_task_ms`]: round(longest),
+  });
+  await page.mouse.move(cx, cy);
+  await record();
+  await page.mouse.down();
+  for (let i = 1; i <= 40; i++) await page.mouse.move(cx - 4 * i, cy - 2 * i);
+  await page.mouse.up();
+  const pan = await stop();
+  const panRest = await atRest();
+  await page.mouse.move(cx, cy);
+  await record();
+  for (let i = 0; i < 12; i++) await page.mouse.wheel(0, -60);
+  const wheel = await stop();
+  const wheelRest = await atRest();
+  const drawn = await page.locator('#map-draw').textContent();
+  return { ...summary('pan', pan), ...rest('pan', panRest), ...summary('wheel', wheel), ...rest('wheel', wheelRest), map_draw_at_rest: drawn.trim() };
+}
+
 function reference(file, rows) {
   if (RUN_REFERENCE && fs.existsSync(PYTHON)) {
     const out = execFileSync(PYTHON, [path.join(BASELINE, 'seed_pipeline.py'), file, '--out-dir', path.join(DATA_DIR, 'ref'), '--no-save-csv'], { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -197,6 +243,7 @@ function reference(file, rows) {
 }
 
 const round = (v) => (v == null ? null : Math.round(v * 10) / 10);
+const percentile = (a, q) => { if (!a.length) return null; const s = [...a].sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.floor(s.length * q))]; };
 const median = (a) => { if (!a.length) return null; const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]; };
 
 const server = await serve(path.resolve(DIST));
