@@ -83,6 +83,15 @@ impl Viewport {
         ((x - self.x0) / self.width() * w, (self.y1 - y) / self.height() * h)
     }
 
+    /// Where a picture of this view, drawn in a `w × h` box, lands in the same box showing `to`:
+    /// `(left, top, width, height)` in pixels. While the map moves, the last picture of the dots
+    /// is shown there, moved and scaled, until they are drawn again at rest.
+    pub fn placed_in(&self, to: &Viewport, w: f32, h: f32) -> (f32, f32, f32, f32) {
+        let (left, top) = to.to_pixel((self.x0, self.y1), w, h);
+        let scale = |mine: f32, theirs: f32| mine / theirs.abs().max(f32::MIN_POSITIVE);
+        (left, top, scale(self.width(), to.width()) * w, scale(self.height(), to.height()) * h)
+    }
+
     /// Pixel in a `w × h` box → data point.
     pub fn to_data(&self, (px, py): (f32, f32), w: f32, h: f32) -> (f32, f32) {
         (self.x0 + px / w.max(1.0) * self.width(), self.y1 - py / h.max(1.0) * self.height())
@@ -132,6 +141,25 @@ mod tests {
         let deep = (0..40).fold(whole, |v, _| v.zoomed(10.0, (5.0, 5.0), &whole));
         assert!((deep.zoom_of(&whole) - MAX_ZOOM).abs() / MAX_ZOOM < 1e-3);
         assert_eq!(whole.zoomed(f32::NAN, (1.0, 1.0), &whole), whole);
+    }
+
+    #[test]
+    fn a_picture_of_one_view_lands_where_its_dots_are_in_another() {
+        let drawn = Viewport { x0: 0.0, x1: 10.0, y0: 0.0, y1: 20.0 };
+        assert_eq!(drawn.placed_in(&drawn, 100.0, 200.0), (0.0, 0.0, 100.0, 200.0));
+        // Dragged right by a tenth of the width, up by a quarter of the height.
+        let panned = drawn.panned(-1.0, -5.0);
+        assert_eq!(drawn.placed_in(&panned, 100.0, 200.0), (10.0, -50.0, 100.0, 200.0));
+        // Twice as close about the centre: the picture doubles and its corner leaves the box.
+        let whole = Viewport { x0: -100.0, x1: 100.0, y0: -100.0, y1: 100.0 };
+        let closer = drawn.zoomed(2.0, drawn.centre(), &whole);
+        assert_eq!(drawn.placed_in(&closer, 100.0, 200.0), (-50.0, -100.0, 200.0, 400.0));
+        // Each dot of the picture lands where the new view would draw it.
+        let song = (7.0, 3.0);
+        let (l, t, w, h) = drawn.placed_in(&closer, 100.0, 200.0);
+        let (px, py) = drawn.to_pixel(song, 100.0, 200.0);
+        let (qx, qy) = closer.to_pixel(song, 100.0, 200.0);
+        assert!((l + px * w / 100.0 - qx).abs() < 1e-3 && (t + py * h / 200.0 - qy).abs() < 1e-3);
     }
 
     #[test]

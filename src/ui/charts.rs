@@ -31,6 +31,17 @@ pub fn after_paint(f: impl FnOnce() + 'static) {
     request_animation_frame(move || set_timeout(f, std::time::Duration::ZERO));
 }
 
+/// A canvas that is not on the page (a picture kept, an image to download).
+pub fn off_page_canvas() -> Option<HtmlCanvasElement> {
+    let document = web_sys::window()?.document()?;
+    document.create_element("canvas").ok()?.dyn_into().ok()
+}
+
+/// The 2D context of a canvas.
+pub fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    canvas.get_context("2d").ok()??.dyn_into().ok()
+}
+
 /// Sizes the canvas's backing store to its CSS box × devicePixelRatio; returns that ratio.
 fn fit_to_screen(canvas: &HtmlCanvasElement, default_w: u32, default_h: u32) -> f64 {
     let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
@@ -189,7 +200,7 @@ fn draw_legend(
     (xs, ys): (std::ops::Range<i32>, std::ops::Range<i32>),
     entries: &[(String, Marker)],
     ratio: f64,
-) -> Result<(), Box<dyn std::error::Error>> {
+) -> Result<[f64; 4], Box<dyn std::error::Error>> {
     let px = |v: f64| (v * ratio).round() as i32;
     let style = TextStyle::from(font(12.0, ratio).into_font()).color(&BLACK);
     let mut text_w = 0;
@@ -213,7 +224,8 @@ fn draw_legend(
         }
         root.draw(&Text::new(label.clone(), (left + 2 * pad + mark, y), anchored.clone()))?;
     }
-    Ok(())
+    // One pixel more on each side for the border's stroke.
+    Ok([f64::from(left - 1), f64::from(top - 1), f64::from(w + 2), f64::from(h + 2)])
 }
 
 /// What the map shows.
@@ -240,6 +252,8 @@ pub struct PlotArea {
     pub height: f64,
     /// Canvas pixels per CSS pixel.
     pub ratio: f64,
+    /// The legend's box over the plot, `[left, top, width, height]` in canvas pixels.
+    pub legend: Option<[f64; 4]>,
 }
 
 impl PlotArea {
@@ -251,11 +265,12 @@ impl PlotArea {
 }
 
 /// The map: axes and legend by plotters, the dots rasterised into one pixel buffer and put on
-/// the canvas in a single call.
-pub fn draw_map(canvas: &HtmlCanvasElement, data: &MapData) -> Option<PlotArea> {
+/// the canvas in a single call. `keep`, when given, receives a copy of the plot area's dots
+/// before the legend goes over them (the picture shown while the map moves).
+pub fn draw_map(canvas: &HtmlCanvasElement, data: &MapData, keep: Option<&HtmlCanvasElement>) -> Option<PlotArea> {
     let mut area = None;
     draw_on(canvas, (800, 560), |backend, ratio| {
-        area = Some(try_draw_map(backend, canvas, data, ratio)?);
+        area = Some(try_draw_map(backend, canvas, data, ratio, keep)?);
         Ok(())
     });
     area
@@ -267,7 +282,7 @@ pub fn draw_map_sized(canvas: &HtmlCanvasElement, data: &MapData, size: (u32, u3
     canvas.set_width((f64::from(size.0) * ratio).round() as u32);
     canvas.set_height((f64::from(size.1) * ratio).round() as u32);
     let backend = MeasuredCanvas::new(canvas)?;
-    try_draw_map(backend, canvas, data, ratio).ok()
+    try_draw_map(backend, canvas, data, ratio, None).ok()
 }
 
 fn try_draw_map(
@@ -275,6 +290,7 @@ fn try_draw_map(
     canvas: &HtmlCanvasElement,
     data: &MapData,
     ratio: f64,
+    keep: Option<&HtmlCanvasElement>,
 ) -> Result<PlotArea, Box<dyn std::error::Error>> {
     let root = backend.into_drawing_area();
     root.fill(&WHITE)?;
@@ -299,14 +315,26 @@ fn try_draw_map(
     let n = data.xy.len() / 2;
     let raster = rasterize(data.xy, data.colours, 0..n, &v, (w, h), radius_for(n, data.zoom) * ratio as f32, 0.75);
     put_pixels(canvas, &raster, xs.start, ys.start)?;
+    let (left, top) = (f64::from(xs.start), f64::from(ys.start));
+    if let Some(keep) = keep {
+        copy_into(canvas, keep, [left, top, w as f64, h as f64]);
+    }
     let legend: Vec<(String, Marker)> =
         data.legend.iter().map(|(label, [r, g, b])| (label.clone(), Marker::Dot(RGBColor(*r, *g, *b)))).collect();
-    if !legend.is_empty() {
-        draw_legend(&root, (xs.clone(), ys.clone()), &legend, ratio)?;
-    }
+    let legend = match legend.is_empty() {
+        true => None,
+        false => Some(draw_legend(&root, (xs.clone(), ys.clone()), &legend, ratio)?),
+    };
     root.present()?;
-    let (left, top) = (f64::from(xs.start), f64::from(ys.start));
-    Ok(PlotArea { left, top, width: w as f64, height: h as f64, ratio })
+    Ok(PlotArea { left, top, width: w as f64, height: h as f64, ratio, legend })
+}
+
+/// Copies the `[left, top, width, height]` box of `from` (canvas pixels) onto `to`, sized to
+/// fit it: a copy inside the browser's canvas code, not a round trip through wasm memory.
+pub fn copy_into(from: &HtmlCanvasElement, to: &HtmlCanvasElement, [x, y, w, h]: [f64; 4]) -> Option<()> {
+    to.set_width(w.max(1.0) as u32);
+    to.set_height(h.max(1.0) as u32);
+    context(to)?.draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(from, x, y, w, h, 0.0, 0.0, w, h).ok()
 }
 
 /// Puts an RGBA buffer on the canvas at `(left, top)`.
@@ -316,12 +344,7 @@ fn put_pixels(
     left: i32,
     top: i32,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let context: CanvasRenderingContext2d = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into().ok())
-        .ok_or("the canvas has no 2D context")?;
+    let context = context(canvas).ok_or("the canvas has no 2D context")?;
     let image =
         ImageData::new_with_u8_clamped_array_and_sh(Clamped(&raster.pixels), raster.width as u32, raster.height as u32)
             .map_err(|e| format!("{e:?}"))?;

@@ -5,9 +5,10 @@
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, PointerEvent, WheelEvent};
+use web_sys::{CanvasRenderingContext2d, PointerEvent, WheelEvent};
 
-use super::charts::{after_paint, draw_map, draw_map_sized, MapData, PlotArea, LEGEND_MAX};
+use super::charts::{after_paint, context, draw_map, draw_map_sized, off_page_canvas, MapData, PlotArea, LEGEND_MAX};
+use super::map_motion::{Picture, PICTURE_AFTER_MS, REST_MS};
 use super::download::{download_text, download_url};
 use super::state::AppState;
 use crate::mapview::colours::{categorical, ColourKind, Colouring, Palette, Scale};
@@ -190,17 +191,6 @@ fn draw_names(
     }
 }
 
-/// A canvas that is not on the page, to draw a file on.
-fn off_page_canvas() -> Option<HtmlCanvasElement> {
-    let document = web_sys::window()?.document()?;
-    document.create_element("canvas").ok()?.dyn_into().ok()
-}
-
-/// The 2D context of a canvas.
-fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
-    canvas.get_context("2d").ok()??.dyn_into().ok()
-}
-
 /// Where the pointer is, in map coordinates, given where the plot was drawn.
 fn pointer_data(ev: &PointerEvent, area: &PlotArea, view: &Viewport) -> (f32, f32) {
     let px = f64::from(ev.offset_x()) * area.ratio - area.left;
@@ -228,6 +218,14 @@ struct Interaction {
     drawn_from: Option<(usize, Projection, Option<usize>)>,
     /// A draw is scheduled and has not run yet.
     pending: bool,
+    /// Something other than the view changed since the last full draw (colours, focus, data).
+    restyled: bool,
+    /// How long the last full draw took (ms): a slow one is not repeated while the map moves.
+    last_draw_ms: f64,
+    /// Moves shown as the moved picture; the rest timer of an older move finds a newer count.
+    moves: u32,
+    /// The last full draw's dots, shown moved and scaled while the map moves.
+    picture: Option<Picture>,
     /// The whole map's viewport, found when the map was drawn: fitting it is a pass over every
     /// song (about 10 ms at a million), too slow for each pointer move.
     whole: Option<Viewport>,
@@ -278,11 +276,12 @@ pub fn MapView() -> impl IntoView {
 
     // Draws whatever the state says when it runs; several changes before then make one draw.
     let draw = move || {
-        local.update_value(|l| l.pending = false);
+        local.update_value(|l| (l.pending, l.restyled) = (false, false));
         let names = map_names(state.cluster_names.get_untracked());
         let (Some(results), Some(c)) = (state.results.get_untracked(), canvas.get_untracked()) else { return };
+        let kept_whole = local.with_value(|l| l.whole);
         let drawn_ms = with_xy(state, |xy| {
-            let whole = Viewport::fit(xy);
+            let whole = kept_whole.unwrap_or_else(|| Viewport::fit(xy));
             let v = view.get_untracked().unwrap_or(whole);
             let t0 = now_ms();
             let (colours, mut legend) = dot_colours(state, &results, &names);
@@ -292,11 +291,24 @@ pub fn MapView() -> impl IntoView {
             }
             let (x_desc, y_desc) = axes(state.projection.get_untracked());
             let data = MapData { xy, colours: &colours, view: v, zoom: v.zoom_of(&whole), x_desc, y_desc, legend };
-            let area = draw_map(&c, &data);
-            local.update_value(|l| (l.area, l.whole) = (area, Some(whole)));
+            local.update_value(|l| {
+                if l.picture.is_none() {
+                    l.picture = Picture::new();
+                }
+                let area = draw_map(&c, &data, l.picture.as_ref().map(Picture::dots));
+                match (l.picture.as_mut(), area) {
+                    (Some(p), Some(a)) => p.drawn(&c, a, v),
+                    (Some(p), None) => p.forget(),
+                    _ => {}
+                }
+                (l.area, l.whole) = (area, Some(whole));
+            });
+            // Says what the canvas shows, for the page's tests: a full draw or a moved picture.
+            let _ = c.set_attribute("data-shown", "drawn");
             now_ms() - t0
         });
         let Some(ms) = drawn_ms else { return };
+        local.update_value(|l| l.last_draw_ms = ms);
         draw_ms.set(Some(ms));
         state.dispatch(Action::MapDrawn { ms });
         drawn.update(|d| *d += 1);
@@ -354,6 +366,60 @@ pub fn MapView() -> impl IntoView {
     };
     let too_many_for_svg = move || state.results.with(|r| r.as_ref().is_some_and(|r| r.rows > SVG_MAX_SONGS));
 
+    // The key of what the canvas shows: a new key is a new map, drawn after the page's next
+    // paint in a task of its own; anything else is drawn in the next frame, following the pointer.
+    let shown = move || {
+        let results = state.results.get_untracked()?;
+        let tsne = state.laid_out.get_untracked();
+        Some((results.ptr(), state.projection.get_untracked(), tsne.as_ref().map(|t| t.ptr())))
+    };
+    // A move of a map that is slow to draw shows the last picture moved, and the full draw
+    // follows when no move has come for `REST_MS`.
+    let moved = move || {
+        let (v, c) = (view.get_untracked().unwrap_or_else(whole), canvas.get_untracked());
+        let shown = c.as_ref().is_some_and(|c| local.with_value(|l| l.picture.as_ref().is_some_and(|p| p.show(c, &v))));
+        if !shown {
+            return draw();
+        }
+        if let Some(c) = &c {
+            let _ = c.set_attribute("data-shown", "moved");
+        }
+        let count = local.with_value(|l| l.moves.wrapping_add(1));
+        local.update_value(|l| (l.pending, l.moves) = (false, count));
+        // The names and rings follow the dots.
+        drawn.update(|d| *d += 1);
+        set_timeout(
+            move || {
+                if local.with_value(|l| l.moves == count && !l.pending) {
+                    draw();
+                }
+            },
+            std::time::Duration::from_millis(REST_MS),
+        );
+    };
+    let fresh = move || local.with_value(|l| l.drawn_from) != shown();
+    let frame = move || {
+        if fresh() {
+            // Still pending until `draw` runs: changes meanwhile join this draw.
+            local.update_value(|l| l.drawn_from = shown());
+            return after_paint(draw);
+        }
+        let (restyled, slow) = local.with_value(|l| (l.restyled, l.last_draw_ms > PICTURE_AFTER_MS));
+        match restyled || !slow {
+            true => draw(),
+            false => moved(),
+        }
+    };
+    let schedule = move || {
+        if local.with_value(|l| l.pending) {
+            return;
+        }
+        local.update_value(|l| l.pending = true);
+        match fresh() {
+            true => frame(),
+            false => request_animation_frame(frame),
+        }
+    };
     Effect::new(move |_| {
         state.projection.track();
         state.focus.track();
@@ -363,18 +429,17 @@ pub fn MapView() -> impl IntoView {
         state.scale.track();
         state.colouring.track();
         state.cluster_names.track();
+        state.laid_out.track();
+        state.results.track();
+        if canvas.get().is_some() {
+            local.update_value(|l| l.restyled = true);
+            schedule();
+        }
+    });
+    Effect::new(move |_| {
         view.track();
-        let tsne = state.laid_out.get();
-        let (Some(results), Some(_)) = (state.results.get(), canvas.get()) else { return };
-        // A new map (results or projection) is drawn after the page's next paint, in a task of
-        // its own; a zoom or pan is drawn in the next frame, so it follows the pointer.
-        let key = (results.ptr(), state.projection.get_untracked(), tsne.as_ref().map(|t| t.ptr()));
-        let (fresh, pending) = local.with_value(|l| (l.drawn_from != Some(key), l.pending));
-        local.update_value(|l| (l.drawn_from, l.pending) = (Some(key), true));
-        match (pending, fresh) {
-            (true, _) => {}
-            (false, true) => after_paint(draw),
-            (false, false) => request_animation_frame(draw),
+        if canvas.get().is_some() {
+            schedule();
         }
     });
 

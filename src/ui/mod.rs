@@ -15,6 +15,7 @@ mod flow;
 mod inspector;
 mod kept;
 mod map;
+mod map_motion;
 mod map_settings;
 mod mapping;
 mod measured_canvas;

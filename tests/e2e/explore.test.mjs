@@ -201,6 +201,58 @@ test('the map: hover names a song, click chooses it, wheel zooms, colour by a co
   await context.close();
 });
 
+test('a map slow to draw moves as its last picture while dragged and is drawn in full at rest', async () => {
+  const { page, errors, context } = await openApp(browser, server.url);
+  await trainDemo(page, 3);
+  // A CPU 30× slower makes the demo's 3000 dots as slow to draw as a million are here, so a drag
+  // takes the path a big map takes.
+  const cdp = await context.newCDPSession(page);
+  await tab(page, 'Map');
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 30 });
+  const drawnMs = async () => Number((await page.locator('#map-draw').textContent()).match(/Map drawn in (\d+) ms\./)[1]);
+  await page.getByLabel('Colour by').selectOption({ label: 'Energy' });
+  await page.getByLabel('Colour by').selectOption('cluster');
+  await page.waitForFunction(() => document.querySelector('#map').dataset.shown === 'drawn');
+  const ms = await drawnMs();
+  assert.ok(ms > 10, `a full draw is slow enough here for the moved picture (${ms} ms)`);
+
+  const dot = await dotPosition(page);
+  assert.ok(dot, 'a dot is drawn on the map');
+  const overlay = page.locator('#map-overlay');
+  await overlay.hover({ position: dot });
+  await page.locator('#map-pointer').filter({ hasText: /^Under the pointer: / }).waitFor();
+  const pointed = await page.locator('#map-pointer').textContent();
+  // Every change of what the canvas shows, in order.
+  await page.$eval('#map', (c) => {
+    window.shownLog = [];
+    new MutationObserver(() => window.shownLog.push(c.dataset.shown)).observe(c, { attributeFilter: ['data-shown'] });
+  });
+  const box = await overlay.boundingBox();
+  const [dx, dy] = [40, 25];
+  await page.mouse.move(box.x + dot.x, box.y + dot.y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + dot.x + dx, box.y + dot.y + dy, { steps: 8 });
+  await page.mouse.up();
+  await page.waitForFunction(() => window.shownLog.at(-1) === 'drawn');
+  const log = await page.evaluate(() => window.shownLog);
+  assert.ok(log.indexOf('moved') >= 0 && log.indexOf('moved') < log.lastIndexOf('drawn'), `the picture moved, then the map was drawn in full: ${log.join(', ')}`);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+
+  // At rest, the song dragged is under the pointer, where the full draw put it.
+  const moved = { x: dot.x + dx, y: dot.y + dy };
+  const coloured = await page.$eval('#map', (c, p) => {
+    const ratio = c.width / c.clientWidth;
+    const [r, g, b] = c.getContext('2d').getImageData(Math.round(p.x * ratio), Math.round(p.y * ratio), 1, 1).data;
+    return Math.max(r, g, b) - Math.min(r, g, b) > 60;
+  }, moved);
+  assert.ok(coloured, 'the dot was drawn where it was dragged to');
+  await overlay.hover({ position: { x: moved.x + 1, y: moved.y } });
+  await overlay.hover({ position: moved });
+  await page.locator('#map-pointer').filter({ hasText: pointed }).waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('cluster inspector: a genre–emotion name with its score, renaming, names in the export', async () => {
   const { page, errors, context } = await openApp(browser, server.url);
   await trainDemo(page, 5);
