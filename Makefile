@@ -59,7 +59,8 @@ fuzz: setup-fuzz
 	done
 
 # The benchmark: the release app in headless Chromium on the real data (if ../shared is there)
-# and synthetic 10k/100k/1M-song files; one JSON line per file. BENCH_SIZES=10000 for a quick run.
+# and synthetic 10k/100k/1M-song files; one JSON line per file. BENCH_SIZES=10000 for a quick run,
+# BENCH_REAL=0 to leave out the real file.
 BENCH_DIST := $(CARGO_TARGET_DIR)/bench-dist
 BENCH_DATA := $(CARGO_TARGET_DIR)/bench-data
 BENCH_SIZES ?= 10000,100000,1000000
