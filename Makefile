@@ -14,7 +14,7 @@ SUBPATH_DIST := $(CARGO_TARGET_DIR)/e2e-dist-subpath
 SECONDS ?= 60
 FUZZ_CORPUS := $(CURDIR)/fuzz/corpus
 
-.PHONY: setup setup-test setup-fuzz serve build test test-native test-e2e dist-e2e fuzz bench bench-reference bench-data bench-find bench-quality bench-models bench-maps bench-train clean
+.PHONY: setup setup-test setup-fuzz serve build test test-native test-e2e dist-e2e fuzz bench bench-reference bench-data bench-find bench-quality bench-models bench-maps bench-train bench-kmeans clean
 
 setup:
 	@bash scripts/setup.sh
@@ -97,7 +97,16 @@ bench-train: setup-test
 	cargo rustc --quiet --release --target wasm32-unknown-unknown --example bench_train -- \
 		-C link-arg=--export=bench_out_ptr -C link-arg=--export=bench_out_len
 	wasm-bindgen --target nodejs --out-dir $(BENCH_TRAIN_WASM) $(CARGO_TARGET_DIR)/wasm32-unknown-unknown/release/examples/bench_train.wasm
-	node tests/e2e/bench_train_wasm.mjs $(BENCH_TRAIN_WASM)
+	node tests/e2e/bench_wasm.mjs $(BENCH_TRAIN_WASM)
+
+# KMeans k = 10 on 1M × 6 codes, natively and then as the worker's SIMD wasm in Node.
+BENCH_KMEANS_WASM := $(CARGO_TARGET_DIR)/bench-kmeans-wasm
+bench-kmeans: setup-test
+	cargo run --quiet --release --example bench_kmeans
+	cargo rustc --quiet --release --target wasm32-unknown-unknown --example bench_kmeans -- \
+		-C link-arg=--export=bench_out_ptr -C link-arg=--export=bench_out_len
+	wasm-bindgen --target nodejs --out-dir $(BENCH_KMEANS_WASM) $(CARGO_TARGET_DIR)/wasm32-unknown-unknown/release/examples/bench_kmeans.wasm
+	node tests/e2e/bench_wasm.mjs $(BENCH_KMEANS_WASM)
 
 # Search and recommendation times at 1M songs, native (JSON lines).
 bench-find: setup

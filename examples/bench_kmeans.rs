@@ -1,8 +1,11 @@
 //! KMeans (k = 10, one run) on 1M × 6 codes, native: `cargo run --release --example bench_kmeans`.
 //! scikit-learn's KMeans (n_init=1) takes 0.86–3.8 s on such data on this kind of machine
-//! (../shared/baseline/README.md); the browser runs the same code as wasm.
+//! (../shared/baseline/README.md); the browser runs the same code as wasm, and `make bench-kmeans`
+//! also times that wasm in Node (the clock and the output: `common/bench_io.rs`).
 
-use std::time::Instant;
+#[path = "common/bench_io.rs"]
+mod bench_io;
+use bench_io::{emit, now_ms};
 
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Normal};
@@ -26,21 +29,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (mut total_ms, mut total_inertia) = (0.0, 0.0);
     let seeds = 8;
     for seed in 1..=seeds {
-        let t = Instant::now();
+        let t = now_ms();
         let c = kmeans(&points, DIM, 10, seed)?;
-        total_ms += t.elapsed().as_secs_f64() * 1e3;
+        let ms = now_ms() - t;
+        total_ms += ms;
         total_inertia += c.inertia;
-        println!(
-            "{{\"rows\":{ROWS},\"dim\":{DIM},\"k\":10,\"seed\":{seed},\"ms\":{:.0},\"inertia\":{:.1}}}",
-            t.elapsed().as_secs_f64() * 1e3,
-            c.inertia
-        );
+        emit(format!("{{\"rows\":{ROWS},\"dim\":{DIM},\"k\":10,\"seed\":{seed},\"ms\":{ms:.0},\"inertia\":{:.1}}}", c.inertia));
     }
     // Seeds land in different local optima; compare means.
-    println!(
+    emit(format!(
         "{{\"seeds\":{seeds},\"mean_ms\":{:.0},\"mean_inertia\":{:.1}}}",
         total_ms / seeds as f64,
         total_inertia / seeds as f64
-    );
+    ));
     Ok(())
 }

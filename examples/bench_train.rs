@@ -3,8 +3,7 @@
 //! The browser runs the same code as wasm in a worker, typically well below native speed.
 //!
 //! Also builds for wasm32-unknown-unknown, to time the wasm in node without a browser: the CSV is
-//! compiled in, the clock is imported as `env.bench_now_ms`, and the JSON line is left in memory
-//! (`bench_out_ptr` / `bench_out_len`, exported with `-C link-arg=--export=…`).
+//! compiled in (the clock and the output: `common/bench_io.rs`).
 
 use songscape::pipeline::input::columns::ColumnMapping;
 use songscape::pipeline::input::load::parse_csv;
@@ -12,48 +11,9 @@ use songscape::pipeline::model::train::{Step, Trainer};
 use songscape::pipeline::params::TrainParams;
 use songscape::pipeline::run::prepare;
 
-#[cfg(not(target_arch = "wasm32"))]
-fn now_ms() -> f64 {
-    use std::sync::OnceLock;
-    use std::time::Instant;
-    static START: OnceLock<Instant> = OnceLock::new();
-    START.get_or_init(Instant::now).elapsed().as_secs_f64() * 1e3
-}
-
-#[cfg(target_arch = "wasm32")]
-#[link(wasm_import_module = "env")]
-extern "C" {
-    fn bench_now_ms() -> f64;
-}
-
-#[cfg(target_arch = "wasm32")]
-fn now_ms() -> f64 {
-    unsafe { bench_now_ms() }
-}
-
-#[cfg(target_arch = "wasm32")]
-static OUT: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
-
-#[cfg(target_arch = "wasm32")]
-#[no_mangle]
-pub extern "C" fn bench_out_ptr() -> *const u8 {
-    OUT.lock().unwrap().as_ptr()
-}
-
-#[cfg(target_arch = "wasm32")]
-#[no_mangle]
-pub extern "C" fn bench_out_len() -> usize {
-    OUT.lock().unwrap().len()
-}
-
-fn emit(line: String) {
-    #[cfg(target_arch = "wasm32")]
-    {
-        *OUT.lock().unwrap() = line;
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    println!("{line}");
-}
+#[path = "common/bench_io.rs"]
+mod bench_io;
+use bench_io::{emit, now_ms};
 
 #[cfg(target_arch = "wasm32")]
 fn read_csv(_path: &str) -> Vec<u8> {

@@ -1,6 +1,7 @@
-// Times examples/bench_train.rs built for wasm32 (SIMD, as the worker runs it) in Node, without a
-// browser: `make bench-train` builds it and runs wasm-bindgen (--target nodejs) into DIR, then
-// `node bench_train_wasm.mjs DIR`. Prints the example's JSON line.
+// Runs a benchmark example built for wasm32 (SIMD, as the worker runs it) in Node, without a
+// browser: `make bench-train` / `make bench-kmeans` build it and run wasm-bindgen (--target nodejs)
+// into DIR, then `node bench_wasm.mjs DIR`. Prints the example's JSON lines
+// (examples/common/bench_io.rs).
 //
 // Why the patching: wasm-bindgen's Node glue starts `main` as it loads and exports only bindgen
 // functions, while the example leaves its result in memory behind two raw exports; and it imports
@@ -21,4 +22,4 @@ if (!source.includes(start)) throw new Error(`${glue} does not start main as exp
 const report = `${start}\nmodule.exports.__benchLine = new TextDecoder().decode(new Uint8Array(wasm.memory.buffer, wasm.bench_out_ptr(), wasm.bench_out_len()));`;
 const runner = path.join(dir, 'run_bench.cjs');
 fs.writeFileSync(runner, source.replace(start, report));
-console.log(createRequire(import.meta.url)(runner).__benchLine);
+console.log(createRequire(import.meta.url)(runner).__benchLine.trimEnd());
