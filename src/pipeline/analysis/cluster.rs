@@ -2,12 +2,13 @@
 
 use linfa::prelude::*;
 use linfa_clustering::{KMeans, KMeansInit};
-use ndarray::Array2;
+use ndarray::{Array2, ArrayView2};
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256Plus;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::pipeline::analysis::{lloyd, seeding};
 use crate::pipeline::input::check::distinct_rows;
 use crate::pipeline::limits::count;
 
@@ -28,6 +29,12 @@ pub enum ClusterError {
 /// KMeans's distances are f32 sums of squares: every coordinate finite and within ±1e12 keeps
 /// them finite, whatever made the points (training, a model file, another representation).
 pub fn check_points(points: &[f32], dim: usize) -> Result<(), ClusterError> {
+    // Checked a block at a time without stopping early, which the compiler vectorises (a scan
+    // that stops at the first bad value cannot be); the bad value is looked for only if there is one.
+    let in_bounds = |block: &[f32]| block.iter().fold(true, |ok, v| ok & (v.abs() <= 1e12));
+    if points.chunks(4096).all(in_bounds) {
+        return Ok(());
+    }
     match points.iter().position(|v| !(v.abs() <= 1e12)) {
         Some(i) => Err(ClusterError::OutOfBounds { row: i / dim.max(1) + 1, value: points[i] }),
         None => Ok(()),
@@ -48,7 +55,9 @@ pub struct Clustering {
 /// One run of up to 300 iterations with tolerance 1e-4, scikit-learn's defaults for
 /// `KMeans(n_clusters=k)` with `n_init="auto"`, in scikit-learn's meaning of the tolerance (see
 /// `sklearn_tolerance`). It starts from kmeans++, or on large files from a sample's centres (see
-/// `INIT_SAMPLE`).
+/// `INIT_SAMPLE`). linfa-clustering takes the run's last pass, which gives the final centres (and
+/// on small files also picks the start); the passes between are `lloyd`'s, which follow linfa's
+/// rule with bounds that skip the songs no pass can move.
 pub fn kmeans(points: &[f32], dim: usize, k: usize, seed: u64) -> Result<Clustering, ClusterError> {
     if dim == 0 {
         return Err(ClusterError::Fit("the codes have no dimensions".into()));
@@ -63,33 +72,41 @@ pub fn kmeans(points: &[f32], dim: usize, k: usize, seed: u64) -> Result<Cluster
         return Err(ClusterError::TooFewDistinct { k, distinct });
     }
     let tolerance = sklearn_tolerance(points, dim);
-    let init = match sample_rows(points, dim, k, seed)? {
-        Some(sample) => KMeansInit::Precomputed(
-            fit(&sample, k, seed, KMeansInit::KMeansPlusPlus, SAMPLE_RUNS, tolerance)?.centroids().clone(),
-        ),
-        None => KMeansInit::KMeansPlusPlus,
+    let records = ArrayView2::from_shape((n, dim), points).map_err(|e| ClusterError::Fit(e.to_string()))?;
+    let start = match sample_rows(points, dim, k, seed)? {
+        Some(sample) => sample_start(&sample, dim, k, seed, tolerance),
+        // kmeans++ and linfa's first pass from it.
+        None => flat(&fit(records, k, seed, KMeansInit::KMeansPlusPlus, 1, 1, tolerance)?),
     };
-    let records = rows_of(points.to_vec(), dim)?;
-    let model = fit(&records, k, seed, init, 1, tolerance)?;
-    let labels: Vec<usize> = model.predict(&records).to_vec();
-    let centroids: Vec<f32> = model.centroids().iter().copied().collect();
-    Ok(finish(points, dim, k, labels, centroids))
+    let (mut state, passes) = lloyd::converge(points, dim, start, tolerance, MAX_PASSES - 2);
+    let last = KMeansInit::Precomputed(rows_of(state.centres().to_vec(), dim)?);
+    let model = fit(records, k, seed, last, 1, MAX_PASSES - 1 - passes, tolerance)?;
+    state.move_to(flat(&model));
+    Ok(finish(points, dim, k, state.labels(), flat(&model)))
+}
+
+/// scikit-learn's `max_iter`, counted over the start's pass, `lloyd`'s and linfa's last.
+const MAX_PASSES: usize = 300;
+
+fn flat(model: &Fitted) -> Vec<f32> {
+    model.centroids().iter().copied().collect()
 }
 
 /// From four times this many songs, KMeans starts from the best of `SAMPLE_RUNS` runs on a seeded
-/// sample of this size. On a million songs every Lloyd pass is a full sweep, and most passes of a
+/// sample of this size, each from greedy k-means++ (`seeding`). On a million songs most passes of a
 /// run from kmeans++ only move the centres roughly into place; a sample finds that place at a
-/// twentieth of the cost, and the best of several starts is a better start than one kmeans++ (linfa's
-/// kmeans++ is the plain kind, scikit-learn's the greedy one). The full run then converges by
-/// scikit-learn's rule on every song. `bench_kmeans` (1M × 6, 8 seeds): 1.45 s → 0.30 s natively,
-/// mean inertia 2.368M → 2.283M.
-const INIT_SAMPLE: usize = 50_000;
+/// fraction of the cost, and the best of several greedy starts is a better start than one plain
+/// kmeans++ (linfa's). The full run then converges by scikit-learn's rule on every song.
+/// `make bench-kmeans` (1M × 6, 8 seeds; 2026-12-06's VM), as wasm in Node: linfa on a 50k sample
+/// then linfa on every song 0.82–0.86 s → this 0.27–0.30 s; mean inertia 2.283M → 2.248M. 50k × 4 was as good
+/// (2.248M) and 70 ms slower; 20k × 2 was 40 ms faster and worse (2.263M).
+const INIT_SAMPLE: usize = 20_000;
 const SAMPLE_RUNS: usize = 4;
 
 /// A seeded sample of `INIT_SAMPLE` rows, or `None` when there are fewer than four times that,
 /// or when the sample has fewer than `k` distinct rows (kmeans++ would then repeat a centre, and
 /// a repeated centre stays an empty cluster).
-fn sample_rows(points: &[f32], dim: usize, k: usize, seed: u64) -> Result<Option<Array2<f32>>, ClusterError> {
+fn sample_rows(points: &[f32], dim: usize, k: usize, seed: u64) -> Result<Option<Vec<f32>>, ClusterError> {
     let n = points.len() / dim;
     if n < 4 * INIT_SAMPLE {
         return Ok(None);
@@ -100,7 +117,23 @@ fn sample_rows(points: &[f32], dim: usize, k: usize, seed: u64) -> Result<Option
     if distinct_rows(&values, dim, k) < k {
         return Ok(None);
     }
-    rows_of(values, dim).map(Some)
+    Ok(Some(values))
+}
+
+/// The best (least inertia) of `SAMPLE_RUNS` runs on the sample, each from its own greedy
+/// k-means++.
+fn sample_start(sample: &[f32], dim: usize, k: usize, seed: u64, tolerance: f32) -> Vec<f32> {
+    let mut rng = Xoshiro256Plus::seed_from_u64(seed);
+    let mut best: Option<(f64, Vec<f32>)> = None;
+    for _ in 0..SAMPLE_RUNS {
+        let start = seeding::greedy_plus_plus(sample, dim, k, &mut rng);
+        let (state, _) = lloyd::converge(sample, dim, start, tolerance, MAX_PASSES);
+        let inertia = state.inertia();
+        if best.as_ref().map_or(true, |(b, _)| inertia < *b) {
+            best = Some((inertia, state.centres().to_vec()));
+        }
+    }
+    best.map(|(_, centres)| centres).unwrap_or_default()
 }
 
 fn rows_of(values: Vec<f32>, dim: usize) -> Result<Array2<f32>, ClusterError> {
@@ -110,19 +143,20 @@ fn rows_of(values: Vec<f32>, dim: usize) -> Result<Array2<f32>, ClusterError> {
 type Fitted = KMeans<f32, linfa_nn::distance::L2Dist>;
 
 fn fit(
-    records: &Array2<f32>,
+    records: ArrayView2<f32>,
     k: usize,
     seed: u64,
     init: KMeansInit<f32>,
     runs: usize,
+    passes: usize,
     tolerance: f32,
 ) -> Result<Fitted, ClusterError> {
     KMeans::params_with_rng(k, Xoshiro256Plus::seed_from_u64(seed))
         .n_runs(runs)
-        .max_n_iterations(300)
+        .max_n_iterations(passes.max(1) as u64)
         .tolerance(tolerance)
         .init_method(init)
-        .fit(&DatasetBase::from(records.view()))
+        .fit(&DatasetBase::from(records))
         .map_err(|e| ClusterError::Fit(e.to_string()))
 }
 
@@ -133,7 +167,8 @@ pub fn finish(points: &[f32], dim: usize, k: usize, labels: Vec<usize>, centroid
     for (row, &label) in points.chunks_exact(dim).zip(&labels) {
         let Some(centre) = centroids.get(label * dim..(label + 1) * dim) else { continue };
         sizes[label] += 1;
-        inertia += squared_distance(row, centre);
+        // f32 within a row (as KMeans measured it), f64 across a million rows.
+        inertia += f64::from(row.iter().zip(centre).map(|(x, y)| (x - y) * (x - y)).sum::<f32>());
     }
     Clustering { labels, centroids, sizes, inertia }
 }
@@ -209,6 +244,37 @@ mod tests {
         assert!(result.sizes.iter().all(|&s| s.abs_diff(n / 4) <= 1));
         for (i, &label) in result.labels.iter().enumerate() {
             assert_eq!(label, result.labels[i % 4], "row {i}");
+        }
+    }
+
+    #[test]
+    fn the_bounded_passes_end_where_linfa_alone_ends_from_the_same_start() {
+        // Overlapping blobs, so that many passes move songs between clusters.
+        let n = 4 * INIT_SAMPLE + 5_000;
+        let mut rng = Xoshiro256Plus::seed_from_u64(11);
+        let blob: Vec<f32> = (0..8 * 3).map(|_| rng.gen_range(-2.0..2.0)).collect();
+        let points: Vec<f32> = (0..n)
+            .flat_map(|_| {
+                let b = rng.gen_range(0..8);
+                (0..3).map(|j| blob[b * 3 + j] + rng.gen_range(-1.5f32..1.5)).collect::<Vec<_>>()
+            })
+            .collect();
+        let (k, seed) = (6, 4);
+        let tolerance = sklearn_tolerance(&points, 3);
+        let sample = sample_rows(&points, 3, k, seed).unwrap().unwrap();
+        let start = sample_start(&sample, 3, k, seed, tolerance);
+        let records = ArrayView2::from_shape((n, 3), &points[..]).unwrap();
+        let alone = fit(records, k, seed, KMeansInit::Precomputed(rows_of(start, 3).unwrap()), 1, 300, tolerance).unwrap();
+        let alone_labels = alone.predict(&records);
+        let ours = kmeans(&points, 3, k, seed).unwrap();
+        for (a, b) in flat(&alone).iter().zip(&ours.centroids) {
+            assert!((a - b).abs() < 1e-4, "centres {a} vs {b}");
+        }
+        let differ = alone_labels.iter().zip(&ours.labels).filter(|(a, b)| a != b).count();
+        assert!(differ <= n / 10_000, "{differ} songs in another cluster");
+        for (row, &label) in points.chunks_exact(3).zip(&ours.labels) {
+            let own = squared_distance(row, &ours.centroids[label * 3..label * 3 + 3]);
+            assert!(ours.centroids.chunks_exact(3).all(|c| own <= squared_distance(row, c) + 1e-6));
         }
     }
 
