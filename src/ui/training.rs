@@ -47,8 +47,16 @@ pub fn LossHistory(prefix: &'static str) -> impl IntoView {
         state.tab.track();
         let history = state.history.get();
         let epochs = state.params.with_untracked(|p| p.epochs).max(history.len());
+        let first_epoch = history.len() == 1 && prefix.is_empty();
         if let Some(c) = canvas.get() {
             after_paint(move || draw_losses(&c, &history, epochs));
+        }
+        // The page is idle while the worker trains: the moment to have the map's raster code
+        // compiled in full before the map's first draw (`raster::warm_up`).
+        if first_epoch {
+            after_paint(|| {
+                crate::mapview::raster::warm_up(60_000);
+            });
         }
     });
     view! {
