@@ -89,24 +89,23 @@ bench-maps: setup-test
 	trunk build index.html --release --dist $(BENCH_DIST)
 	cd tests/e2e && BENCH_DIST=$(BENCH_DIST) BENCH_DATA=$(BENCH_DATA) BENCH_MAP_SIZES=$(BENCH_MAP_SIZES) node bench_maps.mjs
 
-# Training alone on the real data (../shared), natively and as wasm (SIMD) in Node: samples/s and
-# the loss curve, one JSON line each.
-BENCH_TRAIN_WASM := $(CARGO_TARGET_DIR)/bench-train-wasm
-bench-train: setup-test
-	cargo run --quiet --release --example bench_train
-	cargo rustc --quiet --release --target wasm32-unknown-unknown --example bench_train -- \
+# A benchmark example natively, then built for wasm32 (SIMD, as the worker runs) and run in Node
+# (tests/e2e/bench_wasm.mjs; examples/common/bench_io.rs says why the two exports).
+define NATIVE_AND_WASM_BENCH
+	cargo run --quiet --release --example $(1)
+	cargo rustc --quiet --release --target wasm32-unknown-unknown --example $(1) -- \
 		-C link-arg=--export=bench_out_ptr -C link-arg=--export=bench_out_len
-	wasm-bindgen --target nodejs --out-dir $(BENCH_TRAIN_WASM) $(CARGO_TARGET_DIR)/wasm32-unknown-unknown/release/examples/bench_train.wasm
-	node tests/e2e/bench_wasm.mjs $(BENCH_TRAIN_WASM)
+	wasm-bindgen --target nodejs --out-dir $(CARGO_TARGET_DIR)/$(1)-wasm $(CARGO_TARGET_DIR)/wasm32-unknown-unknown/release/examples/$(1).wasm
+	node tests/e2e/bench_wasm.mjs $(CARGO_TARGET_DIR)/$(1)-wasm
+endef
 
-# KMeans k = 10 on 1M × 6 codes, natively and then as the worker's SIMD wasm in Node.
-BENCH_KMEANS_WASM := $(CARGO_TARGET_DIR)/bench-kmeans-wasm
+# Training alone on the real data (../shared): samples/s and the loss curve, one JSON line each.
+bench-train: setup-test
+	$(call NATIVE_AND_WASM_BENCH,bench_train)
+
+# KMeans k = 10 on 1M × 6 codes (seeds 1-8, then their mean).
 bench-kmeans: setup-test
-	cargo run --quiet --release --example bench_kmeans
-	cargo rustc --quiet --release --target wasm32-unknown-unknown --example bench_kmeans -- \
-		-C link-arg=--export=bench_out_ptr -C link-arg=--export=bench_out_len
-	wasm-bindgen --target nodejs --out-dir $(BENCH_KMEANS_WASM) $(CARGO_TARGET_DIR)/wasm32-unknown-unknown/release/examples/bench_kmeans.wasm
-	node tests/e2e/bench_wasm.mjs $(BENCH_KMEANS_WASM)
+	$(call NATIVE_AND_WASM_BENCH,bench_kmeans)
 
 # Search and recommendation times at 1M songs, native (JSON lines).
 bench-find: setup
