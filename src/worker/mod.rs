@@ -69,9 +69,33 @@ pub fn start() {
     onmessage.forget();
     post(&Event::Ready);
     keep::start();
+    let rehearse = Closure::once_into_js(rehearse);
+    let _ = scope().set_timeout_with_callback_and_timeout_and_arguments_0(rehearse.unchecked_ref(), REHEARSAL_AFTER_MS);
 }
 
+thread_local! {
+    static HEARD: Cell<bool> = const { Cell::new(false) };
+}
+
+/// A moment after start, while the page waits for a person to choose a file: the whole pipeline
+/// once on a few demo songs (`run::rehearse`), so that the first file runs on fully compiled code.
+/// Skipped once a request has come (a file chosen at once, the demo, a kept session): it would
+/// only make that wait, about 50 ms.
+fn rehearse() {
+    if HEARD.with(Cell::get) {
+        return;
+    }
+    if let Err(e) = crate::pipeline::run::rehearse(REHEARSAL_ROWS) {
+        web_sys::console::warn_1(&format!("The warm-up run failed: {e}").into());
+    }
+}
+
+const REHEARSAL_AFTER_MS: i32 = 400;
+/// Enough songs for about 80 training steps, which is what gets the training code compiled in full.
+const REHEARSAL_ROWS: usize = 3_000;
+
 fn handle(ev: MessageEvent) {
+    HEARD.with(|h| h.set(true));
     let data = ev.data();
     let json = Reflect::get(&data, &JsValue::from_str("json")).ok().and_then(|v| v.as_string()).unwrap_or_default();
     let request = match decode_request(&json) {
