@@ -36,21 +36,26 @@ impl GridIndex {
 
     /// Counting sort of songs into cells: two passes, no per-cell vectors.
     fn fill(&mut self, xy: &[f32], n: usize, finite: impl Fn(usize) -> bool) {
-        let cells: Vec<Option<usize>> =
-            (0..n).map(|i| finite(i).then(|| self.cell_of(xy[2 * i], xy[2 * i + 1]))).collect();
+        // u32 cells with a sentinel for "not on the map", not Option<usize>: a quarter of the
+        // memory (4 MB at 1M songs), which was most of the build's time. 2048² cells fit in u32.
+        const NOWHERE: u32 = u32::MAX;
+        let cells: Vec<u32> =
+            (0..n).map(|i| if finite(i) { self.cell_of(xy[2 * i], xy[2 * i + 1]) as u32 } else { NOWHERE }).collect();
         let mut counts = vec![0u32; self.cols * self.rows + 1];
-        for c in cells.iter().flatten() {
-            counts[c + 1] += 1;
+        let mut placed = 0;
+        for &c in cells.iter().filter(|&&c| c != NOWHERE) {
+            counts[c as usize + 1] += 1;
+            placed += 1;
         }
         for c in 1..counts.len() {
             counts[c] += counts[c - 1];
         }
         let mut next = counts.clone();
-        let mut songs = vec![0u32; cells.iter().flatten().count()];
-        for (i, c) in cells.iter().enumerate() {
-            if let Some(c) = c {
-                songs[next[*c] as usize] = i as u32;
-                next[*c] += 1;
+        let mut songs = vec![0u32; placed];
+        for (i, &c) in cells.iter().enumerate() {
+            if c != NOWHERE {
+                songs[next[c as usize] as usize] = i as u32;
+                next[c as usize] += 1;
             }
         }
         self.songs = songs;

@@ -39,18 +39,6 @@ fn disc(radius: f32) -> Vec<(i32, i32)> {
     offsets
 }
 
-/// Draws a throwaway map of `songs` dots. Browsers run a wasm function first as quickly compiled,
-/// slower code and compile it fully only once it has run a while, so the first real map drew at
-/// half speed (a 1M map's first draw 40-88 ms, its next ones 19-38 ms); the page calls this once
-/// while the worker trains (idle time for the page), so that the first map gets the compiled code.
-pub fn warm_up(songs: usize) -> usize {
-    let xy: Vec<f32> = (0..songs).flat_map(|i| [(i % 97) as f32, (i % 89) as f32]).collect();
-    let colours = vec![[40u8, 90, 160]; songs];
-    let view = Viewport::fit(&xy);
-    let raster = rasterize(&xy, &colours, 0..songs, &view, (120, 90), radius_for(songs, 1.0), 0.75);
-    raster.pixels.iter().filter(|&&p| p != 255).count()
-}
-
 /// Draws each song `i` at `xy[2i..2i+2]` in `colours[i]`, in order `order` (later on top),
 /// blended at `alpha` over what is there. Songs outside the view are skipped.
 pub fn rasterize(
@@ -95,11 +83,6 @@ pub fn rasterize(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_warm_up_draws_dots() {
-        assert!(warm_up(5_000) > 0);
-    }
 
     fn pixel(r: &Raster, x: usize, y: usize) -> [u8; 4] {
         let at = (y * r.width + x) * 4;

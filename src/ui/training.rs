@@ -51,11 +51,11 @@ pub fn LossHistory(prefix: &'static str) -> impl IntoView {
         if let Some(c) = canvas.get() {
             after_paint(move || draw_losses(&c, &history, epochs));
         }
-        // The page is idle while the worker trains: the moment to have the map's raster code
-        // compiled in full before the map's first draw (`raster::warm_up`).
+        // The page is idle while the worker trains: the moment to have the map's code compiled
+        // in full before the map's first draw (`mapview::warm_up`).
         if first_epoch {
             after_paint(|| {
-                crate::mapview::raster::warm_up(60_000);
+                crate::mapview::warm_up(60_000);
             });
         }
     });
