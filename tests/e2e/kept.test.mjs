@@ -122,7 +122,12 @@ test('a real 39k-song file resumes, with its time reported', async (t) => {
   await context.close();
 });
 
-/** Fills this origin's storage with junk in a database of its own until the browser refuses. */
+/**
+ * Fills this origin's storage with junk in a database of its own until the browser refuses even
+ * 4 KB: 256 KB pieces first, then smaller ones. Stopping at the first refused 256 KB piece left up
+ * to 256 KB free, room enough for a small session now and then, and the test failed at random.
+ * Resolves to the number of pieces written, or -1 if the storage never filled.
+ */
 async function fillStorage(page) {
   return page.evaluate(async () => {
     const db = await new Promise((resolve, reject) => {
@@ -131,17 +136,22 @@ async function fillStorage(page) {
       r.onsuccess = () => resolve(r.result);
       r.onerror = () => reject(r.error);
     });
-    const chunk = new Uint8Array(256 * 1024).map((_, i) => (i * 7919) % 251);
-    for (let i = 0; i < 400; i++) {
-      const ok = await new Promise((resolve) => {
-        const tx = db.transaction('junk', 'readwrite');
-        tx.objectStore('junk').put(new Blob([chunk, String(i)]), i);
-        tx.oncomplete = () => resolve(true);
-        tx.onabort = () => resolve(false);
-      });
-      if (!ok) return i;
+    let written = 0;
+    for (const size of [256 * 1024, 64 * 1024, 16 * 1024, 4 * 1024]) {
+      const chunk = new Uint8Array(size).map((_, i) => (i * 7919) % 251);
+      for (;;) {
+        if (written > 2000) return -1;
+        const ok = await new Promise((resolve) => {
+          const tx = db.transaction('junk', 'readwrite');
+          tx.objectStore('junk').put(new Blob([chunk, String(written)]), written);
+          tx.oncomplete = () => resolve(true);
+          tx.onabort = () => resolve(false);
+        });
+        if (!ok) break;
+        written++;
+      }
     }
-    return -1;
+    return written;
   });
 }
 
