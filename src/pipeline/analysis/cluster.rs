@@ -8,7 +8,7 @@ use rand_xoshiro::Xoshiro256Plus;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::pipeline::analysis::{lloyd, seeding};
+use crate::pipeline::analysis::{kd_tree, lloyd, seeding};
 use crate::pipeline::input::check::distinct_rows;
 use crate::pipeline::limits::count;
 
@@ -80,9 +80,9 @@ pub fn kmeans(points: &[f32], dim: usize, k: usize, seed: u64) -> Result<Cluster
     };
     let (mut state, passes) = lloyd::converge(points, dim, start, tolerance, MAX_PASSES - 2);
     let last = KMeansInit::Precomputed(rows_of(state.centres().to_vec(), dim)?);
-    let model = fit(records, k, seed, last, 1, MAX_PASSES - 1 - passes, tolerance)?;
-    state.move_to(flat(&model));
-    Ok(finish(points, dim, k, state.labels(), flat(&model)))
+    let centres = flat(&fit(records, k, seed, last, 1, MAX_PASSES - 1 - passes, tolerance)?);
+    state.move_to(centres.clone());
+    Ok(finish(points, dim, k, state.labels(), centres))
 }
 
 /// scikit-learn's `max_iter`, counted over the start's pass, `lloyd`'s and linfa's last.
@@ -168,7 +168,7 @@ pub fn finish(points: &[f32], dim: usize, k: usize, labels: Vec<usize>, centroid
         let Some(centre) = centroids.get(label * dim..(label + 1) * dim) else { continue };
         sizes[label] += 1;
         // f32 within a row (as KMeans measured it), f64 across a million rows.
-        inertia += f64::from(row.iter().zip(centre).map(|(x, y)| (x - y) * (x - y)).sum::<f32>());
+        inertia += f64::from(kd_tree::squared_distance(row, centre));
     }
     Clustering { labels, centroids, sizes, inertia }
 }

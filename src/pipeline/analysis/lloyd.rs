@@ -13,6 +13,8 @@
 //! the bounds move by at most the centres' shifts; a song whose upper bound is below both its lower
 //! bound and half the distance from its centre to the nearest other one cannot have changed cluster.
 
+use crate::pipeline::analysis::kd_tree::squared_distance;
+
 /// Bounds are kept in f32 like the points; a song is looked at again unless its bounds are apart
 /// by more than this fraction, so rounding in the bounds never keeps a song in the wrong cluster.
 const MARGIN: f32 = 1e-5;
@@ -136,9 +138,7 @@ impl<'a> Bounded<'a> {
     }
 
     fn distance_between(&self, other: &[f32], c: usize, o: usize) -> f32 {
-        let a = &self.centres[c * self.dim..(c + 1) * self.dim];
-        let b = &other[o * self.dim..(o + 1) * self.dim];
-        a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum::<f32>().sqrt()
+        squared_distance(&self.centres[c * self.dim..(c + 1) * self.dim], &other[o * self.dim..(o + 1) * self.dim]).sqrt()
     }
 
     fn point(&self, i: usize) -> &[f32] {
@@ -146,8 +146,7 @@ impl<'a> Bounded<'a> {
     }
 
     fn distance_to(&self, i: usize, c: usize) -> f32 {
-        let centre = &self.centres[c * self.dim..(c + 1) * self.dim];
-        self.point(i).iter().zip(centre).map(|(x, y)| (x - y) * (x - y)).sum::<f32>().sqrt()
+        squared_distance(self.point(i), &self.centres[c * self.dim..(c + 1) * self.dim]).sqrt()
     }
 
     /// The nearest centre (the first of equals, as linfa picks), its distance and the second
@@ -221,7 +220,7 @@ fn two_largest(values: &[f32]) -> (f32, f32) {
 
 /// The length of the whole change between two sets of centres, as linfa measures convergence.
 pub fn total_shift(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum::<f32>().sqrt()
+    squared_distance(a, b).sqrt()
 }
 
 /// Runs linfa's passes from `start` until the next one would move the centres by less than
@@ -261,7 +260,7 @@ mod tests {
     fn nearest(point: &[f32], centres: &[f32], dim: usize) -> usize {
         let mut best = (0, f32::INFINITY);
         for (c, centre) in centres.chunks_exact(dim).enumerate() {
-            let d: f32 = point.iter().zip(centre).map(|(x, y)| (x - y) * (x - y)).sum();
+            let d = squared_distance(point, centre);
             if d < best.1 {
                 best = (c, d);
             }
@@ -301,8 +300,9 @@ mod tests {
         let mut state = Bounded::new(&points, dim, points[..4 * dim].to_vec());
         let elsewhere: Vec<f32> = points[100 * dim..104 * dim].to_vec();
         state.move_to(elsewhere.clone());
+        let labels = state.labels();
         for (i, row) in points.chunks_exact(dim).enumerate() {
-            assert_eq!(state.labels()[i], nearest(row, &elsewhere, dim));
+            assert_eq!(labels[i], nearest(row, &elsewhere, dim));
         }
     }
 

@@ -9,6 +9,8 @@
 
 use rand::Rng;
 
+use crate::pipeline::analysis::kd_tree::squared_distance;
+
 /// `k` centres (`k × dim`, row-major) chosen from `points` by greedy k-means++. `points` must hold
 /// at least `k` rows.
 pub fn greedy_plus_plus(points: &[f32], dim: usize, k: usize, rng: &mut impl Rng) -> Vec<f32> {
@@ -47,7 +49,7 @@ pub fn greedy_plus_plus(points: &[f32], dim: usize, k: usize, rng: &mut impl Rng
 }
 
 fn squared(a: &[f32], b: &[f32]) -> f64 {
-    f64::from(a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum::<f32>())
+    f64::from(squared_distance(a, b))
 }
 
 fn running_sum(values: &[f64]) -> Vec<f64> {
