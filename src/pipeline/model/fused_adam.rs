@@ -66,7 +66,8 @@ impl FusedAdam {
         ModuleOptimizer::from(self)
     }
 
-    fn factors(&self, time: usize, lr: LearningRate) -> AdamFactors {
+    /// The numbers of step `time` (1 for the first).
+    pub(crate) fn factors(&self, time: usize, lr: LearningRate) -> AdamFactors {
         let time = i32::try_from(time).unwrap_or(i32::MAX);
         let bias_correction2_sqrt = (1.0 - self.beta_2.powi(time)).sqrt();
         AdamFactors {
@@ -115,19 +116,21 @@ impl Optimizer for FusedAdam {
 
 /// One Adam step over slices of equal length: burn's operations, element by element.
 fn update(param: &[f32], grad: &[f32], m: &[f32], v: &[f32], k: AdamFactors) -> [Vec<f32>; 3] {
-    let (keep_1, keep_2) = (1.0 - k.beta_1, 1.0 - k.beta_2);
-    let mut out = [vec![0.0f32; param.len()], vec![0.0f32; param.len()], vec![0.0f32; param.len()]];
+    let mut out = [param.to_vec(), m.to_vec(), v.to_vec()];
     let [p_out, m_out, v_out] = &mut out;
-    for i in 0..param.len() {
-        let g = grad[i];
-        let m = m[i] * k.beta_1 + g * keep_1;
-        let v = v[i] * k.beta_2 + g * g * keep_2;
-        let step = (m * k.combined) / (v.sqrt() + k.epsilon);
-        p_out[i] = param[i] - step * k.learning_rate;
-        m_out[i] = m;
-        v_out[i] = v;
-    }
+    update_in_place(p_out, grad, m_out, v_out, k);
     out
+}
+
+/// `update` on the parameter and moments where they are (`fused_steps` keeps them between steps).
+pub(crate) fn update_in_place(param: &mut [f32], grad: &[f32], m: &mut [f32], v: &mut [f32], k: AdamFactors) {
+    let (keep_1, keep_2) = (1.0 - k.beta_1, 1.0 - k.beta_2);
+    for (((p, &g), m), v) in param.iter_mut().zip(grad).zip(m.iter_mut()).zip(v.iter_mut()) {
+        *m = *m * k.beta_1 + g * keep_1;
+        *v = *v * k.beta_2 + g * g * keep_2;
+        let step = (*m * k.combined) / (v.sqrt() + k.epsilon);
+        *p -= step * k.learning_rate;
+    }
 }
 
 impl AdamUpdate for NdArray {
