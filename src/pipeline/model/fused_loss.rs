@@ -89,56 +89,68 @@ fn offsets(shapes: &Shapes) -> ([usize; 4], usize) {
     (offsets, cols)
 }
 
-/// One forward pass, keeping what the backward pass needs.
-#[derive(Debug, Clone)]
-struct Forward {
-    packed: Vec<f32>,
+/// The buffers of one training pass: forward, loss and gradient. `fused_steps` keeps one for a
+/// whole run of steps (no allocation per step); the autodiff operation here makes one per step.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Pass {
     shapes: Shapes,
     batch: usize,
     /// The input, then the output of each layer (relu applied to all but the last).
     acts: [Vec<f32>; 5],
+    /// The loss's gradient with respect to the current layer's outputs, then its inputs.
+    g_z: Vec<f32>,
+    g_h: Vec<f32>,
 }
 
-impl Forward {
-    fn run(packed: Vec<f32>, input: Vec<f32>, shapes: Shapes) -> Forward {
-        let batch = input.len() / shapes[0].0.max(1);
+impl Pass {
+    /// The input buffer for a batch of `batch` songs, `[inputs, batch]`, to be filled by the caller.
+    pub(crate) fn input(&mut self, shapes: Shapes, batch: usize) -> &mut [f32] {
+        self.shapes = shapes;
+        self.batch = batch;
+        self.acts[0].resize(shapes[0].0 * batch, 0.0);
+        &mut self.acts[0]
+    }
+
+    /// The forward pass over the input set by `input`, through the packed layers.
+    pub(crate) fn forward(&mut self, packed: &[f32]) {
+        let (shapes, batch) = (self.shapes, self.batch);
         let (offsets, cols) = offsets(&shapes);
-        let mut acts: [Vec<f32>; 5] = Default::default();
-        acts[0] = input;
         for l in 0..4 {
             let (inputs, outputs) = shapes[l];
-            let mut out = vec![0.0f32; outputs * batch];
+            let (done, rest) = self.acts.split_at_mut(l + 1);
+            let out = &mut rest[0];
+            // Every value is written below, so the buffer is not cleared.
+            out.resize(outputs * batch, 0.0);
             for (o, z) in out.chunks_exact_mut(batch.max(1)).enumerate() {
                 let row = &packed[(offsets[l] + o) * cols..][..=inputs];
                 let weights = row[..inputs].iter().copied().enumerate();
-                combine(z, row[inputs], weights, &acts[l], batch);
+                combine(z, row[inputs], weights, &done[l], batch);
                 if l < 3 {
                     // Not `f32::max`: it would turn NaN into 0 where burn's relu keeps it (so a
                     // blown-up model is still caught), and in wasm it is a call, not a vector op.
                     z.iter_mut().filter(|z| **z < 0.0).for_each(|z| *z = 0.0);
                 }
             }
-            acts[l + 1] = out;
         }
-        Forward { packed, shapes, batch, acts }
     }
 
-    fn loss(&self) -> f32 {
+    pub(crate) fn loss(&self) -> f32 {
         let sum: f32 = self.acts[4].iter().zip(&self.acts[0]).map(|(y, x)| (y - x) * (y - x)).sum();
         sum / self.acts[0].len().max(1) as f32
     }
 
-    /// The gradient of `upstream · loss` with respect to the packed parameter.
-    fn gradient(&self, upstream: f32) -> Vec<f32> {
+    /// Writes the gradient of `upstream · loss` with respect to the packed parameter into `grad`
+    /// (as long as `packed`). Cells no layer uses are not written: they must start at zero.
+    pub(crate) fn gradient(&mut self, packed: &[f32], upstream: f32, grad: &mut [f32]) {
         let (offsets, cols) = offsets(&self.shapes);
         let b = self.batch.max(1);
-        let mut grad = vec![0.0f32; self.packed.len()];
         let scale = 2.0 * upstream / self.acts[0].len().max(1) as f32;
-        let mut g_z: Vec<f32> = self.acts[4].iter().zip(&self.acts[0]).map(|(y, x)| scale * (y - x)).collect();
+        self.g_z.clear();
+        self.g_z.extend(self.acts[4].iter().zip(&self.acts[0]).map(|(y, x)| scale * (y - x)));
         for l in (0..4).rev() {
             let inputs = self.shapes[l].0;
             let h = &self.acts[l];
-            for (o, g) in g_z.chunks_exact(b).enumerate() {
+            for (o, g) in self.g_z.chunks_exact(b).enumerate() {
                 let row = &mut grad[(offsets[l] + o) * cols..][..=inputs];
                 for (cell, h) in row[..inputs].iter_mut().zip(h.chunks_exact(b)) {
                     *cell = dot(g, h);
@@ -148,17 +160,45 @@ impl Forward {
             if l == 0 {
                 break;
             }
-            let mut g_h = vec![0.0f32; inputs * b];
-            let outputs = g_z.len() / b;
-            for (i, gh) in g_h.chunks_exact_mut(b).enumerate() {
+            // Every value is written by `combine`, so the buffer is not cleared.
+            self.g_h.resize(inputs * b, 0.0);
+            let outputs = self.g_z.len() / b;
+            for (i, gh) in self.g_h.chunks_exact_mut(b).enumerate() {
                 // Column `i` of the layer's block: the weights from input `i` to each output.
-                let weights = (0..outputs).map(|o| (o, self.packed[(offsets[l] + o) * cols + i]));
-                combine(gh, 0.0, weights, &g_z, b);
+                let weights = (0..outputs).map(|o| (o, packed[(offsets[l] + o) * cols + i]));
+                combine(gh, 0.0, weights, &self.g_z, b);
             }
             // relu's derivative: nothing flows back where the activation was clipped to 0.
-            g_h.iter_mut().zip(h).filter(|(_, &a)| a <= 0.0).for_each(|(g, _)| *g = 0.0);
-            g_z = g_h;
+            self.g_h.iter_mut().zip(h).filter(|(_, &a)| a <= 0.0).for_each(|(g, _)| *g = 0.0);
+            std::mem::swap(&mut self.g_z, &mut self.g_h);
         }
+    }
+}
+
+/// One forward pass, keeping what the backward pass needs.
+#[derive(Debug, Clone)]
+struct Forward {
+    packed: Vec<f32>,
+    pass: Pass,
+}
+
+impl Forward {
+    fn run(packed: Vec<f32>, input: Vec<f32>, shapes: Shapes) -> Forward {
+        let mut pass = Pass::default();
+        let batch = input.len() / shapes[0].0.max(1);
+        pass.input(shapes, batch).copy_from_slice(&input[..shapes[0].0 * batch]);
+        pass.forward(&packed);
+        Forward { packed, pass }
+    }
+
+    fn loss(&self) -> f32 {
+        self.pass.loss()
+    }
+
+    /// The gradient of `upstream · loss` with respect to the packed parameter.
+    fn gradient(&mut self, upstream: f32) -> Vec<f32> {
+        let mut grad = vec![0.0f32; self.packed.len()];
+        self.pass.gradient(&self.packed, upstream, &mut grad);
         grad
     }
 }
@@ -218,8 +258,8 @@ impl Backward<NdArray, 1> for LossBackward {
         let [packed_node] = ops.parents;
         let upstream = values(&grads.consume::<NdArray>(&ops.node)).first().copied().unwrap_or(0.0);
         if let Some(node) = packed_node {
-            let forward = &ops.state;
-            let cols = offsets(&forward.shapes).1;
+            let mut forward = ops.state;
+            let cols = offsets(&forward.pass.shapes).1;
             let shape = [forward.packed.len() / cols.max(1), cols];
             grads.register::<NdArray>(node.id, tensor(forward.gradient(upstream), shape));
         }
@@ -275,7 +315,7 @@ mod tests {
     fn loss_and_gradient(model: &Autoencoder, loss: Tensor<1>) -> (f32, Vec<f32>) {
         let value: f32 = loss.clone().into_scalar();
         let grads = loss.backward();
-        let grad = model.packed().grad(&grads).map(|g| g.into_data().to_vec::<f32>().unwrap_or_default());
+        let grad = model.packed_tensor().grad(&grads).map(|g| g.into_data().to_vec::<f32>().unwrap_or_default());
         (value, grad.unwrap_or_default())
     }
 
@@ -297,10 +337,10 @@ mod tests {
                 assert!((f - b).abs() <= 1e-5 * largest.max(1.0), "{sizes:?}×{songs}, cell {i}: {f} vs {b}");
             }
             // Some units are clipped by relu, so its derivative is exercised.
-            let packed = model.packed().into_data().to_vec::<f32>().unwrap_or_default();
+            let packed = model.packed_tensor().into_data().to_vec::<f32>().unwrap_or_default();
             let x = x_values.clone();
             let forward = super::Forward::run(packed, x, model.shapes());
-            assert!(forward.acts[1..4].iter().flatten().any(|a| *a == 0.0));
+            assert!(forward.pass.acts[1..4].iter().flatten().any(|a| *a == 0.0));
         }
     }
 

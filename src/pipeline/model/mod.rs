@@ -3,5 +3,6 @@
 pub mod file;
 pub mod fused_adam;
 pub mod fused_loss;
+pub mod fused_steps;
 pub mod network;
 pub mod train;

@@ -6,7 +6,9 @@ use burn::nn::{Initializer, Linear, LinearConfig};
 use burn::tensor::activation::relu;
 use burn::tensor::{Device, Tensor, TensorData};
 
-use crate::pipeline::model::fused_loss::{self, layout};
+#[cfg(test)]
+use crate::pipeline::model::fused_loss;
+use crate::pipeline::model::fused_loss::layout;
 
 /// Layer sizes. `ValidParams` decides them; this only builds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,7 +144,9 @@ impl Autoencoder {
     }
 
     /// Mean squared reconstruction error of one training batch `xt` `[inputs, batch]` (the songs
-    /// as columns), as one fused operation (see `fused_loss`).
+    /// as columns), as one fused operation (see `fused_loss`): the autodiff path training took
+    /// before `fused_steps`, kept as the reference `train::tests` checks it against.
+    #[cfg(test)]
     pub(crate) fn loss_t(&self, xt: Tensor<2>) -> Tensor<1> {
         fused_loss::loss(self.packed.val(), xt, self.shapes)
     }
@@ -160,9 +164,14 @@ impl Autoencoder {
     }
 
     /// The packed parameter (see the type's documentation).
-    #[cfg(test)]
-    pub(crate) fn packed(&self) -> Tensor<2> {
+    pub(crate) fn packed_tensor(&self) -> Tensor<2> {
         self.packed.val()
+    }
+
+    /// The same module with new values for its packed parameter (same id, so burn sees the same
+    /// parameter moved, as an optimizer step leaves it).
+    pub(crate) fn with_packed(self, values: Tensor<2>) -> Autoencoder {
+        Autoencoder { packed: Param::initialized(self.packed.id, values), shapes: self.shapes }
     }
 
     /// # Shapes
