@@ -107,8 +107,12 @@ test('cancel mid-training keeps the data and the app usable', async () => {
   await page.getByRole('button', { name: 'Try the demo dataset' }).click();
   await page.locator('#dataset-summary').waitFor();
   await openSettings(page);
-  await page.getByLabel('Epochs', { exact: true }).fill('500');
+  // The most work the settings allow (1000 epochs, 256 hidden units: tens of seconds), so that
+  // training is still running when Cancel is pressed, however fast it becomes.
+  await page.getByLabel('Epochs', { exact: true }).fill('1000');
   await page.getByLabel('Epochs', { exact: true }).blur();
+  await page.getByLabel('Hidden layer size', { exact: true }).fill('256');
+  await page.getByLabel('Hidden layer size', { exact: true }).blur();
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await page.waitForFunction(() => Number(document.querySelector('#train-progress')?.value) > 0);
   await page.getByRole('button', { name: 'Cancel' }).click();
