@@ -188,7 +188,11 @@ impl Trainer {
         let batches = (self.batches_per_epoch() - self.batch).min(self.batches_per_call());
         let start = self.batch * self.batch_size;
         let rows = &self.order[start..(start + batches * self.batch_size).min(self.order.len())];
-        let songs: Vec<f32> = rows.iter().flat_map(|&r| self.train[r * d..(r + 1) * d].iter().copied()).collect();
+        // Row by row as slices: a flattening iterator pushed the 4,096 × 12 values one at a time.
+        let mut songs = Vec::with_capacity(rows.len() * d);
+        for &r in rows {
+            songs.extend_from_slice(&self.train[r * d..(r + 1) * d]);
+        }
         let songs = Tensor::<2>::from_data(TensorData::new(songs, [rows.len(), d]), &self.device);
         let model =
             self.model.take().ok_or_else(|| TrainError::Tensor("the model was lost after an earlier error".into()))?;
