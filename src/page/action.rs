@@ -208,3 +208,12 @@ pub enum Effect {
 pub const NOT_SAVED: &str = "The playlist could not be saved in this browser (its storage is full or turned off). It stays on this page until you close or reload it: download it as CSV to keep it.";
 /// What the page says when another tab changed the same file's playlist.
 pub const MERGED: &str = "Another tab changed this file's playlist; its changes and this tab's were merged.";
+
+impl Action {
+    /// Whether the reducer only turns this action into a request and leaves the page as it was
+    /// (`page::tests` checks it). The UI then does not tell the page's views it changed: a hover
+    /// sends `Describe` on every new song under the pointer, and each notice re-ran every memo.
+    pub fn only_requests(&self) -> bool {
+        matches!(self, Action::Describe(_))
+    }
+}

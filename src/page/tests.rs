@@ -641,7 +641,10 @@ fn a_big_selection_sends_its_first_songs_and_says_so() {
 #[test]
 fn the_hover_card_asks_what_sets_a_song_apart_and_keeps_the_answer_for_its_run() {
     let mut page = with_run();
+    let before = page.clone();
+    assert!(Action::Describe(2).only_requests());
     assert_eq!(page.reduce(Action::Describe(2)), send(Request::Describe { row: 2 }));
+    assert_eq!(page, before, "the views are not told of a Describe, so it must change nothing");
     let d = crate::protocol::Distinctive { row: 2, features: vec![("Energy".into(), 2.5, 0.97)] };
     page.reduce(Action::Worker(Event::Described(Box::new(d.clone()))));
     assert_eq!(page.selection.described.as_deref(), Some(&d));

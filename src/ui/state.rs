@@ -192,7 +192,11 @@ impl AppState {
     /// holds what a download needs).
     pub fn reduce(&self, action: Action) -> Vec<Effect> {
         let mut effects = Vec::new();
-        self.page.update(|p| effects = p.reduce(action));
+        if action.only_requests() {
+            self.page.update_untracked(|p| effects = p.reduce(action));
+        } else {
+            self.page.update(|p| effects = p.reduce(action));
+        }
         effects
     }
 
