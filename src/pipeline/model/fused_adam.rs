@@ -11,17 +11,26 @@
 //! Each element is computed with the same f32 operations in the same order as burn 0.22's
 //! `AdaptiveMomentum::transform` and `Adam::step`, so the updates are identical, not merely close:
 //! `tests::matches_burn_adam_bit_for_bit` checks it over many steps.
+//!
+//! Training itself now applies `update_in_place` inside `fused_steps`, keeping the moments in
+//! burn's `AdamState`; the `Optimizer` and its backend extension are compiled for the tests only,
+//! as the reference that path is checked against.
 
 // ndarray is deprecated in favour of flex, which is no faster here and twice the wasm size.
 #![allow(deprecated)]
 
-use burn::backend::ops::FloatTensorOps;
-use burn::backend::tensor::FloatTensor;
-use burn::backend::{backend_extension, Backend, Dispatch, NdArray, TensorMetadata};
+use burn::optim::LearningRate;
+#[cfg(test)]
+use burn::{
+    backend::ops::FloatTensorOps,
+    backend::tensor::FloatTensor,
+    backend::{backend_extension, Backend, Dispatch, NdArray, TensorMetadata},
+    optim::{AdamState, AdaptiveMomentumState, ModuleOptimizer, Optimizer},
+    tensor::{Device, Tensor, TensorData},
+};
 
+#[cfg(test)]
 use crate::pipeline::model::fused_loss::with_values;
-use burn::optim::{AdamState, AdaptiveMomentumState, LearningRate, ModuleOptimizer, Optimizer};
-use burn::tensor::{Device, Tensor, TensorData};
 
 /// The per-step numbers of one update, worked out once per step rather than per element.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -35,6 +44,7 @@ pub struct AdamFactors {
     pub learning_rate: f32,
 }
 
+#[cfg(test)]
 #[backend_extension(NdArray)]
 pub trait AdamUpdate: Backend {
     /// `(parameter, first moment, second moment)` after one Adam step with `grad`.
@@ -62,6 +72,7 @@ impl FusedAdam {
     }
 
     /// Driven over a module's parameters by burn's `ModuleOptimizer`.
+    #[cfg(test)]
     pub fn init(self) -> ModuleOptimizer {
         ModuleOptimizer::from(self)
     }
@@ -80,6 +91,7 @@ impl FusedAdam {
     }
 }
 
+#[cfg(test)]
 impl Optimizer for FusedAdam {
     type State<const D: usize> = AdamState<D>;
 
@@ -115,6 +127,7 @@ impl Optimizer for FusedAdam {
 }
 
 /// One Adam step over slices of equal length: burn's operations, element by element.
+#[cfg(test)]
 fn update(param: &[f32], grad: &[f32], m: &[f32], v: &[f32], k: AdamFactors) -> [Vec<f32>; 3] {
     let mut out = [param.to_vec(), m.to_vec(), v.to_vec()];
     let [p_out, m_out, v_out] = &mut out;
@@ -133,6 +146,7 @@ pub(crate) fn update_in_place(param: &mut [f32], grad: &[f32], m: &mut [f32], v:
     }
 }
 
+#[cfg(test)]
 impl AdamUpdate for NdArray {
     fn adam_update(
         param: FloatTensor<Self>,

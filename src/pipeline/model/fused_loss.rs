@@ -8,6 +8,10 @@
 //! parameter, the autodiff graph and Adam. `tests::matches_burn_autodiff` checks the loss and the
 //! gradient against burn's own autodiff of `Autoencoder::loss_t`.
 //!
+//! Training itself now runs `Pass` through `fused_steps`, without autodiff; the autodiff operation
+//! (`AutoencoderLoss`) is compiled for the tests only, as the reference that path is checked
+//! against.
+//!
 //! Layout (see `model.rs`): layer `l` is the block `[weightᵀ | bias]` at rows
 //! `offsets[l] .. offsets[l] + outputs`, columns `0 ..= inputs` of the packed `rows × cols`
 //! parameter; activations are transposed, one column per song.
@@ -15,16 +19,19 @@
 // ndarray is deprecated in favour of flex, which is no faster here and twice the wasm size.
 #![allow(deprecated)]
 
-use burn::backend::autodiff::checkpoint::base::Checkpointer;
-use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
-use burn::backend::autodiff::grads::Gradients;
-use burn::backend::autodiff::ops::{Backward, Ops, OpsKind};
-use burn::backend::autodiff::Autodiff;
-use burn::backend::ndarray::{NdArrayDevice, NdArrayTensor};
-use burn::backend::ops::FloatTensorOps;
-use burn::backend::tensor::FloatTensor;
-use burn::backend::{backend_extension, Backend, Dispatch, NdArray};
-use burn::tensor::{Tensor, TensorData};
+use burn::backend::ndarray::NdArrayTensor;
+#[cfg(test)]
+use burn::{
+    backend::autodiff::checkpoint::{base::Checkpointer, strategy::CheckpointStrategy},
+    backend::autodiff::grads::Gradients,
+    backend::autodiff::ops::{Backward, Ops, OpsKind},
+    backend::autodiff::Autodiff,
+    backend::ndarray::NdArrayDevice,
+    backend::ops::FloatTensorOps,
+    backend::tensor::FloatTensor,
+    backend::{backend_extension, Backend, Dispatch, NdArray},
+    tensor::{Tensor, TensorData},
+};
 
 /// `(inputs, outputs)` of the four layers, in forward order.
 pub type Shapes = [(usize, usize); 4];
@@ -42,6 +49,7 @@ pub(crate) fn layout(shapes: &[(usize, usize); 4]) -> ([usize; 4], usize, usize)
     (offsets, rows, cols)
 }
 
+#[cfg(test)]
 #[backend_extension(Autodiff, NdArray)]
 pub trait AutoencoderLoss: Backend {
     /// Mean squared reconstruction error, shape `[1]`, of the songs in `batch_t`
@@ -50,6 +58,7 @@ pub trait AutoencoderLoss: Backend {
 }
 
 /// The loss through the fused operation, tracked when `packed` is.
+#[cfg(test)]
 pub fn loss(packed: Tensor<2>, batch_t: Tensor<2>, shapes: Shapes) -> Tensor<1> {
     Tensor::from_dispatch(<Dispatch as AutoencoderLoss>::autoencoder_loss(
         packed.into_dispatch(),
@@ -59,6 +68,7 @@ pub fn loss(packed: Tensor<2>, batch_t: Tensor<2>, shapes: Shapes) -> Tensor<1> 
 }
 
 /// The f32 values of an ndarray tensor in row-major order.
+#[cfg(test)]
 fn values(t: &NdArrayTensor) -> Vec<f32> {
     with_values(t, <[f32]>::to_vec)
 }
@@ -79,6 +89,7 @@ pub(crate) fn with_values<R>(t: &NdArrayTensor, f: impl FnOnce(&[f32]) -> R) -> 
     }
 }
 
+#[cfg(test)]
 fn tensor<const D: usize>(values: Vec<f32>, shape: [usize; D]) -> NdArrayTensor {
     NdArray::float_from_data(TensorData::new(values, shape), &NdArrayDevice::Cpu)
 }
@@ -176,12 +187,14 @@ impl Pass {
 }
 
 /// One forward pass, keeping what the backward pass needs.
+#[cfg(test)]
 #[derive(Debug, Clone)]
 struct Forward {
     packed: Vec<f32>,
     pass: Pass,
 }
 
+#[cfg(test)]
 impl Forward {
     fn run(packed: Vec<f32>, input: Vec<f32>, shapes: Shapes) -> Forward {
         let mut pass = Pass::default();
@@ -241,6 +254,7 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
     lanes.iter().sum::<f32>() + tail
 }
 
+#[cfg(test)]
 impl AutoencoderLoss for NdArray {
     fn autoencoder_loss(packed: FloatTensor<Self>, batch_t: FloatTensor<Self>, shapes: Shapes) -> FloatTensor<Self> {
         let forward = Forward::run(values(&packed), values(&batch_t), shapes);
@@ -248,9 +262,11 @@ impl AutoencoderLoss for NdArray {
     }
 }
 
+#[cfg(test)]
 #[derive(Debug)]
 struct LossBackward;
 
+#[cfg(test)]
 impl Backward<NdArray, 1> for LossBackward {
     type State = Forward;
 
@@ -266,6 +282,7 @@ impl Backward<NdArray, 1> for LossBackward {
     }
 }
 
+#[cfg(test)]
 impl<C: CheckpointStrategy> AutoencoderLoss for Autodiff<NdArray, C> {
     fn autoencoder_loss(packed: FloatTensor<Self>, batch_t: FloatTensor<Self>, shapes: Shapes) -> FloatTensor<Self> {
         let forward = Forward::run(values(packed.primitive()), values(batch_t.primitive()), shapes);
